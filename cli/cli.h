@@ -1,0 +1,139 @@
+/* cli.h — shared pieces of the learnkit program: the command table, option
+ * tables with strict parsing and generated help, messages and exit codes,
+ * progress on stderr and JSON on stdout.  Commands use only the public
+ * learnkit headers. */
+#ifndef LEARNKIT_CLI_H
+#define LEARNKIT_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
+#include <gsl/gsl_rng.h>
+#include <learnkit.h>
+
+#define EXIT_USAGE 2
+
+/* ---------------------------------------------------------------- commands */
+
+typedef int (*cli_command_fn)(int argc, char **argv);
+
+typedef struct cli_command {
+    const char *name;
+    cli_command_fn run;
+    const char *summary;
+} cli_command;
+
+extern const cli_command CLI_COMMANDS[];   /* NULL-name terminated, in main.c */
+
+/* ---------------------------------------------------------------- options */
+
+typedef enum cli_opt_kind {
+    OPT_FLAG,      /* int, set to 1 */
+    OPT_STR,       /* const char *, the argument as given */
+    OPT_SIZE,      /* size_t within [min, max] */
+    OPT_INT,       /* long within [min, max] */
+    OPT_REAL,      /* double within [min, max], finite */
+    OPT_END
+} cli_opt_kind;
+
+typedef struct cli_opt {
+    const char *name;      /* long name without "--" */
+    char short_name;       /* single-letter alias or 0 */
+    cli_opt_kind kind;
+    void *dest;
+    const char *arg;       /* argument name in help: "N", "FILE" */
+    const char *help;
+    double min, max;       /* range for numbers (inclusive) */
+} cli_opt;
+
+#define CLI_OPT_END { NULL, 0, OPT_END, NULL, NULL, NULL, 0, 0 }
+
+/* The options every command accepts. */
+typedef struct cli_common {
+    long seed;
+    long threads;
+    int json;
+    int quiet;
+    int help;
+    const char *output;    /* -o FILE */
+} cli_common;
+
+/* Parse argv[1..] (argv[0] is the command name) against a NULL-terminated
+ * list of option tables.  Positional arguments are collected in order into
+ * pos (at most max_pos).  Returns 0 on success, or prints one line
+ * ("learnkit: CMD: unknown option '--x' (did you mean --y?)") and returns
+ * EXIT_USAGE. */
+int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *const *tables,
+              const char **pos, size_t max_pos, size_t *n_pos);
+
+/* Print "usage" and the options of the tables, for CMD --help. */
+void cli_help(FILE *out, const char *cmd, const char *usage, const char *about,
+              const cli_opt *const *tables);
+
+/* Common options (seed, threads, json, quiet, help), and -o FILE. */
+extern cli_common CLI;
+extern const cli_opt CLI_COMMON_OPTS[];
+extern const cli_opt CLI_OUTPUT_OPTS[];
+/* Apply the common options (BLAS threads); call after cli_parse. */
+void cli_apply_common(void);
+
+/* Strict parsers, each printing its own usage error and returning
+ * EXIT_USAGE, or 0 on success. */
+int cli_parse_size(const char *option, const char *text, size_t min, size_t max, size_t *out);
+int cli_parse_real(const char *option, const char *text, double min, double max, double *out);
+/* A comma list of sizes ("784,500,10"); *out is malloc'ed.  Errors name the
+ * element: "--layers: element 2: 'abc' is not a whole number". */
+int cli_parse_size_list(const char *option, const char *text, size_t min, size_t max,
+                        size_t **out, size_t *n);
+/* A size with an optional unit suffix: 512M, 8G, 1.5GiB; bytes. */
+int cli_parse_bytes(const char *option, const char *text, size_t *out);
+
+/* ---------------------------------------------------------------- messages */
+
+/* "learnkit: <formatted>" on stderr; returns EXIT_USAGE. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "learnkit: <formatted>" on stderr; returns EXIT_FAILURE. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "learnkit: SOURCE:PLACE: text" from an error record; returns EXIT_FAILURE
+ * (or EXIT_USAGE when the status is LK_EINVAL and usage is set). */
+int cli_fail_err(const lk_error *err);
+/* A notice on stderr unless -q: "learnkit: <formatted>". */
+void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Closest of a NULL-terminated list of names within edit distance 2, or NULL. */
+const char *cli_nearest(const char *word, const char *const *names);
+
+/* ---------------------------------------------------------------- progress */
+
+/* Progress goes to stderr and never to stdout.  On a terminal a bar is
+ * redrawn in place; otherwise only the lines given to cli_progress_line are
+ * printed.  -q silences both. */
+typedef struct cli_progress {
+    const char *label;
+    size_t total, done;
+    double start;
+    int tty;
+    int drawn;
+} cli_progress;
+
+void cli_progress_begin(cli_progress *p, const char *label, size_t total);
+void cli_progress_update(cli_progress *p, size_t done);
+void cli_progress_end(cli_progress *p);
+void cli_progress_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic seconds. */
+double cli_now(void);
+
+/* ---------------------------------------------------------------- output */
+
+/* A seeded generator from --seed (MT19937): every random draw of a run comes
+ * from it, or from generators seeded from it. */
+gsl_rng *cli_rng(void);
+
+/* Print a JSON object on stdout (one object, keys in insertion order) and
+ * release it.  Returns 0, or 1 if writing failed. */
+int cli_json_print(json_t *obj);
+
+/* Peak resident memory of this process in bytes. */
+size_t cli_peak_rss(void);
+
+#endif

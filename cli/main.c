@@ -1,0 +1,68 @@
+/* main.c — learnkit's entry point: one table of commands, which also makes
+ * `learnkit --help`, so the two never drift. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+#include "commands.h"
+#include "config.h"
+
+const cli_command CLI_COMMANDS[] = {
+    { "fetch", cmd_fetch, "download and verify a named dataset (mnist)" },
+    { "info", cmd_info, "describe a dataset: shapes, classes, balance, range" },
+    { "mlp", cmd_mlp, "multilayer perceptron trained by backpropagation" },
+    { "elm", cmd_elm, "extreme learning machine: random hidden layer, closed-form output" },
+    { "ae", cmd_ae, "autoencoders: tied, denoising, stacked; backprop or closed form" },
+    { "logreg", cmd_logreg, "softmax logistic regression (L-BFGS or Adam)" },
+    { "lsq", cmd_lsq, "closed-form least-squares (ridge) classifier" },
+    { "perceptron", cmd_perceptron, "the multiclass perceptron, plain or averaged" },
+    { "compare", cmd_compare, "closed-form against backprop: one table, one picture" },
+    { "predict", cmd_predict, "predict labels (or probabilities) with a saved model" },
+    { "eval", cmd_eval, "accuracy and confusion matrix of a saved model" },
+    { "inspect", cmd_inspect, "show what a model file holds" },
+    { NULL, NULL, NULL }
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: learnkit COMMAND [OPTIONS] [DATA]\n"
+            "       learnkit --help | --version\n"
+            "       learnkit COMMAND --help\n\n"
+            "Neural learners trained by backpropagation beside their closed-form\n"
+            "alternatives, on real data.\n\ncommands:\n");
+    for (const cli_command *c = CLI_COMMANDS; c->name; c++)
+        fprintf(out, "  %-12s %s\n", c->name, c->summary);
+    fprintf(out, "\nDATA is a dataset name (default: mnist), a directory of IDX files, or a\n"
+                 "CSV or LIBSVM file.  Exit status: 0 success, 1 failure, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("learnkit %s (%s; %s)\n", PACKAGE_VERSION, LK_REAL_NAME, lk_blas_name());
+        return 0;
+    }
+    for (const cli_command *c = CLI_COMMANDS; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c->run(argc - 1, argv + 1);
+    const char *names[32];
+    size_t k = 0;
+    for (const cli_command *c = CLI_COMMANDS; c->name && k < 31; c++)
+        names[k++] = c->name;
+    names[k] = NULL;
+    const char *near = cli_nearest(name, names);
+    if (name[0] == '-')
+        return cli_usage("unknown option '%s' before the command (see 'learnkit --help')", name);
+    if (near)
+        return cli_usage("unknown command '%s' (did you mean '%s'?)", name, near);
+    return cli_usage("unknown command '%s' (see 'learnkit --help')", name);
+}

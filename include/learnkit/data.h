@@ -1,0 +1,124 @@
+/* learnkit/data.h — datasets: readers, named datasets, label maps and
+ * preprocessing.
+ *
+ * A dataset is a dense feature block X (n x d, lk_real, row-major, as read:
+ * not yet scaled) and a class index y[i] in 0..K-1 per row.  Original labels
+ * (integers or strings) map to classes in sorted order (numerically when
+ * every label is an integer); the map (lk_labels) travels with the data and
+ * into every saved model, so predictions print the original labels.
+ *
+ * lk_data_load() resolves DATA as ../shared/SPEC.md describes it: a
+ * registered name ("mnist") on the search path, a directory in the MNIST
+ * layout, or a CSV or LIBSVM file (gzipped or not), with a test set from
+ * opts->test_path, the dataset itself, or a seeded stratified holdout.
+ *
+ * Preprocessing (lk_prep) is fitted on the training rows only and applied to
+ * both sets; it is saved in the model and applied again at prediction. */
+#ifndef LEARNKIT_DATA_H
+#define LEARNKIT_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include <learnkit/mat.h>
+#include <learnkit/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum lk_format { LK_FORMAT_AUTO = 0, LK_FORMAT_IDX, LK_FORMAT_CSV, LK_FORMAT_LIBSVM } lk_format;
+typedef enum lk_scale_kind {
+    LK_SCALE_AUTO = 0,   /* unit for IDX, standard otherwise */
+    LK_SCALE_UNIT,       /* x / 255 for IDX bytes; x / max|x| per feature otherwise */
+    LK_SCALE_STANDARD,   /* (x - mean) / std, fitted on train; constant columns stay finite */
+    LK_SCALE_NONE
+} lk_scale_kind;
+typedef enum lk_header_mode { LK_HEADER_AUTO = 0, LK_HEADER_YES, LK_HEADER_NO } lk_header_mode;
+
+#define LK_LABEL_COL_FIRST 0
+#define LK_LABEL_COL_LAST (-1)
+
+typedef struct lk_data_options {
+    const char *data_dir;   /* --data-dir: searched first for named datasets        */
+    const char *test_path;  /* --test: test file for file data                     */
+    double holdout;         /* fraction held out when there is no test set (0.2)   */
+    lk_format format;       /* --format, or AUTO by extension                      */
+    long label_col;         /* CSV: 1-based column, or LK_LABEL_COL_FIRST/LAST      */
+    lk_header_mode header;  /* CSV header line                                     */
+    size_t features;        /* LIBSVM dimension (0: from the data)                 */
+    lk_scale_kind scale;
+    size_t max_bytes;       /* refuse inputs that would need more (0: no limit)     */
+} lk_data_options;
+
+/* The defaults of SPEC.md: holdout 0.2, format AUTO, label column first,
+ * header AUTO, scale AUTO. */
+lk_data_options lk_data_options_default(void);
+
+typedef struct lk_labels {
+    size_t k;           /* number of classes */
+    char **names;       /* names[c]: the original label text of class c */
+} lk_labels;
+
+typedef struct lk_dataset {
+    lk_mat x;           /* n x d features */
+    uint32_t *y;        /* n class indices in 0..k-1 */
+    size_t n, d;
+} lk_dataset;
+
+typedef struct lk_split {
+    char *name;          /* "mnist", or the file's name */
+    lk_format format;    /* the format that was read */
+    char *train_source;  /* path(s) the training rows came from */
+    char *test_source;   /* path(s) of the test rows, or "holdout 0.2 of ..." */
+    int test_is_holdout;
+    lk_dataset train, test;
+    lk_labels labels;
+} lk_split;
+
+/* Load DATA (spec: NULL or "" means "mnist").  rng draws the holdout split.
+ * Errors name the file and the place (line:field, byte offset). */
+lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *rng,
+                       lk_split *out, lk_error *err);
+void lk_split_free(lk_split *s);
+
+/* Where a named dataset's files are, or LK_ENOTFOUND; *dir is malloc'ed. */
+lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_error *err);
+
+/* One-hot targets: t (allocated here, n x k) with t[i][y[i]] = 1. */
+lk_status lk_onehot(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err);
+
+/* Per-class counts (k values) of a dataset. */
+void lk_class_counts(const lk_dataset *d, size_t k, size_t *counts);
+
+/* ---------------------------------------------------------------- labels */
+
+lk_status lk_labels_save(const lk_labels *l, lk_model *m, lk_error *err);
+lk_status lk_labels_load(lk_labels *l, const lk_model *m, lk_error *err);
+void lk_labels_free(lk_labels *l);
+
+/* ---------------------------------------------------------------- preprocessing */
+
+/* x' = (x - shift[j]) * scale[j] per feature j. */
+typedef struct lk_prep {
+    lk_scale_kind kind;  /* never AUTO once fitted */
+    size_t d;
+    double *shift;
+    double *scale;
+} lk_prep;
+
+/* Fit on the training features (AUTO resolved by the format read). */
+lk_status lk_prep_fit(lk_prep *p, lk_scale_kind kind, lk_format format, const lk_mat *x,
+                      lk_error *err);
+void lk_prep_apply(const lk_prep *p, lk_mat *x);
+lk_status lk_prep_save(const lk_prep *p, lk_model *m, lk_error *err);
+lk_status lk_prep_load(lk_prep *p, const lk_model *m, lk_error *err);
+void lk_prep_free(lk_prep *p);
+
+const char *lk_format_name(lk_format f);
+const char *lk_scale_name(lk_scale_kind k);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

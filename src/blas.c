@@ -1,0 +1,334 @@
+/* blas.c — the only file that names cblas_* and LAPACKE_*.
+ *
+ * The lk_real routines map to the s or d variant chosen at configure time;
+ * the lk_matd routines are always double (closed-form solvers use them where
+ * float would lose accuracy).  Everything is row-major, so lk_mat.ld is the
+ * leading dimension CBLAS and LAPACKE expect. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include <lapacke.h>
+#include <learnkit/blas.h>
+
+#if LK_REAL_IS_DOUBLE
+#define RGEMM cblas_dgemm
+#define RGEMV cblas_dgemv
+#define RSYRK cblas_dsyrk
+#define RAXPY cblas_daxpy
+#define RSCAL cblas_dscal
+#define RDOT cblas_ddot
+#define RNRM2 cblas_dnrm2
+#else
+#define RGEMM cblas_sgemm
+#define RGEMV cblas_sgemv
+#define RSYRK cblas_ssyrk
+#define RAXPY cblas_saxpy
+#define RSCAL cblas_sscal
+#define RDOT cblas_sdot
+#define RNRM2 cblas_snrm2
+#endif
+
+/* CBLAS takes int sizes: refuse anything larger rather than wrap. */
+#define FITS_INT(x) ((x) <= (size_t)2147483647)
+
+static enum CBLAS_TRANSPOSE cbt(lk_trans t) { return t == LK_TRANS ? CblasTrans : CblasNoTrans; }
+
+/* Rows and columns of op(M). */
+#define OPR(t, m) ((t) == LK_TRANS ? (m)->cols : (m)->rows)
+#define OPC(t, m) ((t) == LK_TRANS ? (m)->rows : (m)->cols)
+
+lk_status lk_gemm(lk_trans ta, lk_trans tb, lk_real alpha, const lk_mat *a,
+                  const lk_mat *b, lk_real beta, lk_mat *c)
+{
+    size_t m = OPR(ta, a), k = OPC(ta, a), n = OPC(tb, b);
+    if (OPR(tb, b) != k || c->rows != m || c->cols != n)
+        return LK_EINVAL;
+    if (m == 0 || n == 0)
+        return LK_OK;
+    if (!FITS_INT(m) || !FITS_INT(n) || !FITS_INT(k) || !FITS_INT(a->ld) ||
+        !FITS_INT(b->ld) || !FITS_INT(c->ld))
+        return LK_EINVAL;
+    if (k == 0) {
+        /* BLAS leaves C untouched when k = 0 only if beta = 1. */
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = 0; j < n; j++)
+                LK_AT(c, i, j) = beta == 0 ? 0 : beta * LK_AT(c, i, j);
+        return LK_OK;
+    }
+    RGEMM(CblasRowMajor, cbt(ta), cbt(tb), (int)m, (int)n, (int)k, alpha, a->data,
+          (int)a->ld, b->data, (int)b->ld, beta, c->data, (int)c->ld);
+    return LK_OK;
+}
+
+lk_status lk_gemv(lk_trans ta, lk_real alpha, const lk_mat *a, const lk_real *x,
+                  lk_real beta, lk_real *y)
+{
+    if (a->rows == 0 || a->cols == 0 || !FITS_INT(a->rows) || !FITS_INT(a->cols))
+        return a->rows == 0 || a->cols == 0 ? LK_OK : LK_EINVAL;
+    RGEMV(CblasRowMajor, cbt(ta), (int)a->rows, (int)a->cols, alpha, a->data, (int)a->ld,
+          x, 1, beta, y, 1);
+    return LK_OK;
+}
+
+lk_status lk_syrk(lk_trans ta, lk_real alpha, const lk_mat *a, lk_real beta, lk_mat *c)
+{
+    size_t n = OPR(ta, a), k = OPC(ta, a);
+    if (c->rows != n || c->cols != n)
+        return LK_EINVAL;
+    if (n == 0 || k == 0)
+        return LK_OK;
+    RSYRK(CblasRowMajor, CblasUpper, cbt(ta), (int)n, (int)k, alpha, a->data, (int)a->ld,
+          beta, c->data, (int)c->ld);
+    return LK_OK;
+}
+
+void lk_axpy(size_t n, lk_real alpha, const lk_real *x, lk_real *y)
+{
+    if (n)
+        RAXPY((int)n, alpha, x, 1, y, 1);
+}
+
+void lk_scal(size_t n, lk_real alpha, lk_real *x)
+{
+    if (n)
+        RSCAL((int)n, alpha, x, 1);
+}
+
+double lk_dot(size_t n, const lk_real *x, const lk_real *y)
+{
+    return n ? (double)RDOT((int)n, x, 1, y, 1) : 0.0;
+}
+
+double lk_nrm2(size_t n, const lk_real *x)
+{
+    return n ? (double)RNRM2((int)n, x, 1) : 0.0;
+}
+
+void lk_add_row_vector(lk_mat *m, const lk_real *v)
+{
+    for (size_t i = 0; i < m->rows; i++) {
+        lk_real *r = lk_mat_row(m, i);
+        for (size_t j = 0; j < m->cols; j++)
+            r[j] += v[j];
+    }
+}
+
+void lk_col_sums(const lk_mat *m, const lk_real *ones, lk_real beta, lk_real *v)
+{
+    if (m->rows == 0) {
+        for (size_t j = 0; j < m->cols; j++)
+            v[j] = beta == 0 ? 0 : beta * v[j];
+        return;
+    }
+    lk_gemv(LK_TRANS, 1, m, ones, beta, v);
+}
+
+/* ---------------------------------------------------------------- double */
+
+lk_status lk_matd_alloc(lk_matd *m, size_t rows, size_t cols, lk_error *err)
+{
+    *m = (lk_matd){ .rows = rows, .cols = cols, .ld = cols };
+    if (rows == 0 || cols == 0)
+        return LK_OK;
+    if (rows > SIZE_MAX / cols || rows * cols > SIZE_MAX / sizeof(double))
+        return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
+                            "%zu x %zu doubles overflow the address space", rows, cols);
+    double *d = lk_alloc_aligned(rows * cols * sizeof(double));
+    if (!d)
+        return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
+                            "cannot allocate %zu x %zu doubles (%.1f MiB)", rows, cols,
+                            (double)(rows * cols * sizeof(double)) / (1024.0 * 1024.0));
+    memset(d, 0, rows * cols * sizeof(double));
+    m->data = d;
+    m->owner = 1;
+    return LK_OK;
+}
+
+void lk_matd_free(lk_matd *m)
+{
+    if (!m)
+        return;
+    if (m->owner)
+        lk_free_aligned(m->data);
+    *m = (lk_matd){ 0 };
+}
+
+lk_matd lk_matd_view(double *data, size_t rows, size_t cols, size_t ld)
+{
+    return (lk_matd){ .rows = rows, .cols = cols, .ld = ld < cols ? cols : ld, .data = data };
+}
+
+lk_status lk_mat_to_d(lk_matd *dst, const lk_mat *src)
+{
+    if (dst->rows != src->rows || dst->cols != src->cols)
+        return LK_EINVAL;
+    for (size_t i = 0; i < src->rows; i++)
+        for (size_t j = 0; j < src->cols; j++)
+            dst->data[i * dst->ld + j] = (double)LK_AT(src, i, j);
+    return LK_OK;
+}
+
+lk_status lk_matd_to_mat(lk_mat *dst, const lk_matd *src)
+{
+    if (dst->rows != src->rows || dst->cols != src->cols)
+        return LK_EINVAL;
+    for (size_t i = 0; i < src->rows; i++)
+        for (size_t j = 0; j < src->cols; j++)
+            LK_AT(dst, i, j) = (lk_real)src->data[i * src->ld + j];
+    return LK_OK;
+}
+
+lk_status lk_dgemm(lk_trans ta, lk_trans tb, double alpha, const lk_matd *a,
+                   const lk_matd *b, double beta, lk_matd *c)
+{
+    size_t m = OPR(ta, a), k = OPC(ta, a), n = OPC(tb, b);
+    if (OPR(tb, b) != k || c->rows != m || c->cols != n)
+        return LK_EINVAL;
+    if (m == 0 || n == 0)
+        return LK_OK;
+    if (k == 0) {
+        for (size_t i = 0; i < m; i++)
+            for (size_t j = 0; j < n; j++)
+                c->data[i * c->ld + j] = beta == 0 ? 0 : beta * c->data[i * c->ld + j];
+        return LK_OK;
+    }
+    cblas_dgemm(CblasRowMajor, cbt(ta), cbt(tb), (int)m, (int)n, (int)k, alpha, a->data,
+                (int)a->ld, b->data, (int)b->ld, beta, c->data, (int)c->ld);
+    return LK_OK;
+}
+
+lk_status lk_dsyrk(lk_trans ta, double alpha, const lk_matd *a, double beta, lk_matd *c)
+{
+    size_t n = OPR(ta, a), k = OPC(ta, a);
+    if (c->rows != n || c->cols != n)
+        return LK_EINVAL;
+    if (n == 0 || k == 0)
+        return LK_OK;
+    cblas_dsyrk(CblasRowMajor, CblasUpper, cbt(ta), (int)n, (int)k, alpha, a->data,
+                (int)a->ld, beta, c->data, (int)c->ld);
+    return LK_OK;
+}
+
+void lk_matd_symmetrize(lk_matd *c)
+{
+    for (size_t i = 0; i < c->rows; i++)
+        for (size_t j = 0; j < i; j++)
+            c->data[i * c->ld + j] = c->data[j * c->ld + i];
+}
+
+static lk_status lapack_status(lapack_int info, const char *routine, lk_error *err)
+{
+    if (info == 0)
+        return LK_OK;
+    if (info < 0)
+        return lk_error_set(err, LK_EINVAL, routine, NULL, "argument %d is invalid", (int)-info);
+    return lk_error_set(err, LK_ENUMERIC, routine, NULL, "failed (info = %d)", (int)info);
+}
+
+lk_status lk_dposv(lk_matd *a, lk_matd *b, lk_error *err)
+{
+    if (a->rows != a->cols || b->rows != a->rows)
+        return lk_error_set(err, LK_EINVAL, "dposv", NULL, "shape mismatch");
+    if (a->rows == 0)
+        return LK_OK;
+    lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)a->rows,
+                                    (lapack_int)b->cols, a->data, (lapack_int)a->ld,
+                                    b->data, (lapack_int)b->ld);
+    if (info > 0)
+        return lk_error_set(err, LK_ENUMERIC, "Cholesky", NULL,
+                            "matrix not positive definite (leading minor %d); "
+                            "increase the regularization", (int)info);
+    return lapack_status(info, "dposv", err);
+}
+
+lk_status lk_dsyevd(lk_matd *a, double *w, lk_error *err)
+{
+    if (a->rows != a->cols)
+        return lk_error_set(err, LK_EINVAL, "dsyevd", NULL, "matrix not square");
+    if (a->rows == 0)
+        return LK_OK;
+    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)a->rows,
+                                     a->data, (lapack_int)a->ld, w);
+    if (info > 0)
+        return lk_error_set(err, LK_ENUMERIC, "eigendecomposition", NULL,
+                            "did not converge (info = %d)", (int)info);
+    return lapack_status(info, "dsyevd", err);
+}
+
+lk_status lk_dgelsd(lk_matd *a, lk_matd *b, double rcond, double *s, int *rank, lk_error *err)
+{
+    size_t m = a->rows, n = a->cols;
+    if (b->rows != (m > n ? m : n))
+        return lk_error_set(err, LK_EINVAL, "dgelsd", NULL, "B must have max(m, n) rows");
+    lapack_int r = 0;
+    lapack_int info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n,
+                                     (lapack_int)b->cols, a->data, (lapack_int)a->ld,
+                                     b->data, (lapack_int)b->ld, s, rcond, &r);
+    if (rank)
+        *rank = (int)r;
+    if (info > 0)
+        return lk_error_set(err, LK_ENUMERIC, "SVD", NULL,
+                            "did not converge (%d superdiagonals)", (int)info);
+    return lapack_status(info, "dgelsd", err);
+}
+
+lk_status lk_dsvd_values(lk_matd *a, double *s, lk_error *err)
+{
+    if (a->rows == 0 || a->cols == 0)
+        return LK_OK;
+    lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)a->rows,
+                                     (lapack_int)a->cols, a->data, (lapack_int)a->ld, s,
+                                     NULL, 1, NULL, 1);
+    if (info > 0)
+        return lk_error_set(err, LK_ENUMERIC, "SVD", NULL, "did not converge");
+    return lapack_status(info, "dgesdd", err);
+}
+
+lk_status lk_dsvd(lk_matd *a, double *s, lk_matd *u, lk_matd *vt, lk_error *err)
+{
+    size_t m = a->rows, n = a->cols, k = m < n ? m : n;
+    if (u->rows != m || u->cols != k || vt->rows != k || vt->cols != n)
+        return lk_error_set(err, LK_EINVAL, "dgesdd", NULL, "U or V^T of the wrong shape");
+    if (k == 0)
+        return LK_OK;
+    lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)m, (lapack_int)n,
+                                     a->data, (lapack_int)a->ld, s, u->data,
+                                     (lapack_int)u->ld, vt->data, (lapack_int)vt->ld);
+    if (info > 0)
+        return lk_error_set(err, LK_ENUMERIC, "SVD", NULL, "did not converge");
+    return lapack_status(info, "dgesdd", err);
+}
+
+lk_status lk_dqr_r(lk_matd *a, double *tau, lk_error *err)
+{
+    size_t m = a->rows, n = a->cols;
+    if (m < n)
+        return lk_error_set(err, LK_EINVAL, "dgeqrf", NULL, "QR needs rows >= cols");
+    if (n == 0)
+        return LK_OK;
+    lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, a->data,
+                                     (lapack_int)a->ld, tau);
+    if (info != 0)
+        return lapack_status(info, "dgeqrf", err);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n && j < i; j++)
+            a->data[i * a->ld + j] = 0;
+    return LK_OK;
+}
+
+/* ---------------------------------------------------------------- threads */
+
+#ifdef OPENBLAS_VERSION
+void lk_blas_set_threads(int n)
+{
+    if (n > 0)
+        openblas_set_num_threads(n);
+}
+int lk_blas_get_threads(void) { return openblas_get_num_threads(); }
+const char *lk_blas_name(void) { return openblas_get_config(); }
+#else
+void lk_blas_set_threads(int n) { (void)n; }
+int lk_blas_get_threads(void) { return 1; }
+const char *lk_blas_name(void) { return "reference CBLAS"; }
+#endif

@@ -1,0 +1,198 @@
+/* loss.c — one table of losses: mean value and gradient over a batch. */
+#include <string.h>
+#include <learnkit/loss.h>
+#include "rmath.h"
+
+static const char *const LOSS_NAMES[LK_LOSS_COUNT] = {
+    [LK_LOSS_MSE] = "mse",
+    [LK_LOSS_BCE] = "bce",
+    [LK_LOSS_SOFTMAX_CE] = "softmax-ce",
+    [LK_LOSS_PERCEPTRON] = "perceptron",
+};
+
+const char *lk_loss_name(lk_loss_kind kind)
+{
+    return (unsigned)kind < LK_LOSS_COUNT ? LOSS_NAMES[kind] : NULL;
+}
+
+lk_status lk_loss_parse(const char *text, lk_loss_kind *out, const char *source, lk_error *err)
+{
+    for (int k = 0; k < LK_LOSS_COUNT; k++)
+        if (strcmp(text, LOSS_NAMES[k]) == 0) {
+            *out = (lk_loss_kind)k;
+            return LK_OK;
+        }
+    return lk_error_set(err, LK_EINVAL, source, NULL,
+                        "unknown loss '%s' (expected mse, bce, softmax-ce or perceptron)", text);
+}
+
+const char *lk_loss_check(lk_loss_kind kind, const lk_act *out_act)
+{
+    switch (kind) {
+    case LK_LOSS_MSE:
+        return NULL;
+    case LK_LOSS_BCE:
+        return out_act->kind == LK_ACT_SIGMOID
+                   ? NULL : "binary cross-entropy needs a sigmoid output layer";
+    case LK_LOSS_SOFTMAX_CE:
+        return out_act->kind == LK_ACT_SOFTMAX
+                   ? NULL : "softmax cross-entropy needs a softmax output layer";
+    case LK_LOSS_PERCEPTRON:
+        return out_act->kind == LK_ACT_IDENTITY
+                   ? NULL : "the perceptron criterion needs an identity output layer";
+    default:
+        return "unknown loss";
+    }
+}
+
+size_t lk_argmax(const lk_real *v, size_t n)
+{
+    size_t best = 0;
+    for (size_t j = 1; j < n; j++)
+        if (v[j] > v[best])
+            best = j;
+    return best;
+}
+
+/* 1/2 ||a - y||^2; dA = (a - y) / rows, then through the activation. */
+static double mse(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *y,
+                  lk_mat *dz, double inv_n)
+{
+    double total = 0;
+    for (size_t i = 0; i < a->rows; i++) {
+        const lk_real *ar = lk_mat_row(a, i), *yr = lk_mat_row(y, i);
+        lk_real *dr = dz ? lk_mat_row(dz, i) : NULL;
+        for (size_t j = 0; j < a->cols; j++) {
+            lk_real d = ar[j] - yr[j];
+            total += (double)d * d;
+            if (dr)
+                dr[j] = (lk_real)(d * inv_n);
+        }
+    }
+    if (dz)
+        lk_act_backward(act, z, a, dz, dz, NULL, NULL);
+    return 0.5 * total * inv_n;
+}
+
+/* With a = sigmoid(z): -y log a - (1-y) log(1-a) = softplus(z) - y z, exact
+ * for any z, and dZ = (a - y) / rows. */
+static double bce(const lk_mat *z, const lk_mat *a, const lk_mat *y, lk_mat *dz, double inv_n)
+{
+    double total = 0;
+    for (size_t i = 0; i < a->rows; i++) {
+        const lk_real *zr = lk_mat_row(z, i), *ar = lk_mat_row(a, i), *yr = lk_mat_row(y, i);
+        lk_real *dr = dz ? lk_mat_row(dz, i) : NULL;
+        for (size_t j = 0; j < a->cols; j++) {
+            double zz = zr[j];
+            double sp = (zz > 0 ? zz : 0) + log1p(exp(-fabs(zz)));
+            total += sp - (double)yr[j] * zz;
+            if (dr)
+                dr[j] = (lk_real)((ar[j] - yr[j]) * inv_n);
+        }
+    }
+    return total * inv_n;
+}
+
+/* -sum y log softmax(z) = sum y (logsumexp(z) - z) by the row max; dZ = (a - y)/rows. */
+static double softmax_ce(const lk_mat *z, const lk_mat *a, const lk_mat *y, lk_mat *dz,
+                         double inv_n)
+{
+    double total = 0;
+    for (size_t i = 0; i < z->rows; i++) {
+        const lk_real *zr = lk_mat_row(z, i), *ar = lk_mat_row(a, i), *yr = lk_mat_row(y, i);
+        double mx = zr[lk_argmax(zr, z->cols)];
+        double s = 0;
+        for (size_t j = 0; j < z->cols; j++)
+            s += exp((double)zr[j] - mx);
+        double lse = mx + log(s);
+        lk_real *dr = dz ? lk_mat_row(dz, i) : NULL;
+        for (size_t j = 0; j < z->cols; j++) {
+            if (yr[j] != 0)
+                total += (double)yr[j] * (lse - zr[j]);
+            if (dr)
+                dr[j] = (lk_real)((ar[j] - yr[j]) * inv_n);
+        }
+    }
+    return total * inv_n;
+}
+
+/* Multiclass: max_k z_k - z_c, gradient +1 at the (first) argmax and -1 at
+ * the target when they differ.  One column: max(0, -t z), t = 2y - 1, with
+ * the subgradient -t taken on the boundary t z = 0 so that a zero start
+ * still moves (Rosenblatt's rule updates on t z <= 0). */
+static double perceptron(const lk_mat *z, const lk_mat *y, lk_mat *dz, double inv_n)
+{
+    double total = 0;
+    if (dz)
+        lk_mat_fill(dz, 0);
+    for (size_t i = 0; i < z->rows; i++) {
+        const lk_real *zr = lk_mat_row(z, i), *yr = lk_mat_row(y, i);
+        lk_real *dr = dz ? lk_mat_row(dz, i) : NULL;
+        if (z->cols == 1) {
+            double t = yr[0] >= 0.5 ? 1.0 : -1.0, m = t * zr[0];
+            if (m <= 0) {
+                total += -m;
+                if (dr)
+                    dr[0] = (lk_real)(-t * inv_n);
+            }
+            continue;
+        }
+        size_t m = lk_argmax(zr, z->cols), c = lk_argmax(yr, z->cols);
+        if (m != c) {
+            total += (double)zr[m] - zr[c];
+            if (dr) {
+                dr[m] += (lk_real)inv_n;
+                dr[c] -= (lk_real)inv_n;
+            }
+        }
+    }
+    return total * inv_n;
+}
+
+double lk_loss_eval(lk_loss_kind kind, const lk_act *out_act, const lk_mat *z,
+                    const lk_mat *a, const lk_mat *y, lk_mat *dz)
+{
+    if (z->rows == 0)
+        return 0;
+    double inv_n = 1.0 / (double)z->rows;
+    switch (kind) {
+    case LK_LOSS_MSE:
+        return mse(out_act, z, a, y, dz, inv_n);
+    case LK_LOSS_BCE:
+        return bce(z, a, y, dz, inv_n);
+    case LK_LOSS_SOFTMAX_CE:
+        return softmax_ce(z, a, y, dz, inv_n);
+    case LK_LOSS_PERCEPTRON:
+        return perceptron(z, y, dz, inv_n);
+    default:
+        return NAN;
+    }
+}
+
+size_t lk_loss_errors(const lk_mat *a, const lk_mat *y, lk_real threshold)
+{
+    size_t wrong = 0;
+    for (size_t i = 0; i < a->rows; i++) {
+        const lk_real *ar = lk_mat_row(a, i), *yr = lk_mat_row(y, i);
+        if (a->cols == 1)
+            wrong += (ar[0] >= threshold) != (yr[0] >= (lk_real)0.5);
+        else
+            wrong += lk_argmax(ar, a->cols) != lk_argmax(yr, a->cols);
+    }
+    return wrong;
+}
+
+double lk_l2_value(double lambda, size_t n, const lk_real *w)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)w[i] * w[i];
+    return 0.5 * lambda * s;
+}
+
+void lk_l2_grad(double lambda, size_t n, const lk_real *w, lk_real *g)
+{
+    const lk_real l = (lk_real)lambda;
+    for (size_t i = 0; i < n; i++)
+        g[i] += l * w[i];
+}

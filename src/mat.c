@@ -1,0 +1,128 @@
+/* mat.c — allocation, views and copies of row-major matrices. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <learnkit/mat.h>
+
+#define LK_ALIGN 64
+
+void *lk_alloc_aligned(size_t n)
+{
+    if (n == 0 || n > SIZE_MAX - LK_ALIGN)
+        return NULL;
+    size_t rounded = (n + LK_ALIGN - 1) / LK_ALIGN * LK_ALIGN;
+    return aligned_alloc(LK_ALIGN, rounded);
+}
+
+void lk_free_aligned(void *p) { free(p); }
+
+size_t lk_mat_bytes(size_t rows, size_t cols)
+{
+    if (rows == 0 || cols == 0)
+        return 0;
+    if (rows > SIZE_MAX / cols || rows * cols > SIZE_MAX / sizeof(lk_real))
+        return 0;
+    return rows * cols * sizeof(lk_real);
+}
+
+lk_status lk_mat_alloc(lk_mat *m, size_t rows, size_t cols, lk_error *err)
+{
+    *m = (lk_mat){ .rows = 0, .cols = 0, .ld = 0, .data = NULL, .owner = 0 };
+    if (rows == 0 || cols == 0) {
+        m->rows = rows;
+        m->cols = cols;
+        m->ld = cols;
+        return LK_OK;
+    }
+    size_t bytes = lk_mat_bytes(rows, cols);
+    if (bytes == 0)
+        return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
+                            "%zu x %zu elements overflow the address space", rows, cols);
+    lk_real *data = lk_alloc_aligned(bytes);
+    if (!data)
+        return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
+                            "cannot allocate %zu x %zu (%.1f MiB)", rows, cols,
+                            (double)bytes / (1024.0 * 1024.0));
+    memset(data, 0, bytes);
+    *m = (lk_mat){ .rows = rows, .cols = cols, .ld = cols, .data = data, .owner = 1 };
+    return LK_OK;
+}
+
+void lk_mat_free(lk_mat *m)
+{
+    if (!m)
+        return;
+    if (m->owner)
+        lk_free_aligned(m->data);
+    *m = (lk_mat){ 0 };
+}
+
+lk_mat lk_mat_view(lk_real *data, size_t rows, size_t cols, size_t ld)
+{
+    return (lk_mat){ .rows = rows, .cols = cols, .ld = ld < cols ? cols : ld,
+                     .data = data, .owner = 0 };
+}
+
+lk_mat lk_mat_rows(const lk_mat *m, size_t r0, size_t n)
+{
+    if (r0 > m->rows)
+        r0 = m->rows;
+    if (n > m->rows - r0)
+        n = m->rows - r0;
+    return (lk_mat){ .rows = n, .cols = m->cols, .ld = m->ld,
+                     .data = m->data ? m->data + r0 * m->ld : NULL, .owner = 0 };
+}
+
+lk_mat lk_mat_cols(const lk_mat *m, size_t c0, size_t n)
+{
+    if (c0 > m->cols)
+        c0 = m->cols;
+    if (n > m->cols - c0)
+        n = m->cols - c0;
+    return (lk_mat){ .rows = m->rows, .cols = n, .ld = m->ld,
+                     .data = m->data ? m->data + c0 : NULL, .owner = 0 };
+}
+
+lk_status lk_mat_copy(lk_mat *dst, const lk_mat *src, lk_error *err)
+{
+    if (dst->rows != src->rows || dst->cols != src->cols)
+        return lk_error_set(err, LK_EINVAL, "matrix", NULL,
+                            "copy of %zu x %zu into %zu x %zu", src->rows, src->cols,
+                            dst->rows, dst->cols);
+    if (src->rows == 0 || src->cols == 0)
+        return LK_OK;
+    if (dst->ld == dst->cols && src->ld == src->cols) {
+        memmove(dst->data, src->data, src->rows * src->cols * sizeof(lk_real));
+        return LK_OK;
+    }
+    for (size_t i = 0; i < src->rows; i++)
+        memmove(lk_mat_row(dst, i), lk_mat_row(src, i), src->cols * sizeof(lk_real));
+    return LK_OK;
+}
+
+void lk_mat_fill(lk_mat *m, lk_real value)
+{
+    for (size_t i = 0; i < m->rows; i++) {
+        lk_real *r = lk_mat_row(m, i);
+        for (size_t j = 0; j < m->cols; j++)
+            r[j] = value;
+    }
+}
+
+void lk_mat_gather_rows(lk_mat *dst, const lk_mat *src, const size_t *index)
+{
+    for (size_t k = 0; k < dst->rows; k++)
+        memcpy(lk_mat_row(dst, k), lk_mat_row(src, index[k]), src->cols * sizeof(lk_real));
+}
+
+int lk_mat_all_finite(const lk_mat *m)
+{
+    for (size_t i = 0; i < m->rows; i++) {
+        const lk_real *r = lk_mat_row(m, i);
+        for (size_t j = 0; j < m->cols; j++)
+            if (!isfinite(r[j]))
+                return 0;
+    }
+    return 1;
+}

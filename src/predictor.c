@@ -1,0 +1,64 @@
+/* predictor.c — the registry of model kinds and the generic predictor. */
+#include <stdlib.h>
+#include <string.h>
+#include <learnkit/predictor.h>
+#include "registry.h"
+
+struct lk_predictor {
+    const lk_predictor_type *type;
+    void *state;
+    size_t n_in, n_out;
+};
+
+const lk_predictor_type *lk_predictor_find(const char *kind)
+{
+    for (size_t k = 0; LK_PREDICTORS[k]; k++)
+        if (strcmp(LK_PREDICTORS[k]->kind, kind) == 0)
+            return LK_PREDICTORS[k];
+    return NULL;
+}
+
+lk_status lk_predictor_load(const lk_model *m, lk_predictor **out, lk_error *err)
+{
+    *out = NULL;
+    const lk_predictor_type *t = lk_predictor_find(lk_model_kind(m));
+    if (!t)
+        return lk_error_set(err, LK_EUNSUPPORTED, "model", NULL,
+                            "unknown model kind '%s'", lk_model_kind(m));
+    lk_predictor *p = calloc(1, sizeof *p);
+    if (!p)
+        return lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
+    p->type = t;
+    lk_status s = t->load(m, &p->state, &p->n_in, &p->n_out, err);
+    if (s != LK_OK) {
+        free(p);
+        return s;
+    }
+    *out = p;
+    return LK_OK;
+}
+
+size_t lk_predictor_inputs(const lk_predictor *p) { return p->n_in; }
+size_t lk_predictor_outputs(const lk_predictor *p) { return p->n_out; }
+int lk_predictor_is_probability(const lk_predictor *p) { return p->type->probability; }
+
+lk_status lk_predictor_scores(const lk_predictor *p, const lk_mat *x, lk_mat *scores,
+                              lk_error *err)
+{
+    if (x->cols != p->n_in)
+        return lk_error_set(err, LK_EINVAL, "data", NULL,
+                            "the model expects %zu features per sample, the data has %zu",
+                            p->n_in, x->cols);
+    if (scores->rows != x->rows || scores->cols != p->n_out)
+        return lk_error_set(err, LK_EINVAL, "scores", NULL, "output matrix of the wrong shape");
+    return p->type->scores(p->state, x, scores, err);
+}
+
+void lk_predictor_free(lk_predictor *p)
+{
+    if (!p)
+        return;
+    if (p->type->free)
+        p->type->free(p->state);
+    free(p);
+}

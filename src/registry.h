@@ -1,0 +1,11 @@
+/* registry.h — the predictor types of every learner (private).
+ * A learner adds its type here and to registry.c. */
+#ifndef LEARNKIT_REGISTRY_H
+#define LEARNKIT_REGISTRY_H
+
+#include <learnkit/predictor.h>
+
+/* NULL-terminated. */
+extern const lk_predictor_type *const LK_PREDICTORS[];
+
+#endif
