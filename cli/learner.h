@@ -37,4 +37,41 @@ json_t *cli_result_json(const cli_run *run, const char *model_kind);
  * save it atomically.  Returns 0 or EXIT_FAILURE after printing. */
 int cli_run_save(const cli_run *run, lk_model *m);
 
+/* ---------------------------------------------------------------- learners
+ *
+ * Every training command is a cli_learner: its own option table (pointing
+ * at static storage in its cmd_NAME.c), a reset to defaults, a check of the
+ * parsed values, and a fit on data that is already loaded.  cmd_NAME is then
+ *     int cmd_elm(int argc, char **argv) { return cli_learner_main(&CLI_LEARNER_ELM, argc, argv); }
+ * and `compare` runs the same learner on its shared data with options from
+ * its --learners list, so each learner's options and training exist once. */
+typedef struct cli_learner {
+    const char *name;        /* "elm"; also the command name */
+    const char *family;      /* "closed-form" or "iterative" */
+    const char *usage;       /* usage line after "learnkit NAME" */
+    const char *about;       /* paragraph for --help */
+    const cli_opt *opts;     /* the learner's own options */
+    void (*reset)(void);     /* restore every own option to its default */
+    /* Validate the parsed options (and, given n_features and n_classes of
+     * the loaded data, sizes such as --layers; both 0 before loading).
+     * Prints one usage line and returns EXIT_USAGE, or returns 0. */
+    int (*check)(size_t n_features, size_t n_classes);
+    /* Train on run->split (preprocessed), evaluate on train and test, and
+     * return the result object of SPEC.md (cli_result_json plus
+     * train_seconds, train_accuracy, test_accuracy, params, and "history"
+     * for iterative learners; also "gflop" and "peak_rss_bytes") and, if
+     * model is non-NULL, the trained model (without prep/labels, which
+     * cli_run_save adds).  Progress on stderr unless -q.  Returns 0 or an
+     * exit code after printing the error. */
+    int (*fit)(cli_run *run, json_t **result, lk_model **model);
+} cli_learner;
+
+/* The whole command: parse own + data + common + output options, --help,
+ * check, load DATA, fit, print the summary (or the JSON with --json) on
+ * stdout, save with -o.  Returns the exit code. */
+int cli_learner_main(const cli_learner *learner, int argc, char **argv);
+
+/* Print the human summary of a result object on stdout. */
+void cli_print_summary(const json_t *result);
+
 #endif
