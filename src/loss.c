@@ -28,6 +28,8 @@ lk_status lk_loss_parse(const char *text, lk_loss_kind *out, const char *source,
 
 const char *lk_loss_check(lk_loss_kind kind, const lk_act *out_act)
 {
+    if (lk_act_has_params(out_act->kind))
+        return "an output layer cannot have learnable activation parameters (PReLU is for hidden layers)";
     switch (kind) {
     case LK_LOSS_MSE:
         return NULL;
@@ -93,7 +95,9 @@ static double bce(const lk_mat *z, const lk_mat *a, const lk_mat *y, lk_mat *dz,
     return total * inv_n;
 }
 
-/* -sum y log softmax(z) = sum y (logsumexp(z) - z) by the row max; dZ = (a - y)/rows. */
+/* -sum y log softmax(z) = sum y (logsumexp(z) - z) by the row max;
+ * dZ = (a sum(y) - y) / rows, which is the familiar (a - y) / rows for
+ * one-hot or probability targets. */
 static double softmax_ce(const lk_mat *z, const lk_mat *a, const lk_mat *y, lk_mat *dz,
                          double inv_n)
 {
@@ -106,12 +110,15 @@ static double softmax_ce(const lk_mat *z, const lk_mat *a, const lk_mat *y, lk_m
             s += exp((double)zr[j] - mx);
         double lse = mx + log(s);
         lk_real *dr = dz ? lk_mat_row(dz, i) : NULL;
+        double ysum = 0;
         for (size_t j = 0; j < z->cols; j++) {
+            ysum += yr[j];
             if (yr[j] != 0)
                 total += (double)yr[j] * (lse - zr[j]);
-            if (dr)
-                dr[j] = (lk_real)((ar[j] - yr[j]) * inv_n);
         }
+        if (dr)
+            for (size_t j = 0; j < z->cols; j++)
+                dr[j] = (lk_real)((ar[j] * ysum - yr[j]) * inv_n);
     }
     return total * inv_n;
 }

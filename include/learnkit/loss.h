@@ -43,7 +43,9 @@ const char *lk_loss_name(lk_loss_kind kind);
 
 /* Check that a loss fits an output activation: softmax-ce needs softmax,
  * bce needs sigmoid (outputs in (0,1)), perceptron needs identity; mse fits
- * any.  Returns NULL if fine, else a sentence saying what is wrong. */
+ * any; an activation with learnable parameters (PReLU) is refused on the
+ * output layer, because lk_loss_eval has no access to them.  Returns NULL if
+ * fine, else a sentence saying what is wrong. */
 const char *lk_loss_check(lk_loss_kind kind, const lk_act *out_act);
 
 /* Mean loss over the rows of Z/A against targets Y; if dz is non-NULL it
