@@ -128,20 +128,13 @@ void lk_col_sums(const lk_mat *m, const lk_real *ones, lk_real beta, lk_real *v)
 
 lk_status lk_matd_alloc(lk_matd *m, size_t rows, size_t cols, lk_error *err)
 {
-    *m = (lk_matd){ .rows = rows, .cols = cols, .ld = cols };
-    if (rows == 0 || cols == 0)
-        return LK_OK;
-    if (rows > SIZE_MAX / cols || rows * cols > SIZE_MAX / sizeof(double))
-        return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
-                            "%zu x %zu doubles overflow the address space", rows, cols);
-    double *d = lk_alloc_aligned(rows * cols * sizeof(double));
-    if (!d)
-        return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
-                            "cannot allocate %zu x %zu doubles (%.1f MiB)", rows, cols,
-                            (double)(rows * cols * sizeof(double)) / (1024.0 * 1024.0));
-    memset(d, 0, rows * cols * sizeof(double));
-    m->data = d;
-    m->owner = 1;
+    void *data;
+    lk_status s = lk_alloc_block(rows, cols, sizeof(double), &data, err);
+    if (s != LK_OK) {
+        *m = (lk_matd){ 0 };
+        return s;
+    }
+    *m = (lk_matd){ .rows = rows, .cols = cols, .ld = cols, .data = data, .owner = data != NULL };
     return LK_OK;
 }
 

@@ -26,26 +26,34 @@ size_t lk_mat_bytes(size_t rows, size_t cols)
     return rows * cols * sizeof(lk_real);
 }
 
-lk_status lk_mat_alloc(lk_mat *m, size_t rows, size_t cols, lk_error *err)
+lk_status lk_alloc_block(size_t rows, size_t cols, size_t elem_size, void **out, lk_error *err)
 {
-    *m = (lk_mat){ .rows = 0, .cols = 0, .ld = 0, .data = NULL, .owner = 0 };
-    if (rows == 0 || cols == 0) {
-        m->rows = rows;
-        m->cols = cols;
-        m->ld = cols;
+    *out = NULL;
+    if (rows == 0 || cols == 0)
         return LK_OK;
-    }
-    size_t bytes = lk_mat_bytes(rows, cols);
-    if (bytes == 0)
+    if (rows > SIZE_MAX / cols || rows * cols > SIZE_MAX / elem_size)
         return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
                             "%zu x %zu elements overflow the address space", rows, cols);
-    lk_real *data = lk_alloc_aligned(bytes);
+    size_t bytes = rows * cols * elem_size;
+    void *data = lk_alloc_aligned(bytes);
     if (!data)
         return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
                             "cannot allocate %zu x %zu (%.1f MiB)", rows, cols,
                             (double)bytes / (1024.0 * 1024.0));
     memset(data, 0, bytes);
-    *m = (lk_mat){ .rows = rows, .cols = cols, .ld = cols, .data = data, .owner = 1 };
+    *out = data;
+    return LK_OK;
+}
+
+lk_status lk_mat_alloc(lk_mat *m, size_t rows, size_t cols, lk_error *err)
+{
+    void *data;
+    lk_status s = lk_alloc_block(rows, cols, sizeof(lk_real), &data, err);
+    if (s != LK_OK) {
+        *m = (lk_mat){ 0 };
+        return s;
+    }
+    *m = (lk_mat){ .rows = rows, .cols = cols, .ld = cols, .data = data, .owner = data != NULL };
     return LK_OK;
 }
 

@@ -341,11 +341,4 @@ static Suite *model_suite(void)
     return s;
 }
 
-int main(void)
-{
-    SRunner *sr = srunner_create(model_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
-}
+int main(void) { return th_run_suite(model_suite()); }

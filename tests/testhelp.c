@@ -95,3 +95,12 @@ char *th_temp_file(const void *bytes, size_t n, const char *suffix)
     close(fd);
     return strdup(tmpl);
 }
+
+int th_run_suite(Suite *s)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -45,6 +45,9 @@ typedef double (*th_objective)(void *ctx);
 double th_grad_check(th_objective f, void *ctx, lk_real *w, const lk_real *g, size_t n,
                      double step);
 
+/* Run a suite and return the process exit status (0 when all passed). */
+int th_run_suite(Suite *s);
+
 /* Write bytes to a fresh temporary file; returns a malloc'ed path. */
 char *th_temp_file(const void *bytes, size_t n, const char *suffix);
 

@@ -68,6 +68,11 @@ void lk_mat_gather_rows(lk_mat *dst, const lk_mat *src, const size_t *index);
 /* 1 if every element is finite, else 0. */
 int lk_mat_all_finite(const lk_mat *m);
 
+/* A zero-filled, 64-byte aligned block of rows x cols elements of elem_size
+ * bytes, for lk_mat and lk_matd alike.  *out is NULL for an empty shape;
+ * LK_ENOMEM naming the shape on overflow or failure. */
+lk_status lk_alloc_block(size_t rows, size_t cols, size_t elem_size, void **out, lk_error *err);
+
 /* Aligned allocation of n bytes (64-byte alignment, n rounded up); NULL on
  * failure or n == 0.  Released by lk_free_aligned. */
 void *lk_alloc_aligned(size_t n);
