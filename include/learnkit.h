@@ -22,5 +22,7 @@
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
 #include <learnkit/io.h>
+#include <learnkit/data.h>
+#include <learnkit/fetch.h>
 
 #endif
