@@ -27,7 +27,7 @@ static const cli_opt ELM_OPTS[] = {
       "ridge: regularization C (lambda = 1/C), or auto: the C of 10^-2..10^8 with the fewest "
       "leave-one-out errors (default 1000)", 0, 0 },
     { "rcond", 0, OPT_REAL, &E.rcond, "X",
-      "svd: drop singular values below X times the largest (default 1e-10)", 0, 0.999 },
+      "svd: drop singular values below X times the largest (default 1e-6; 1e-12 in a double build)", 0, 0.999 },
     { "max-memory", 0, OPT_STR, &E.max_memory, "SIZE",
       "refuse to start above SIZE bytes (512M, 8G; default 3/4 of physical memory)", 0, 0 },
     CLI_OPT_END

@@ -42,7 +42,7 @@ lk_elm_params lk_elm_params_default(void)
     p.solver = LK_ELM_SVD;
     p.C = 1000;
     p.c_auto = 0;
-    p.rcond = 1e-10;
+    p.rcond = LK_ELM_RCOND_DEFAULT;
     p.max_memory = 0;
     p.block_rows = DEFAULT_BLOCK;
     return p;

@@ -1,5 +1,5 @@
 /* pinv.c — minimum-norm least squares by TSQR and the SVD of the triangle.
- * See learnkit/pinv.h for why this and not gelsd on the whole matrix. */
+ * See learnkit/pinv.h for the method and why. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,17 +12,16 @@ static size_t mul(size_t a, size_t b)
 
 size_t lk_tsqr_bytes(size_t p, size_t k, size_t buf_rows)
 {
-    size_t c = p + k, r = c + buf_rows;
-    if (c < p || r < c)
+    size_t c = p + k;
+    if (c < p || buf_rows + c < c)
         return 0;
-    size_t w = mul(mul(r, c), sizeof(double));
-    if (w == SIZE_MAX)
-        return 0;
-    /* LAPACKE's column-major copy of the stack, and the solve's R11, R12 */
+    /* triangle and buffer, twice (LAPACKE's column-major copies), then the
+     * solve's double R11, R12 and singular values */
+    size_t w = mul(mul(buf_rows + c, c), 2 * sizeof(lk_real));
     size_t sol = mul(mul(p, p + k + 2), sizeof(double));
-    if (sol == SIZE_MAX || w > SIZE_MAX / 3)
+    if (w == SIZE_MAX || sol == SIZE_MAX || w > SIZE_MAX - sol)
         return 0;
-    return 2 * w + sol;
+    return w + sol;
 }
 
 lk_status lk_tsqr_alloc(lk_tsqr *w, size_t p, size_t k, size_t buf_rows, lk_error *err)
@@ -33,40 +32,36 @@ lk_status lk_tsqr_alloc(lk_tsqr *w, size_t p, size_t k, size_t buf_rows, lk_erro
     w->p = p;
     w->k = k;
     w->buf_rows = buf_rows;
-    lk_status s = lk_matd_alloc(&w->w, p + k + buf_rows, p + k, err);
+    lk_status s = lk_mat_alloc(&w->r, p + k, p + k, err);
+    if (s == LK_OK)
+        s = lk_mat_alloc_uninit(&w->buf, buf_rows, p + k, err);
     if (s != LK_OK)
-        return s;
-    if (!(w->tau = malloc((p + k) * sizeof(double)))) {
         lk_tsqr_free(w);
-        return lk_error_set(err, LK_ENOMEM, "tsqr", NULL, "out of memory");
-    }
-    return LK_OK;
+    return s;
 }
 
 void lk_tsqr_free(lk_tsqr *w)
 {
-    lk_matd_free(&w->w);
-    free(w->tau);
+    lk_mat_free(&w->r);
+    lk_mat_free(&w->buf);
     memset(w, 0, sizeof *w);
 }
 
-/* QR of the triangle and the gathered rows; the new triangle replaces the
- * old in the top rows (dqr_r zeroes everything below it). */
+/* Fold the gathered rows into the triangle. */
 static lk_status reduce(lk_tsqr *w, lk_error *err)
 {
     if (w->fill == 0)
         return LK_OK;
-    size_t c = w->p + w->k, m = c + w->fill;
-    lk_matd stack = lk_matd_view(w->w.data, m, c, w->w.ld);
-    lk_status s = lk_dqr_r(&stack, w->tau, err);
-    w->flops += 2.0 * (double)c * (double)c * ((double)m - (double)c / 3);
+    lk_mat b = lk_mat_rows(&w->buf, 0, w->fill);
+    double c = (double)(w->p + w->k);
+    w->flops += 2.0 * c * c * (double)w->fill;
     w->fill = 0;
-    return s;
+    return lk_tpqrt(&w->r, &b, err);
 }
 
 lk_status lk_tsqr_add(lk_tsqr *w, const lk_mat *z, const lk_mat *t, lk_error *err)
 {
-    size_t p = w->p, k = w->k, c = p + k;
+    size_t p = w->p, k = w->k;
     if (z->cols != p || t->cols != k || t->rows != z->rows)
         return lk_error_set(err, LK_EINVAL, "tsqr", NULL, "block of the wrong shape");
     for (size_t i = 0; i < z->rows; i++) {
@@ -75,12 +70,9 @@ lk_status lk_tsqr_add(lk_tsqr *w, const lk_mat *z, const lk_mat *t, lk_error *er
             if (s != LK_OK)
                 return s;
         }
-        double *o = w->w.data + (c + w->fill) * w->w.ld;
-        const lk_real *zi = lk_mat_row(z, i), *ti = lk_mat_row(t, i);
-        for (size_t j = 0; j < p; j++)
-            o[j] = zi[j];
-        for (size_t j = 0; j < k; j++)
-            o[p + j] = ti[j];
+        lk_real *o = lk_mat_row(&w->buf, w->fill);
+        memcpy(o, lk_mat_row(z, i), p * sizeof(lk_real));
+        memcpy(o + p, lk_mat_row(t, i), k * sizeof(lk_real));
         w->fill++;
         w->n++;
     }
@@ -108,10 +100,13 @@ lk_status lk_tsqr_solve(lk_tsqr *w, double rcond, lk_matd *x, int *rank, double 
         return st;
     }
     if ((st = lk_matd_alloc(&r12, p, k, err)) == LK_OK) {
+        /* The triangle in double: the SVD then loses nothing more. */
         for (size_t i = 0; i < p; i++) {
-            const double *ri = w->w.data + i * w->w.ld;
-            memcpy(r11.data + i * r11.ld, ri, p * sizeof(double));
-            memcpy(r12.data + i * r12.ld, ri + p, k * sizeof(double));
+            const lk_real *ri = lk_mat_row(&w->r, i);
+            for (size_t j = i; j < p; j++)
+                r11.data[i * r11.ld + j] = ri[j];
+            for (size_t j = 0; j < k; j++)
+                r12.data[i * r12.ld + j] = ri[p + j];
         }
         st = lk_dgelsd(&r11, &r12, rcond, sv, rank, err);
         if (st == LK_OK)

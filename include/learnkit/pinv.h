@@ -9,12 +9,20 @@
  * Memory: O((p+k)(p+k+buffer)) whatever the number of rows; the same
  * reduction can combine triangles computed elsewhere.
  *
+ * Each fold is LAPACK's tpqrt (triangle on top of a rectangular block), so
+ * the triangle costs no extra flops: 2 n (p+k)^2 in all.
+ *
  * Why TSQR and not gelsd on Z: gelsd on the whole n x p matrix needs Z in
  * double at once (n p 8 bytes, 480 MB for MNIST and p = 1000) plus LAPACK's
  * workspace, and bidiagonalizes all n rows (4 n p^2 flops against TSQR's
- * 2 n p^2).  Computing in double keeps the small singular values a
- * pseudoinverse depends on (a normal-equation Cholesky would square the
- * condition number). */
+ * 2 n p^2); measured on MNIST, p = 1000, scipy's gelsd takes 5.7 s.
+ *
+ * Precision: the folds run in lk_real.  Householder QR is backward stable,
+ * so the R found is the exact R of Z + E with |E| ~ eps |Z|: the same size
+ * as the rounding Z already carries when it was computed in lk_real, so
+ * doing the folds in double would buy nothing (and cost half the speed).
+ * Unlike normal equations (Z^T Z), this does not square the condition
+ * number.  The SVD of the small triangle is in double. */
 #ifndef LEARNKIT_PINV_H
 #define LEARNKIT_PINV_H
 
@@ -26,11 +34,11 @@ extern "C" {
 
 typedef struct lk_tsqr {
     size_t p, k;         /* columns of Z and of T */
-    size_t buf_rows;     /* rows gathered under the triangle before one QR */
+    size_t buf_rows;     /* rows gathered before each fold into the triangle */
     size_t fill;         /* rows gathered so far */
     size_t n;            /* rows added in all */
-    lk_matd w;           /* (p + k + buf_rows) x (p + k): triangle, then rows */
-    double *tau;
+    lk_mat r;            /* (p + k) x (p + k): the triangle (upper part) */
+    lk_mat buf;          /* buf_rows x (p + k): gathered rows of [Z T] */
     double flops;        /* QR flops spent so far */
 } lk_tsqr;
 
