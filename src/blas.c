@@ -136,7 +136,7 @@ lk_status lk_tpqrt(lk_mat *r, lk_mat *b, lk_error *err)
         return LK_OK;
     if (!FITS_INT(m) || !FITS_INT(n) || !FITS_INT(r->ld) || !FITS_INT(b->ld))
         return lk_error_set(err, LK_ETOOBIG, "tpqrt", NULL, "matrix too large for LAPACK");
-    size_t nb = n < 32 ? n : 32;
+    size_t nb = n < 128 ? n : 128;
     lk_real *t = malloc(nb * n * sizeof(lk_real));
     if (!t)
         return lk_error_set(err, LK_ENOMEM, "tpqrt", NULL, "out of memory");

@@ -79,11 +79,11 @@ static size_t block_of(const lk_elm_params *p)
     return p->block_rows ? p->block_rows : DEFAULT_BLOCK;
 }
 
-/* Rows gathered under the TSQR triangle before each QR: at least twice the
- * triangle, so the triangle's share of every QR stays under a third. */
+/* Rows gathered before each TSQR fold: few, large folds (each call pays
+ * LAPACKE's row-major copy of the triangle), at least twice the triangle. */
 static size_t tsqr_rows(const lk_elm_params *p, size_t k)
 {
-    size_t c = add(p->hidden, k), b = block_of(p);
+    size_t c = add(p->hidden, k), b = 8192;
     return c > SIZE_MAX / 2 ? SIZE_MAX : (2 * c > b ? 2 * c : b);
 }
 
