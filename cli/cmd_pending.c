@@ -11,10 +11,8 @@
     }
 
 PENDING(mlp)
-PENDING(elm)
 PENDING(ae)
 PENDING(logreg)
-PENDING(lsq)
 PENDING(perceptron)
 PENDING(compare)
 PENDING(predict)
