@@ -1,5 +1,6 @@
 /* cmd_lsq.c — learnkit lsq: the closed-form least-squares classifier. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include "commands.h"
 #include "learner.h"
@@ -78,6 +79,10 @@ static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(r, "chosen_C", json_real(rep.C));
         json_object_set_new(r, "loo_error", json_real(rep.loo_error));
         json_object_set_new(r, "select_seconds", json_real(rep.select_seconds));
+        char line[128];
+        snprintf(line, sizeof line, "chosen C         %g (leave-one-out error %.2f%%)", rep.C,
+                 100 * rep.loo_error);
+        json_object_set_new(r, "notes", json_pack("[s]", line));
     }
     *result = r;
     if (model) {

@@ -412,7 +412,7 @@ START_TEST(test_memory_estimate_grows)
     size_t a = lk_elm_memory(&p, 60000, 784, 10);
     p.hidden = 2000;
     size_t b = lk_elm_memory(&p, 60000, 784, 10);
-    ck_assert(b > 3 * a);
+    ck_assert(b > 2 * a);  /* the O(L^2) solver memory: more than linear */
     p.solver = LK_ELM_RIDGE;
     size_t r20 = lk_elm_memory(&p, 20000, 784, 10), r60 = lk_elm_memory(&p, 60000, 784, 10);
     /* only the n x k targets depend on n */
