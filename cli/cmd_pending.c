@@ -11,9 +11,7 @@
     }
 
 PENDING(mlp)
-PENDING(elm)
 PENDING(ae)
 PENDING(logreg)
-PENDING(lsq)
 PENDING(perceptron)
 PENDING(compare)
