@@ -235,10 +235,8 @@ static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, con
         /* QR of the triangle (8/3 L^3, with the bidiagonalization) plus
          * the SVD's own iterations and back-transformations (about 4 L^3). */
         rep->solve_flops = w.flops + (8.0 / 3 + 4) * L * L * L;
-        size_t q = m->hidden < w.n ? m->hidden : w.n;
         rep->sigma_max = sv[0];
         rep->sigma_min_kept = rep->rank > 0 ? sv[rep->rank - 1] : 0;
-        (void)q;
     }
     free(sv);
     lk_tsqr_free(&w);
