@@ -3,8 +3,10 @@
 #include "registry.h"
 
 /* extern const lk_predictor_type lk_mlp_predictor;  -- one per learner */
+extern const lk_predictor_type lk_mlp_predictor;
 
 const lk_predictor_type *const LK_PREDICTORS[] = {
     /* &lk_mlp_predictor, */
+    &lk_mlp_predictor,
     NULL
 };
