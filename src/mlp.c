@@ -48,23 +48,6 @@ lk_status lk_mlp_build(lk_net *net, size_t n_in, size_t n_hidden, const size_t *
     return s;
 }
 
-lk_status lk_mlp_targets(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err)
-{
-    for (size_t i = 0; i < n; i++)
-        if (y[i] >= k) {
-            *t = (lk_mat){ 0 };
-            return lk_error_set(err, LK_EINVAL, "labels", NULL,
-                                "row %zu has class %u, expected below %zu", i + 1,
-                                (unsigned)y[i], k);
-        }
-    lk_status s = lk_mat_alloc(t, n, k, err);
-    if (s != LK_OK)
-        return s;
-    for (size_t i = 0; i < n; i++)
-        LK_AT(t, i, y[i]) = 1;
-    return LK_OK;
-}
-
 double lk_mlp_accuracy(const lk_net *net, lk_net_work *w, const lk_mat *x, const uint32_t *y)
 {
     size_t right = 0;

@@ -6,10 +6,10 @@
  *     softmax-ce  softmax        bce  sigmoid
  *     mse         sigmoid        perceptron  identity
  * (an explicit output activation may be given instead; lk_loss_check
- * decides whether it fits).  Targets are one-hot rows.  Training is the
+ * decides whether it fits).  Targets are one-hot rows (lk_onehot, learnkit/data.h).  Training is the
  * generic lk_net_trainer loop; this module adds what is specific to
  * classification: building the network from sizes and activation names,
- * one-hot targets, accuracy, and the "mlp" model file and predictor.
+ * accuracy, and the "mlp" model file and predictor.
  *
  * Model file entries (kind "mlp"): arch.sizes, arch.activations, arch.tied,
  * w.L, b.L, gamma.L (see lk_net_save) and arch.loss (the loss name). */
@@ -37,10 +37,6 @@ lk_act lk_mlp_output_act(lk_loss_kind loss);
 lk_status lk_mlp_build(lk_net *net, size_t n_in, size_t n_hidden, const size_t *hidden,
                        size_t n_acts, const lk_act *acts, size_t n_out,
                        const lk_act *out_act, lk_loss_kind loss, lk_error *err);
-
-/* One-hot targets t (allocated here, n x k): t[i][y[i]] = 1.  LK_EINVAL
- * when some y[i] >= k. */
-lk_status lk_mlp_targets(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err);
 
 /* Fraction of rows of x whose argmax output equals y, in batches of the
  * workspace's size. */
