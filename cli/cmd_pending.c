@@ -10,7 +10,6 @@
         return cli_fail("%s: not available in this build", #name);             \
     }
 
-PENDING(mlp)
 PENDING(elm)
 PENDING(ae)
 PENDING(logreg)

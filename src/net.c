@@ -537,7 +537,8 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
     for (size_t l = 0; l < L; l++)
         tr->grad_norm[l] = 0;
     double total = 0;
-    size_t batches = 0;
+    size_t batches = 0, errors = 0;
+    lk_real thr = lk_net_output_act(net)->kind == LK_ACT_SIGMOID ? (lk_real)0.5 : 0;
     for (size_t r = 0; r < tr->n_train; r += B, batches++) {
         lk_mat xb = lk_mat_rows(&tr->xs, r, B), yb = lk_mat_rows(&tr->ys, r, B);
         double v = lk_net_backprop(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb);
@@ -550,6 +551,10 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
                                 isnan(v) ? "NaN" : "infinite");
         }
         total += v * (double)xb.rows;
+        /* The outputs of this batch are still in the workspace: counting
+         * its misses costs one pass over batch x outputs. */
+        lk_mat out = lk_mat_rows(&tr->work.a[L - 1], 0, xb.rows);
+        errors += lk_loss_errors(&out, &yb, thr);
         for (size_t l = 0; l < L; l++) {
             lk_mat gw = lk_dense_gw(&net->layers[l], &net->params);
             tr->grad_norm[l] += lk_nrm2(gw.rows * gw.cols, gw.data);
@@ -560,7 +565,7 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
     for (size_t l = 0; l < L; l++)
         tr->grad_norm[l] /= (double)batches;
     lk_net_epoch_stats st = { .epoch = tr->epoch, .loss = total / (double)tr->n_train,
-                              .val_loss = NAN, .grad_layers = L, .grad_norm = tr->grad_norm };
+                              .val_loss = NAN, .errors = errors, .rows = tr->n_train, .grad_layers = L, .grad_norm = tr->grad_norm };
     if (tr->n_val) {
         st.val_loss = lk_net_loss(net, &tr->work, tr->cfg.loss, &tr->xv, &tr->yv);
         if (st.val_loss < tr->best_loss) {

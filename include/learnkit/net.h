@@ -155,6 +155,10 @@ typedef struct lk_net_epoch_stats {
     double loss;            /* mean training loss over the epoch's batches (with l2) */
     double val_loss;        /* validation loss after the epoch, or NAN without one */
     int improved;           /* validation loss is the best so far */
+    size_t errors;          /* training rows whose argmax output missed the argmax
+                               target during the epoch (lk_loss_errors; one
+                               output column: 0.5 threshold for sigmoid outputs) */
+    size_t rows;            /* training rows seen in the epoch */
     size_t grad_layers;     /* number of values in grad_norm */
     const double *grad_norm;/* per layer: mean over batches of ||dW(l)||_2 (Frobenius,
                                before clipping); valid until the next epoch */
