@@ -147,6 +147,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_mlp: need threads >= 1, epochs >= 1, rows >= 100\n");
         return 2;
     }
+    setvbuf(stdout, NULL, _IOLBF, 0);   /* each figure as soon as it is measured */
     lk_blas_set_threads(threads);
     printf("learnkit MLP epoch benchmark: %s, %d threads, lk_real %s\n", lk_blas_name(),
            threads, LK_REAL_NAME);
