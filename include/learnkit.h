@@ -28,5 +28,7 @@
 #include <learnkit/pinv.h>
 #include <learnkit/elm.h>
 #include <learnkit/lsq.h>
+#include <learnkit/net.h>
+#include <learnkit/mlp.h>
 
 #endif

@@ -3,10 +3,12 @@
 #include "registry.h"
 
 /* extern const lk_predictor_type lk_mlp_predictor;  -- one per learner */
+extern const lk_predictor_type lk_mlp_predictor;
 
 const lk_predictor_type *const LK_PREDICTORS[] = {
     /* &lk_mlp_predictor, */
     &lk_elm_predictor,
     &lk_lsq_predictor,
+    &lk_mlp_predictor,
     NULL
 };
