@@ -22,5 +22,7 @@
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
 #include <learnkit/io.h>
+#include <learnkit/logreg.h>
+#include <learnkit/perceptron.h>
 
 #endif
