@@ -10,8 +10,6 @@
         return cli_fail("%s: not available in this build", #name);             \
     }
 
-PENDING(fetch)
-PENDING(info)
 PENDING(mlp)
 PENDING(elm)
 PENDING(ae)

@@ -22,6 +22,8 @@
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
 #include <learnkit/io.h>
+#include <learnkit/data.h>
+#include <learnkit/fetch.h>
 #include <learnkit/logreg.h>
 #include <learnkit/perceptron.h>
 

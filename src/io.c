@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <learnkit/io.h>
+#include <learnkit/mat.h>
 
 lk_status lk_write_atomic(const char *path, const void *buf, size_t n, lk_error *err)
 {
@@ -78,7 +79,7 @@ lk_status lk_read_file(const char *path, size_t max_bytes, unsigned char **buf,
         return lk_error_set(err, LK_ETOOBIG, path, NULL,
                             "file of %zu bytes exceeds the limit of %zu", size, max_bytes);
     }
-    unsigned char *data = malloc(size + 1);
+    unsigned char *data = lk_alloc_aligned(size + 1);
     if (!data) {
         fclose(f);
         return lk_error_set(err, LK_ENOMEM, path, NULL, "cannot hold %zu bytes", size);
@@ -138,7 +139,9 @@ lk_status lk_read_maybe_gz(const char *path, size_t max_bytes, unsigned char **b
         cap = 4096;
     if (max_bytes && cap > max_bytes + 1)
         cap = max_bytes + 1;
-    unsigned char *data = malloc(cap + 1);
+    /* Huge-page friendly when large (see lk_alloc_aligned); free() and
+     * realloc() accept it. */
+    unsigned char *data = lk_alloc_aligned(cap + 1);
     size_t len = 0;
     lk_status status = LK_OK;
     if (!data) {

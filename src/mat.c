@@ -3,16 +3,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <sys/mman.h>
 #include <learnkit/mat.h>
 
 #define LK_ALIGN 64
 
+/* Blocks from 4 MiB up are aligned to 2 MiB and offered to the kernel as
+ * transparent huge pages: a 188 MB MNIST block then costs a few hundred page
+ * faults instead of 47 000, which on a virtual machine is most of the time
+ * spent loading. */
+#define HUGE_MIN ((size_t)4 << 20)
+#define HUGE_ALIGN ((size_t)2 << 20)
+
 void *lk_alloc_aligned(size_t n)
 {
-    if (n == 0 || n > SIZE_MAX - LK_ALIGN)
+    if (n == 0 || n > SIZE_MAX - HUGE_ALIGN)
         return NULL;
-    size_t rounded = (n + LK_ALIGN - 1) / LK_ALIGN * LK_ALIGN;
-    return aligned_alloc(LK_ALIGN, rounded);
+    size_t align = n >= HUGE_MIN ? HUGE_ALIGN : LK_ALIGN;
+    size_t rounded = (n + align - 1) / align * align;
+    void *p = aligned_alloc(align, rounded);
+#ifdef MADV_HUGEPAGE
+    if (p && align == HUGE_ALIGN)
+        madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+    return p;
 }
 
 void lk_free_aligned(void *p) { free(p); }
@@ -26,7 +40,8 @@ size_t lk_mat_bytes(size_t rows, size_t cols)
     return rows * cols * sizeof(lk_real);
 }
 
-lk_status lk_alloc_block(size_t rows, size_t cols, size_t elem_size, void **out, lk_error *err)
+lk_status lk_alloc_block_uninit(size_t rows, size_t cols, size_t elem_size, void **out,
+                                lk_error *err)
 {
     *out = NULL;
     if (rows == 0 || cols == 0)
@@ -35,26 +50,42 @@ lk_status lk_alloc_block(size_t rows, size_t cols, size_t elem_size, void **out,
         return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
                             "%zu x %zu elements overflow the address space", rows, cols);
     size_t bytes = rows * cols * elem_size;
-    void *data = lk_alloc_aligned(bytes);
-    if (!data)
+    if (!(*out = lk_alloc_aligned(bytes)))
         return lk_error_set(err, LK_ENOMEM, "matrix", NULL,
                             "cannot allocate %zu x %zu (%.1f MiB)", rows, cols,
                             (double)bytes / (1024.0 * 1024.0));
-    memset(data, 0, bytes);
-    *out = data;
     return LK_OK;
 }
 
-lk_status lk_mat_alloc(lk_mat *m, size_t rows, size_t cols, lk_error *err)
+lk_status lk_alloc_block(size_t rows, size_t cols, size_t elem_size, void **out, lk_error *err)
+{
+    lk_status s = lk_alloc_block_uninit(rows, cols, elem_size, out, err);
+    if (s == LK_OK && *out)
+        memset(*out, 0, rows * cols * elem_size);
+    return s;
+}
+
+static lk_status mat_alloc(lk_mat *m, size_t rows, size_t cols, int zero, lk_error *err)
 {
     void *data;
-    lk_status s = lk_alloc_block(rows, cols, sizeof(lk_real), &data, err);
+    lk_status s = zero ? lk_alloc_block(rows, cols, sizeof(lk_real), &data, err)
+                       : lk_alloc_block_uninit(rows, cols, sizeof(lk_real), &data, err);
     if (s != LK_OK) {
         *m = (lk_mat){ 0 };
         return s;
     }
     *m = (lk_mat){ .rows = rows, .cols = cols, .ld = cols, .data = data, .owner = data != NULL };
     return LK_OK;
+}
+
+lk_status lk_mat_alloc(lk_mat *m, size_t rows, size_t cols, lk_error *err)
+{
+    return mat_alloc(m, rows, cols, 1, err);
+}
+
+lk_status lk_mat_alloc_uninit(lk_mat *m, size_t rows, size_t cols, lk_error *err)
+{
+    return mat_alloc(m, rows, cols, 0, err);
 }
 
 void lk_mat_free(lk_mat *m)

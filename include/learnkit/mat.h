@@ -37,6 +37,10 @@ typedef struct lk_mat {
  * allocation fails; m is then left as an empty matrix.  0 x n is allowed. */
 lk_status lk_mat_alloc(lk_mat *m, size_t rows, size_t cols, lk_error *err);
 
+/* The same without zero-filling, for a matrix the caller overwrites whole
+ * at once (every element is undefined until written). */
+lk_status lk_mat_alloc_uninit(lk_mat *m, size_t rows, size_t cols, lk_error *err);
+
 /* Release an owning matrix and reset it to empty; a view or an empty matrix is
  * only reset.  Safe to call twice. */
 void lk_mat_free(lk_mat *m);
@@ -72,6 +76,9 @@ int lk_mat_all_finite(const lk_mat *m);
  * bytes, for lk_mat and lk_matd alike.  *out is NULL for an empty shape;
  * LK_ENOMEM naming the shape on overflow or failure. */
 lk_status lk_alloc_block(size_t rows, size_t cols, size_t elem_size, void **out, lk_error *err);
+/* The same, not zero-filled. */
+lk_status lk_alloc_block_uninit(size_t rows, size_t cols, size_t elem_size, void **out,
+                                lk_error *err);
 
 /* Aligned allocation of n bytes (64-byte alignment, n rounded up); NULL on
  * failure or n == 0.  Released by lk_free_aligned. */

@@ -1,0 +1,240 @@
+/* learner.c — what every training command shares: data options, loading and
+ * preprocessing, the common JSON keys, the summary, saving. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "learner.h"
+#include "fetch_cli.h"
+
+/* Data options as typed on the command line; converted in cli_run_load. */
+static struct {
+    const char *data_dir, *test, *format, *label_col, *header, *scale;
+    double holdout;
+    size_t features;
+} D = { .holdout = 0.2 };
+
+const cli_opt CLI_DATA_OPTS[] = {
+    { "data-dir", 0, OPT_STR, &D.data_dir, "DIR", "look for named datasets in DIR first", 0, 0 },
+    { "test", 0, OPT_STR, &D.test, "FILE", "test set for file data (same format)", 0, 0 },
+    { "holdout", 0, OPT_REAL, &D.holdout, "F",
+      "without a test set, hold out fraction F, stratified (default 0.2)", 1e-9, 1 - 1e-9 },
+    { "format", 0, OPT_STR, &D.format, "csv|libsvm|idx", "file format (default: by extension)", 0, 0 },
+    { "label-col", 0, OPT_STR, &D.label_col, "N|first|last", "CSV label column (default first)", 0, 0 },
+    { "header", 0, OPT_STR, &D.header, "auto|yes|no", "CSV header line (default auto)", 0, 0 },
+    { "features", 0, OPT_SIZE, &D.features, "N", "LIBSVM dimension (default: from the data)", 1, 1e9 },
+    { "scale", 0, OPT_STR, &D.scale, "unit|standard|none",
+      "feature scaling (default: unit for IDX, standard otherwise)", 0, 0 },
+    CLI_OPT_END
+};
+
+static int pick(const char *option, const char *text, const char *const *names, int *out)
+{
+    for (int k = 0; names[k]; k++)
+        if (strcmp(text, names[k]) == 0) {
+            *out = k;
+            return 0;
+        }
+    const char *near = cli_nearest(text, names);
+    if (near)
+        return cli_usage("%s: unknown value '%s' (did you mean '%s'?)", option, text, near);
+    return cli_usage("%s: unknown value '%s'", option, text);
+}
+
+/* The typed options as lk_data_options; EXIT_USAGE on a bad value. */
+static int data_options(lk_data_options *o)
+{
+    *o = lk_data_options_default();
+    o->data_dir = D.data_dir;
+    o->test_path = D.test;
+    o->holdout = D.holdout;
+    o->features = D.features;
+    int k;
+    if (D.format) {
+        static const char *const names[] = { "csv", "libsvm", "idx", NULL };
+        static const lk_format map[] = { LK_FORMAT_CSV, LK_FORMAT_LIBSVM, LK_FORMAT_IDX };
+        if (pick("--format", D.format, names, &k))
+            return EXIT_USAGE;
+        o->format = map[k];
+    }
+    if (D.header) {
+        static const char *const names[] = { "auto", "yes", "no", NULL };
+        if (pick("--header", D.header, names, &k))
+            return EXIT_USAGE;
+        o->header = (lk_header_mode)k;
+    }
+    if (D.scale) {
+        static const char *const names[] = { "unit", "standard", "none", NULL };
+        static const lk_scale_kind map[] = { LK_SCALE_UNIT, LK_SCALE_STANDARD, LK_SCALE_NONE };
+        if (pick("--scale", D.scale, names, &k))
+            return EXIT_USAGE;
+        o->scale = map[k];
+    }
+    if (D.label_col) {
+        if (strcmp(D.label_col, "first") == 0) {
+            o->label_col = LK_LABEL_COL_FIRST;
+        } else if (strcmp(D.label_col, "last") == 0) {
+            o->label_col = LK_LABEL_COL_LAST;
+        } else {
+            size_t n;
+            if (cli_parse_size("--label-col", D.label_col, 1, 1000000, &n))
+                return EXIT_USAGE;
+            o->label_col = (long)n;
+        }
+    }
+    return 0;
+}
+
+int cli_run_load(cli_run *run, const char *command, const char *spec)
+{
+    memset(run, 0, sizeof *run);
+    run->command = command;
+    lk_data_options o;
+    int rc = data_options(&o);
+    if (rc)
+        return rc;
+    if (!(run->rng = cli_rng()))
+        return cli_fail("out of memory");
+    double t0 = cli_now();
+    lk_error err;
+    lk_status s = lk_data_load(spec, &o, run->rng, &run->split, &err);
+    if (s == LK_ENOTFOUND && cli_dataset_fetchable(spec)) {
+        /* A known dataset that is not here yet: fetch it, as SPEC.md says. */
+        const char *name = spec && *spec ? spec : "mnist";
+        cli_notice("dataset '%s' not found here; fetching it (learnkit fetch %s)", name, name);
+        if ((rc = cli_fetch_dataset(name, NULL, o.data_dir)) != 0)
+            return rc;
+        t0 = cli_now();
+        s = lk_data_load(spec, &o, run->rng, &run->split, &err);
+    }
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    lk_split *sp = &run->split;
+    if ((s = lk_prep_fit(&run->prep, o.scale, sp->format, &sp->train.x, &err)) != LK_OK) {
+        cli_run_free(run);
+        return cli_fail_err(&err);
+    }
+    lk_prep_apply(&run->prep, &sp->train.x);
+    lk_prep_apply(&run->prep, &sp->test.x);
+    run->load_seconds = cli_now() - t0;
+    cli_notice("%s: %zu train and %zu test rows, %zu features, %zu classes (%.2f s)", sp->name,
+               sp->train.n, sp->test.n, sp->train.d, sp->labels.k, run->load_seconds);
+    return 0;
+}
+
+void cli_run_free(cli_run *run)
+{
+    lk_split_free(&run->split);
+    lk_prep_free(&run->prep);
+    if (run->rng)
+        gsl_rng_free(run->rng);
+    run->rng = NULL;
+}
+
+double cli_accuracy(const lk_mat *scores, const uint32_t *y)
+{
+    if (scores->rows == 0)
+        return 0;
+    size_t right = 0;
+    for (size_t i = 0; i < scores->rows; i++)
+        right += lk_argmax(lk_mat_row(scores, i), scores->cols) == y[i];
+    return (double)right / (double)scores->rows;
+}
+
+json_t *cli_result_json(const cli_run *run, const char *model_kind)
+{
+    const lk_split *s = &run->split;
+    return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "command", run->command, "model",
+                     model_kind, "dataset", s->name, "n_train", (json_int_t)s->train.n,
+                     "n_test", (json_int_t)s->test.n, "n_features", (json_int_t)s->train.d,
+                     "n_classes", (json_int_t)s->labels.k);
+}
+
+int cli_run_save(const cli_run *run, lk_model *m)
+{
+    lk_error err;
+    lk_status s = lk_prep_save(&run->prep, m, &err);
+    if (s == LK_OK)
+        s = lk_labels_save(&run->split.labels, m, &err);
+    if (s == LK_OK)
+        s = lk_model_put_str(m, "data.name", run->split.name, &err);
+    if (s == LK_OK && CLI.output)
+        s = lk_model_save(m, CLI.output, &err);
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    return 0;
+}
+
+static double num(const json_t *o, const char *key)
+{
+    const json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+void cli_print_summary(const json_t *r)
+{
+    const char *model = json_string_value(json_object_get(r, "model"));
+    const char *data = json_string_value(json_object_get(r, "dataset"));
+    printf("%s on %s: %.0f train, %.0f test, %.0f features, %.0f classes\n", model ? model : "?",
+           data ? data : "?", num(r, "n_train"), num(r, "n_test"), num(r, "n_features"),
+           num(r, "n_classes"));
+    double tr = num(r, "train_accuracy"), te = num(r, "test_accuracy");
+    if (!isnan(tr))
+        printf("train accuracy   %.2f%%\n", 100 * tr);
+    if (!isnan(te))
+        printf("test accuracy    %.2f%%\n", 100 * te);
+    if (!isnan(num(r, "test_mse")))
+        printf("test MSE         %.5f per feature\n", num(r, "test_mse"));
+    printf("train time       %.2f s", num(r, "train_seconds"));
+    double gflop = num(r, "gflop");
+    if (!isnan(gflop) && num(r, "train_seconds") > 0)
+        printf("   (%.1f GFLOP, %.1f GFLOP/s)", gflop, gflop / num(r, "train_seconds"));
+    printf("\n");
+    const json_t *notes = json_object_get(r, "notes");
+    size_t i;
+    const json_t *v;
+    json_array_foreach(notes, i, v)
+        printf("%s\n", json_string_value(v));
+}
+
+int cli_learner_main(const cli_learner *l, int argc, char **argv)
+{
+    l->reset();
+    const cli_opt *const tables[] = { l->opts, CLI_DATA_OPTS, CLI_COMMON_OPTS, CLI_OUTPUT_OPTS,
+                                      NULL };
+    const char *pos[1];
+    size_t n_pos;
+    int rc = cli_parse(l->name, argc, argv, tables, pos, 1, &n_pos);
+    if (rc)
+        return rc;
+    if (CLI.help) {
+        cli_help(stdout, l->name, l->usage, l->about, tables);
+        return 0;
+    }
+    if ((rc = l->check(0, 0)) != 0)
+        return rc;
+    cli_apply_common();
+    cli_run run;
+    if ((rc = cli_run_load(&run, l->name, n_pos ? pos[0] : NULL)) != 0)
+        return rc;
+    json_t *result = NULL;
+    lk_model *model = NULL;
+    if ((rc = l->check(run.split.train.d, run.split.labels.k)) == 0)
+        rc = l->fit(&run, &result, &model);
+    if (rc == 0 && model)
+        rc = cli_run_save(&run, model);
+    if (rc == 0) {
+        json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
+        if (CLI.json) {
+            rc = cli_json_print(result);
+            result = NULL;
+        } else {
+            cli_print_summary(result);
+            if (CLI.output)
+                printf("model saved to %s\n", CLI.output);
+        }
+    }
+    json_decref(result);
+    lk_model_free(model);
+    cli_run_free(&run);
+    return rc;
+}

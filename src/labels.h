@@ -1,0 +1,19 @@
+/* labels.h — building and applying label maps (private). */
+#ifndef LEARNKIT_LABELS_H
+#define LEARNKIT_LABELS_H
+
+#include <learnkit/data.h>
+
+/* The sorted distinct labels of n_sets arrays of label texts (numerically
+ * when all are integers, else by bytes). */
+lk_status lki_labels_build(char **const *sets, const size_t *counts, size_t n_sets,
+                           lk_labels *out, lk_error *err);
+
+/* y[i] <- class of texts[i]; LK_EFORMAT naming the row for an unknown label. */
+lk_status lki_labels_map(const lk_labels *l, char *const *texts, size_t n, uint32_t *y,
+                         const char *source, lk_error *err);
+
+/* 1 if learnkit knows how to fetch the named dataset (in dataset.c). */
+int lki_is_registered(const char *name);
+
+#endif

@@ -1,0 +1,162 @@
+/* prep.c — feature scaling fitted on the training rows, applied to every
+ * set, and saved in the model so prediction repeats it exactly. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <learnkit/data.h>
+
+const char *lk_scale_name(lk_scale_kind k)
+{
+    static const char *const names[] = { "auto", "unit", "standard", "none" };
+    return (unsigned)k < 4 ? names[k] : "?";
+}
+
+void lk_prep_free(lk_prep *p)
+{
+    if (!p)
+        return;
+    free(p->shift);
+    free(p->scale);
+    memset(p, 0, sizeof *p);
+}
+
+static lk_status prep_alloc(lk_prep *p, lk_scale_kind kind, size_t d, lk_error *err)
+{
+    p->kind = kind;
+    p->d = d;
+    p->shift = calloc(d ? d : 1, sizeof *p->shift);
+    p->scale = malloc((d ? d : 1) * sizeof *p->scale);
+    if (!p->shift || !p->scale) {
+        lk_prep_free(p);
+        return lk_error_set(err, LK_ENOMEM, "preprocessing", NULL, "out of memory");
+    }
+    for (size_t j = 0; j < d; j++)
+        p->scale[j] = 1;
+    return LK_OK;
+}
+
+lk_status lk_prep_fit(lk_prep *p, lk_scale_kind kind, lk_format format, const lk_mat *x,
+                      lk_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (kind == LK_SCALE_AUTO)
+        kind = format == LK_FORMAT_IDX ? LK_SCALE_UNIT : LK_SCALE_STANDARD;
+    size_t d = x->cols;
+    lk_status s = prep_alloc(p, kind, d, err);
+    if (s != LK_OK)
+        return s;
+    if (kind == LK_SCALE_NONE)
+        return LK_OK;
+    if (kind == LK_SCALE_UNIT && format == LK_FORMAT_IDX) {
+        /* IDX bytes: the fixed x / 255 of every MNIST experiment. */
+        for (size_t j = 0; j < d; j++)
+            p->scale[j] = 1.0 / 255.0;
+        return LK_OK;
+    }
+    double *acc = calloc(2 * (d ? d : 1), sizeof *acc);
+    if (!acc) {
+        lk_prep_free(p);
+        return lk_error_set(err, LK_ENOMEM, "preprocessing", NULL, "out of memory");
+    }
+    double *a = acc, *b = acc + d;
+    /* Row by row, so the block is read once in memory order. */
+    for (size_t i = 0; i < x->rows; i++) {
+        const lk_real *r = lk_mat_row(x, i);
+        if (kind == LK_SCALE_UNIT) {
+            for (size_t j = 0; j < d; j++)
+                a[j] = fmax(a[j], fabs((double)r[j]));
+        } else {
+            for (size_t j = 0; j < d; j++)
+                a[j] += r[j];
+        }
+    }
+    if (kind == LK_SCALE_UNIT) {
+        for (size_t j = 0; j < d; j++)
+            p->scale[j] = a[j] > 0 ? 1.0 / a[j] : 1.0;
+    } else {
+        double n = x->rows ? (double)x->rows : 1;
+        for (size_t j = 0; j < d; j++)
+            a[j] /= n;
+        /* Two passes (mean, then squared deviations) for accuracy. */
+        for (size_t i = 0; i < x->rows; i++) {
+            const lk_real *r = lk_mat_row(x, i);
+            for (size_t j = 0; j < d; j++) {
+                double e = r[j] - a[j];
+                b[j] += e * e;
+            }
+        }
+        for (size_t j = 0; j < d; j++) {
+            double sd = sqrt(b[j] / n);
+            p->shift[j] = a[j];
+            /* A constant column stays finite: it becomes all zeros. */
+            p->scale[j] = sd > 1e-12 * (1 + fabs(a[j])) ? 1.0 / sd : 1.0;
+        }
+    }
+    free(acc);
+    return LK_OK;
+}
+
+void lk_prep_apply(const lk_prep *p, lk_mat *x)
+{
+    if (p->kind == LK_SCALE_NONE)
+        return;
+    lk_real *shift = malloc(p->d * sizeof *shift), *scale = malloc(p->d * sizeof *scale);
+    if (shift && scale) {
+        for (size_t j = 0; j < p->d; j++) {
+            shift[j] = (lk_real)p->shift[j];
+            scale[j] = (lk_real)p->scale[j];
+        }
+        for (size_t i = 0; i < x->rows; i++) {
+            lk_real *r = lk_mat_row(x, i);
+            for (size_t j = 0; j < p->d && j < x->cols; j++)
+                r[j] = (r[j] - shift[j]) * scale[j];
+        }
+    } else {
+        /* Out of memory for two small vectors: the same, in double. */
+        for (size_t i = 0; i < x->rows; i++) {
+            lk_real *r = lk_mat_row(x, i);
+            for (size_t j = 0; j < p->d && j < x->cols; j++)
+                r[j] = (lk_real)((r[j] - p->shift[j]) * p->scale[j]);
+        }
+    }
+    free(shift);
+    free(scale);
+}
+
+lk_status lk_prep_save(const lk_prep *p, lk_model *m, lk_error *err)
+{
+    lk_status s = lk_model_put_str(m, "prep.scale", lk_scale_name(p->kind), err);
+    if (s == LK_OK)
+        s = lk_model_put_int(m, "prep.features", (int64_t)p->d, err);
+    if (s == LK_OK)
+        s = lk_model_put_dvec(m, "prep.shift", p->d, p->shift, err);
+    if (s == LK_OK)
+        s = lk_model_put_dvec(m, "prep.factor", p->d, p->scale, err);
+    return s;
+}
+
+lk_status lk_prep_load(lk_prep *p, const lk_model *m, lk_error *err)
+{
+    memset(p, 0, sizeof *p);
+    const char *name;
+    size_t d;
+    lk_status s = lk_model_get_str(m, "prep.scale", &name, err);
+    if (s == LK_OK)
+        s = lk_model_get_size(m, "prep.features", 1, (int64_t)1 << 40, &d, err);
+    if (s != LK_OK)
+        return s;
+    lk_scale_kind kind = LK_SCALE_AUTO;
+    for (int k = LK_SCALE_UNIT; k <= LK_SCALE_NONE; k++)
+        if (strcmp(name, lk_scale_name((lk_scale_kind)k)) == 0)
+            kind = (lk_scale_kind)k;
+    if (kind == LK_SCALE_AUTO)
+        return lk_error_set(err, LK_EFORMAT, "prep.scale", NULL, "unknown scaling '%s'", name);
+    if ((s = prep_alloc(p, kind, d, err)) != LK_OK)
+        return s;
+    s = lk_model_get_dvec(m, "prep.shift", d, p->shift, err);
+    if (s == LK_OK)
+        s = lk_model_get_dvec(m, "prep.factor", d, p->scale, err);
+    if (s != LK_OK)
+        lk_prep_free(p);
+    return s;
+}
