@@ -192,6 +192,7 @@ struct lk_logreg_trainer {
     gsl_rng *rng;
     size_t n, iter, evals;
     double loss, prev_loss, gnorm;
+    double flops;                /* of the GEMMs so far */
     lk_logreg_state state;
     lk_mat t, z, a, dz;          /* full-batch (lbfgs) or batch (adam) workspaces */
     lk_real *ones;
@@ -242,6 +243,7 @@ static double vec_norm(const gsl_vector *v)
 static double full_eval(lk_logreg_trainer *t, int with_grad)
 {
     t->evals++;
+    t->flops += (with_grad ? 4.0 : 2.0) * (double)t->n * (double)t->m->d * (double)t->m->k;
     return lk_logreg_objective(t->m, t->x, &t->t, t->cfg.l2, &t->z, &t->a,
                                with_grad ? &t->dz : NULL, t->ones);
 }
@@ -414,6 +416,7 @@ static lk_status adam_epoch(lk_logreg_trainer *t, lk_error *err)
         lk_mat z = lk_mat_rows(&t->z, 0, nb), a = lk_mat_rows(&t->a, 0, nb);
         lk_mat dz = lk_mat_rows(&t->dz, 0, nb);
         double j = lk_logreg_objective(m, &xb, &tb, t->cfg.l2, &z, &a, &dz, t->ones);
+        t->flops += 4.0 * (double)nb * (double)m->d * (double)m->k;
         if (!isfinite(j))
             return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
                                 "the loss became non-finite at epoch %zu (lower --lr)",
@@ -470,3 +473,4 @@ size_t lk_logreg_iterations(const lk_logreg_trainer *t) { return t->iter; }
 double lk_logreg_loss(const lk_logreg_trainer *t) { return t->loss; }
 double lk_logreg_grad_norm(const lk_logreg_trainer *t) { return t->gnorm; }
 size_t lk_logreg_evaluations(const lk_logreg_trainer *t) { return t->evals; }
+double lk_logreg_flops(const lk_logreg_trainer *t) { return t->flops; }

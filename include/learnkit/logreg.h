@@ -133,6 +133,8 @@ double lk_logreg_loss(const lk_logreg_trainer *t);
 double lk_logreg_grad_norm(const lk_logreg_trainer *t);
 /* Number of J (+ gradient) evaluations over the full set so far. */
 size_t lk_logreg_evaluations(const lk_logreg_trainer *t);
+/* Floating-point operations of the GEMMs so far (for GFLOP/s reports). */
+double lk_logreg_flops(const lk_logreg_trainer *t);
 
 void lk_logreg_trainer_free(lk_logreg_trainer *t);
 
