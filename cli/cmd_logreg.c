@@ -105,10 +105,12 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         /* Test accuracy for the history, outside the timed training. */
         double te = test_accuracy(&m, &sp->test, &te_scores);
         size_t it = lk_logreg_iterations(t);
-        json_array_append_new(hist, json_pack("{s:I,s:f,s:f,s:f,s:f}", "epoch", (json_int_t)it,
+        json_array_append_new(hist, json_pack("{s:I,s:f,s:f,s:f,s:f,s:I}", "epoch", (json_int_t)it,
                                               "loss", lk_logreg_loss(t), "grad_norm",
                                               lk_logreg_grad_norm(t), "test_accuracy",
-                                              isnan(te) ? 0.0 : te, "seconds", train_s));
+                                              isnan(te) ? 0.0 : te, "seconds", train_s,
+                                              "evaluations",
+                                              (json_int_t)lk_logreg_evaluations(t)));
         if (prog.tty)
             cli_progress_update(&prog, it);
         else
