@@ -2,6 +2,7 @@
  * central differences (multiclass, two classes, with L2), both solvers on
  * seeded synthetic data, files and predictor, limits and errors. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_randist.h>
@@ -81,6 +82,8 @@ static double grad_error(problem *p)
     lk_real *g = malloc(n * sizeof *g);
     memcpy(g, p->m.params.g, n * sizeof *g);
     double e = th_grad_check(objective, p, p->m.params.w, g, n, TH_GRAD_STEP);
+    fprintf(stderr, "gradient check (%zu x %zu, k %zu, l2 %g): relative error %.3g (bound %.3g)\n",
+            p->n, p->d, p->k, p->l2, e, (double)TH_GRAD_TOL);
     free(g);
     return e;
 }
