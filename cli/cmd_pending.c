@@ -11,6 +11,4 @@
     }
 
 PENDING(ae)
-PENDING(logreg)
-PENDING(perceptron)
 PENDING(compare)

@@ -30,5 +30,7 @@
 #include <learnkit/lsq.h>
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>
+#include <learnkit/logreg.h>
+#include <learnkit/perceptron.h>
 
 #endif
