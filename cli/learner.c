@@ -101,13 +101,17 @@ int cli_run_load(cli_run *run, const char *command, const char *spec)
         /* A known dataset that is not here yet: fetch it, as SPEC.md says. */
         const char *name = spec && *spec ? spec : "mnist";
         cli_notice("dataset '%s' not found here; fetching it (learnkit fetch %s)", name, name);
-        if ((rc = cli_fetch_dataset(name, NULL, o.data_dir)) != 0)
+        if ((rc = cli_fetch_dataset(name, NULL, o.data_dir)) != 0) {
+            cli_run_free(run);
             return rc;
+        }
         t0 = cli_now();
         s = lk_data_load(spec, &o, run->rng, &run->split, &err);
     }
-    if (s != LK_OK)
+    if (s != LK_OK) {
+        cli_run_free(run);
         return cli_fail_err(&err);
+    }
     lk_split *sp = &run->split;
     if ((s = lk_prep_fit(&run->prep, o.scale, sp->format, &sp->train.x, &err)) != LK_OK) {
         cli_run_free(run);
