@@ -106,23 +106,23 @@ lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, 
     size_t head = 4 + 4 * (size_t)rank;
     if (n < head)
         return bad(err, source, n, "truncated header: %u dimensions need %zu bytes", rank, head);
-    /* Each dimension is checked against the elements the file can hold
-     * before it multiplies the count, so the product can neither wrap nor
-     * promise more than is there; all before any allocation. */
-    size_t avail = (n - head) / es, count = 1, rows = (size_t)be(buf + 4, 4), d = 1;
+    /* The product of the dimensions is formed with an overflow check, then
+     * compared with the bytes present, all before any allocation. */
+    size_t count = 1, rows = (size_t)be(buf + 4, 4), d = 1;
     for (unsigned k = 0; k < rank; k++) {
         size_t dim = (size_t)be(buf + 4 + 4 * k, 4);
         if (dim == 0)
             return bad(err, source, 4 + 4 * k, "dimension %u is zero", k + 1);
-        if (dim > avail / count)
+        if (count > SIZE_MAX / es / dim)
             return bad(err, source, 4 + 4 * k,
-                       "dimension %u (%zu) exceeds the data present in the file", k + 1, dim);
+                       "the dimensions multiply to more elements than memory can address");
         count *= dim;
         if (k > 0)
             d *= dim;
     }
     if (count * es != n - head)
-        return bad(err, source, head, "expected %zu data bytes, found %zu", count * es, n - head);
+        return bad(err, source, head, "the header promises %zu data bytes, the file has %zu%s",
+                   count * es, n - head, count * es > n - head ? " (truncated?)" : "");
     lk_status s;
     if (want_rank1) {
         out->labels = calloc(rows, sizeof *out->labels);
