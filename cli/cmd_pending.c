@@ -10,9 +10,7 @@
         return cli_fail("%s: not available in this build", #name);             \
     }
 
-PENDING(elm)
 PENDING(ae)
 PENDING(logreg)
-PENDING(lsq)
 PENDING(perceptron)
 PENDING(compare)
