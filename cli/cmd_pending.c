@@ -11,9 +11,5 @@
     }
 
 PENDING(mlp)
-PENDING(elm)
 PENDING(ae)
-PENDING(lsq)
 PENDING(compare)
-PENDING(predict)
-PENDING(eval)

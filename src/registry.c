@@ -8,6 +8,8 @@
 
 const lk_predictor_type *const LK_PREDICTORS[] = {
     /* &lk_mlp_predictor, */
+    &lk_elm_predictor,
+    &lk_lsq_predictor,
     &lk_logreg_predictor,
     &lk_perceptron_predictor,
     NULL
