@@ -105,11 +105,14 @@ static void from_mirrors(const lk_remote_dataset *d, const char *tmp, const char
             char url[1024], out[8448];
             snprintf(url, sizeof url, "%s/%s.gz", d->mirrors[m], d->files[k].name);
             snprintf(out, sizeof out, "%s/%s.gz", tmp, d->files[k].name);
-            cli_notice("fetch: %s", url);
+            cli_notice("fetch: trying %s", url);
             char *const argv[] = { "curl", "-fL", tty ? "-#" : "-s", "--connect-timeout", "10",
                                    "--max-time", "900", "-o", out, url, NULL };
-            if (run_quiet(argv, NULL, tty) == 0 && install(&d->files[k], out, dest, 1) == 0)
+            int got = run_quiet(argv, NULL, tty) == 0;
+            if (got && install(&d->files[k], out, dest, 0) == 0)
                 missing[k] = 0;
+            else if (!got)
+                cli_notice("fetch: %s is out of reach", d->mirrors[m]);
             unlink(out);
         }
         if (missing[k])

@@ -40,8 +40,7 @@ static int pick(const char *option, const char *text, const char *const *names, 
     return cli_usage("%s: unknown value '%s'", option, text);
 }
 
-/* The typed options as lk_data_options; EXIT_USAGE on a bad value. */
-static int data_options(lk_data_options *o)
+int cli_data_options(lk_data_options *o)
 {
     *o = lk_data_options_default();
     o->data_dir = D.data_dir;
@@ -89,7 +88,7 @@ int cli_run_load(cli_run *run, const char *command, const char *spec)
     memset(run, 0, sizeof *run);
     run->command = command;
     lk_data_options o;
-    int rc = data_options(&o);
+    int rc = cli_data_options(&o);
     if (rc)
         return rc;
     if (!(run->rng = cli_rng()))
@@ -101,13 +100,17 @@ int cli_run_load(cli_run *run, const char *command, const char *spec)
         /* A known dataset that is not here yet: fetch it, as SPEC.md says. */
         const char *name = spec && *spec ? spec : "mnist";
         cli_notice("dataset '%s' not found here; fetching it (learnkit fetch %s)", name, name);
-        if ((rc = cli_fetch_dataset(name, NULL, o.data_dir)) != 0)
+        if ((rc = cli_fetch_dataset(name, NULL, o.data_dir)) != 0) {
+            cli_run_free(run);
             return rc;
+        }
         t0 = cli_now();
         s = lk_data_load(spec, &o, run->rng, &run->split, &err);
     }
-    if (s != LK_OK)
+    if (s != LK_OK) {
+        cli_run_free(run);
         return cli_fail_err(&err);
+    }
     lk_split *sp = &run->split;
     if ((s = lk_prep_fit(&run->prep, o.scale, sp->format, &sp->train.x, &err)) != LK_OK) {
         cli_run_free(run);

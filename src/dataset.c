@@ -481,6 +481,11 @@ void lk_split_free(lk_split *s)
 
 lk_status lk_onehot(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err)
 {
+    memset(t, 0, sizeof *t);
+    for (size_t i = 0; i < n; i++)
+        if (y[i] >= k)
+            return lk_error_set(err, LK_EINVAL, "one-hot", NULL,
+                                "row %zu has class %u, not below %zu", i + 1, (unsigned)y[i], k);
     lk_status s = lk_mat_alloc(t, n, k, err);
     if (s != LK_OK)
         return s;

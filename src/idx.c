@@ -8,6 +8,7 @@
  * Every dimension is checked against the bytes actually present before any
  * allocation, so a damaged header can neither overflow nor exhaust memory. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,8 +106,9 @@ lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, 
     size_t head = 4 + 4 * (size_t)rank;
     if (n < head)
         return bad(err, source, n, "truncated header: %u dimensions need %zu bytes", rank, head);
-    /* The element count may not exceed the bytes present: bound it before
-     * multiplying so the product cannot wrap. */
+    /* Each dimension is checked against the elements the file can hold
+     * before it multiplies the count, so the product can neither wrap nor
+     * promise more than is there; all before any allocation. */
     size_t avail = (n - head) / es, count = 1, rows = (size_t)be(buf + 4, 4), d = 1;
     for (unsigned k = 0; k < rank; k++) {
         size_t dim = (size_t)be(buf + 4 + 4 * k, 4);

@@ -79,7 +79,7 @@ lk_status lk_read_file(const char *path, size_t max_bytes, unsigned char **buf,
         return lk_error_set(err, LK_ETOOBIG, path, NULL,
                             "file of %zu bytes exceeds the limit of %zu", size, max_bytes);
     }
-    unsigned char *data = malloc(size + 1);
+    unsigned char *data = lk_alloc_aligned(size + 1);
     if (!data) {
         fclose(f);
         return lk_error_set(err, LK_ENOMEM, path, NULL, "cannot hold %zu bytes", size);

@@ -157,6 +157,20 @@ lk_status lk_labels_load(lk_labels *l, const lk_model *m, lk_error *err)
         return s;
     if (n == 0)
         return lk_error_set(err, LK_EFORMAT, "labels", NULL, "the model has no classes");
+    /* Classes are looked up by binary search: the names must be distinct and
+     * in the order lki_labels_build gives them. */
+    int numeric = 1;
+    long long a, b;
+    for (size_t c = 0; c < n && numeric; c++)
+        numeric = as_integer(names[c], &a);
+    for (size_t c = 1; c < n; c++) {
+        int ordered = numeric ? (as_integer(names[c - 1], &a), as_integer(names[c], &b), a < b)
+                              : strcmp(names[c - 1], names[c]) < 0;
+        if (!ordered)
+            return lk_error_set(err, LK_EFORMAT, "labels", NULL,
+                                "class names '%s' and '%s' are repeated or out of order",
+                                names[c - 1], names[c]);
+    }
     l->names = calloc(n, sizeof *l->names);
     if (!l->names)
         return lk_error_set(err, LK_ENOMEM, "labels", NULL, "out of memory");

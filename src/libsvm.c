@@ -19,7 +19,7 @@ typedef struct entry {
 } entry;
 
 lk_status lki_libsvm_parse(char *text, size_t len, const char *source, size_t min_features,
-                           lki_rows *out, lk_error *err)
+                           size_t max_bytes, lki_rows *out, lk_error *err)
 {
     memset(out, 0, sizeof *out);
     lki_grow g = { 0 };
@@ -47,6 +47,15 @@ lk_status lki_libsvm_parse(char *text, size_t len, const char *source, size_t mi
         for (char *tok = strtok_r(line, " \t\r", &save); tok; tok = strtok_r(NULL, " \t\r", &save)) {
             field++;
             if (field == 1) {
+                /* A label must be a number: a row that starts with a pair
+                 * has lost its label, and must not become a class "1:0.5". */
+                double lv;
+                if (!lk_parse_double(tok, &lv)) {
+                    lki_place(place, sizeof place, line_no, field);
+                    s = lk_error_set(err, LK_EFORMAT, source, place,
+                                     "label \"%s\" is not a number", tok);
+                    goto fail;
+                }
                 if (!lki_grow_label(&g, tok, strlen(tok))) {
                     s = lk_error_set(err, LK_ENOMEM, source, NULL, "out of memory");
                     goto fail;
@@ -113,12 +122,13 @@ lk_status lki_libsvm_parse(char *text, size_t len, const char *source, size_t mi
         s = lk_error_set(err, LK_EFORMAT, source, NULL, "no features in any row");
         goto fail;
     }
-    size_t limit = lki_default_max_bytes();
+    size_t limit = max_bytes ? max_bytes : lki_default_max_bytes();
     if (g.n > limit / sizeof(lk_real) / d) {
         s = lk_error_set(err, LK_ETOOBIG, source, NULL,
                          "%zu rows of %zu features need %.1f GiB as dense rows, more than "
-                         "this machine allows", g.n, d,
-                         (double)g.n * (double)d * sizeof(lk_real) / (1u << 30));
+                         "the %.1f GiB allowed", g.n, d,
+                         (double)g.n * (double)d * sizeof(lk_real) / (1u << 30),
+                         (double)limit / (1u << 30));
         goto fail;
     }
     if ((s = lk_mat_alloc(&out->x, g.n, d, err)) != LK_OK)
@@ -149,7 +159,7 @@ lk_status lki_libsvm_read(const char *path, size_t min_features, size_t max_byte
     lk_status s = lk_read_maybe_gz(path, max_bytes, &buf, &n, err);
     if (s != LK_OK)
         return s;
-    s = lki_libsvm_parse((char *)buf, n, path, min_features, out, err);
+    s = lki_libsvm_parse((char *)buf, n, path, min_features, max_bytes, out, err);
     free(buf);
     return s;
 }

@@ -151,6 +151,17 @@ lk_status lk_prep_load(lk_prep *p, const lk_model *m, lk_error *err)
             kind = (lk_scale_kind)k;
     if (kind == LK_SCALE_AUTO)
         return lk_error_set(err, LK_EFORMAT, "prep.scale", NULL, "unknown scaling '%s'", name);
+    /* The count comes from the file: allocate only once the arrays that are
+     * really there agree with it. */
+    static const char *const keys[2] = { "prep.shift", "prep.factor" };
+    for (int k = 0; k < 2; k++) {
+        size_t rows, cols;
+        if ((s = lk_model_get_shape(m, keys[k], &rows, &cols, err)) != LK_OK)
+            return s;
+        if (rows * cols != d)
+            return lk_error_set(err, LK_EFORMAT, keys[k], NULL,
+                                "%zu values for prep.features %zu", rows * cols, d);
+    }
     if ((s = prep_alloc(p, kind, d, err)) != LK_OK)
         return s;
     s = lk_model_get_dvec(m, "prep.shift", d, p->shift, err);

@@ -39,10 +39,13 @@ lk_status lki_csv_parse(char *text, size_t n, const char *source, const lk_data_
                         lki_rows *out, lk_error *err);
 
 /* LIBSVM text (optionally gzipped): "label idx:val ..." with 1-based increasing
- * indices; min_features widens the rows (0: as many as the largest index). */
+ * indices and numeric labels; min_features widens the rows (0: as many as the
+ * largest index).  max_bytes bounds the dense rows (0: three quarters of
+ * physical memory).  The parser writes into text, which holds n bytes and a
+ * NUL after them. */
 lk_status lki_libsvm_read(const char *path, size_t min_features, size_t max_bytes,
                           lki_rows *out, lk_error *err);
 lk_status lki_libsvm_parse(char *text, size_t n, const char *source, size_t min_features,
-                           lki_rows *out, lk_error *err);
+                           size_t max_bytes, lki_rows *out, lk_error *err);
 
 #endif

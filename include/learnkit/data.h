@@ -85,7 +85,8 @@ void lk_split_free(lk_split *s);
 /* Where a named dataset's files are, or LK_ENOTFOUND; *dir is malloc'ed. */
 lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_error *err);
 
-/* One-hot targets: t (allocated here, n x k) with t[i][y[i]] = 1. */
+/* One-hot targets: t (allocated here, n x k) with t[i][y[i]] = 1; LK_EINVAL
+ * (t left empty) when some y[i] is not below k. */
 lk_status lk_onehot(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err);
 
 /* Per-class counts (k values) of a dataset. */

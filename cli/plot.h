@@ -1,0 +1,24 @@
+/* plot.h — pictures drawn with cairo and written atomically as PNG. */
+#ifndef LEARNKIT_CLI_PLOT_H
+#define LEARNKIT_CLI_PLOT_H
+
+#include <cairo.h>
+#include <stddef.h>
+
+/* Encode the surface as PNG in memory and write it to path atomically (no
+ * partial file on failure).  Returns 0 or EXIT_FAILURE after printing. */
+int plot_save_png(cairo_surface_t *surface, const char *path);
+
+/* A white ARGB canvas of w x h pixels and its context; NULL on failure. */
+cairo_t *plot_canvas(int w, int h);
+
+/* Text at (x, y): align -1 left, 0 centre, 1 right; baseline at y. */
+void plot_text(cairo_t *cr, double x, double y, double size, int align, const char *text);
+/* The same, rotated 90 degrees counterclockwise (for a y-axis label). */
+void plot_text_vertical(cairo_t *cr, double x, double y, double size, const char *text);
+
+/* A confusion matrix as a heat map with counts, class names on both axes. */
+int plot_confusion(const char *path, const char *title, const size_t *counts, size_t k,
+                   char *const *names);
+
+#endif
