@@ -11,7 +11,6 @@
     }
 
 PENDING(elm)
-PENDING(ae)
 PENDING(logreg)
 PENDING(lsq)
 PENDING(perceptron)

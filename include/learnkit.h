@@ -26,5 +26,6 @@
 #include <learnkit/fetch.h>
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>
+#include <learnkit/ae.h>
 
 #endif
