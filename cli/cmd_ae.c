@@ -8,6 +8,7 @@
 #include "commands.h"
 #include <learnkit/ae.h>
 #include "learners.h"
+#include "plot.h"
 
 #define MAX_LAYERS 16
 
@@ -55,6 +56,9 @@ static const cli_opt OPTS[] = {
     { "epochs", 0, OPT_SIZE, &O.epochs, "N", "epochs per layer (default 10)", 1, 1e7 },
     { "C", 0, OPT_REAL, &O.C, "X", "ELM autoencoder ridge constant (default 1000)", 1e-12,
       1e15 },
+    { "filters", 0, OPT_STR, &O.filters, "FILE.png",
+      "draw the first layer's first 100 filters (rows of W, or of beta for elm) as images",
+      0, 0 },
     { "classify", 0, OPT_FLAG, &O.classify, NULL,
       "train a softmax classifier on the codes and report its test accuracy", 0, 0 },
     CLI_OPT_END
@@ -104,9 +108,48 @@ static int check(size_t n_features, size_t n_classes)
         return cli_usage("--solver: expected backprop, elm or mda, not '%s'", O.solver);
     if (!strcmp(O.solver, "mda") && P.noise.kind == LK_AE_NOISE_GAUSS)
         return cli_usage("--solver mda marginalizes masking noise only");
+    if (O.filters && !strcmp(O.solver, "mda"))
+        return cli_usage("--filters: for backprop and elm (mda's W is inputs x inputs)");
     if (CLI.output)
         return cli_usage("ae: -o is not supported yet");
     return 0;
+}
+
+/* The first rows of w (each a side x side image), as a grid of gray
+ * tiles, each normalized to its own range. */
+static int draw_filters(const lk_mat *w, const char *path)
+{
+    size_t side = 0;
+    while ((side + 1) * (side + 1) <= w->cols)
+        side++;
+    if (side * side != w->cols)
+        return cli_fail("%s: filters need square images, but the input has %zu features", path,
+                        w->cols);
+    size_t n = w->rows < 100 ? w->rows : 100, cols = 10, rows = (n + cols - 1) / cols;
+    int px = 2, gap = 2, tile = (int)side * px + gap;
+    cairo_t *cr = plot_canvas((int)cols * tile + gap, (int)rows * tile + gap);
+    if (!cr)
+        return cli_fail("%s: cannot create the picture", path);
+    for (size_t f = 0; f < n; f++) {
+        const lk_real *r = lk_mat_row(w, f);
+        double lo = r[0], hi = r[0];
+        for (size_t j = 1; j < w->cols; j++) {
+            lo = fmin(lo, r[j]);
+            hi = fmax(hi, r[j]);
+        }
+        double span = hi > lo ? hi - lo : 1;
+        double x0 = gap + (double)(f % cols) * tile, y0 = gap + (double)(f / cols) * tile;
+        for (size_t i = 0; i < side; i++)
+            for (size_t j = 0; j < side; j++) {
+                double g = ((double)r[i * side + j] - lo) / span;
+                cairo_set_source_rgb(cr, g, g, g);
+                cairo_rectangle(cr, x0 + (double)j * px, y0 + (double)i * px, px, px);
+                cairo_fill(cr);
+            }
+    }
+    int rc = plot_save_png(cairo_get_target(cr), path);
+    cairo_destroy(cr);
+    return rc;
 }
 
 /* Mean squared difference per value. */
@@ -163,6 +206,12 @@ static int layer_backprop(cli_run *run, size_t l, const lk_mat *x, const lk_mat 
         cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", l + 1, st.epoch,
                           cfg.epochs, st.loss, sec);
     }
+    if (l == 0 && O.filters) {
+        lk_mat w = lk_dense_w(&net.layers[0], &net.params);
+        if ((rc = draw_filters(&w, O.filters)) != 0)
+            goto done;
+        rc = EXIT_FAILURE;
+    }
     double t0 = cli_now();
     if ((s = lk_ae_encode(&net, x, cx, &err)) != LK_OK)
         goto fail;
@@ -211,6 +260,13 @@ static int layer_elm(cli_run *run, size_t l, const lk_mat *x, const lk_mat *xt, 
     }
     apply_map(x, &beta, NULL, P.act, cx);
     *secs += cli_now() - t0;
+    if (l == 0 && O.filters) {
+        int rc = draw_filters(&beta, O.filters);
+        if (rc) {
+            lk_mat_free(&beta);
+            return rc;
+        }
+    }
     if (xt->rows)
         apply_map(xt, &beta, NULL, P.act, ct);
     lk_mat_free(&beta);
