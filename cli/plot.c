@@ -1,4 +1,5 @@
 /* plot.c — cairo drawing helpers and the confusion heat map. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +90,18 @@ int plot_confusion(const char *path, const char *title, const size_t *counts, si
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     plot_text(cr, w / 2.0, 30, 18, 0, title);
     /* Each cell is shaded by its share of its row (the recall view), so a
-     * rare class's errors show as clearly as a common one's. */
+     * rare class's errors show as clearly as a common one's; errors are
+     * shaded against the largest error share, so the worst confusion is
+     * always the darkest red whatever the accuracy. */
+    double worst = 0;
+    for (size_t i = 0; i < k; i++) {
+        size_t row = 0;
+        for (size_t j = 0; j < k; j++)
+            row += counts[i * k + j];
+        for (size_t j = 0; j < k; j++)
+            if (i != j && row && (double)counts[i * k + j] / (double)row > worst)
+                worst = (double)counts[i * k + j] / (double)row;
+    }
     for (size_t i = 0; i < k; i++) {
         size_t row = 0;
         for (size_t j = 0; j < k; j++)
@@ -99,15 +111,17 @@ int plot_confusion(const char *path, const char *title, const size_t *counts, si
             double x = left + cell * (double)j, y = top + cell * (double)i;
             if (i == j)
                 cairo_set_source_rgb(cr, 1 - 0.75 * v, 1 - 0.45 * v, 1 - 0.2 * v);
-            else
-                cairo_set_source_rgb(cr, 1, 1 - 0.8 * (v > 0 ? 0.15 + 0.85 * v : 0),
-                                     1 - 0.8 * (v > 0 ? 0.15 + 0.85 * v : 0));
+            else {
+                double e = v > 0 && worst > 0 ? 0.1 + 0.9 * sqrt(v / worst) : 0;
+                cairo_set_source_rgb(cr, 1 - 0.15 * e, 1 - 0.75 * e, 1 - 0.75 * e);
+            }
             cairo_rectangle(cr, x, y, cell - 1, cell - 1);
             cairo_fill(cr);
             if (cell >= 26 && counts[i * k + j]) {
                 char buf[32];
                 snprintf(buf, sizeof buf, "%zu", counts[i * k + j]);
-                cairo_set_source_rgb(cr, v > 0.6 ? 1 : 0.1, v > 0.6 ? 1 : 0.1, v > 0.6 ? 1 : 0.1);
+                int dark = i == j ? v > 0.6 : worst > 0 && sqrt(v / worst) > 0.7;
+                cairo_set_source_rgb(cr, dark ? 1 : 0.1, dark ? 1 : 0.1, dark ? 1 : 0.1);
                 plot_text(cr, x + cell / 2, y + cell / 2 + 4, cell >= 50 ? 12 : 9, 0, buf);
             }
         }
