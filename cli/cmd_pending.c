@@ -10,8 +10,6 @@
         return cli_fail("%s: not available in this build", #name);             \
     }
 
-PENDING(elm)
 PENDING(logreg)
-PENDING(lsq)
 PENDING(perceptron)
 PENDING(compare)

@@ -27,5 +27,9 @@
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>
 #include <learnkit/ae.h>
+#include <learnkit/ridge.h>
+#include <learnkit/pinv.h>
+#include <learnkit/elm.h>
+#include <learnkit/lsq.h>
 
 #endif

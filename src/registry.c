@@ -8,5 +8,7 @@ extern const lk_predictor_type lk_mlp_predictor;
 const lk_predictor_type *const LK_PREDICTORS[] = {
     /* &lk_mlp_predictor, */
     &lk_mlp_predictor,
+    &lk_elm_predictor,
+    &lk_lsq_predictor,
     NULL
 };
