@@ -10,5 +10,4 @@
         return cli_fail("%s: not available in this build", #name);             \
     }
 
-PENDING(ae)
 PENDING(compare)

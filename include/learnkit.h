@@ -24,12 +24,13 @@
 #include <learnkit/io.h>
 #include <learnkit/data.h>
 #include <learnkit/fetch.h>
+#include <learnkit/net.h>
+#include <learnkit/mlp.h>
+#include <learnkit/ae.h>
 #include <learnkit/ridge.h>
 #include <learnkit/pinv.h>
 #include <learnkit/elm.h>
 #include <learnkit/lsq.h>
-#include <learnkit/net.h>
-#include <learnkit/mlp.h>
 #include <learnkit/logreg.h>
 #include <learnkit/perceptron.h>
 

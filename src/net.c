@@ -449,6 +449,7 @@ void lk_net_trainer_free(lk_net_trainer *tr)
     free(tr->train_idx);
     free(tr->perm);
     lk_mat_free(&tr->xs);
+    lk_mat_free(&tr->xc);
     lk_mat_free(&tr->ys);
     lk_mat_free(&tr->xv);
     lk_mat_free(&tr->yv);
@@ -518,6 +519,8 @@ lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_conf
         (s = lk_net_work_alloc(&tr->work, net, batch, err)) != LK_OK ||
         (s = lk_optim_init(&tr->opt, cfg->optim, &cfg->optim_cfg, net->params.n, err)) != LK_OK)
         goto fail;
+    if (cfg->corrupt && (s = lk_mat_alloc(&tr->xc, batch, x->cols, err)) != LK_OK)
+        goto fail;
     return LK_OK;
 fail:
     free(all);
@@ -541,6 +544,13 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
     lk_real thr = lk_net_output_act(net)->kind == LK_ACT_SIGMOID ? (lk_real)0.5 : 0;
     for (size_t r = 0; r < tr->n_train; r += B, batches++) {
         lk_mat xb = lk_mat_rows(&tr->xs, r, B), yb = lk_mat_rows(&tr->ys, r, B);
+        if (tr->cfg.corrupt) {
+            lk_mat xc = lk_mat_rows(&tr->xc, 0, xb.rows);
+            for (size_t i = 0; i < xb.rows; i++)
+                memcpy(lk_mat_row(&xc, i), lk_mat_row(&xb, i), xb.cols * sizeof(lk_real));
+            tr->cfg.corrupt(&xc, tr->cfg.corrupt_ctx, tr->rng);
+            xb = xc;
+        }
         double v = lk_net_backprop(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb);
         if (!isfinite(v)) {
             char place[64];

@@ -131,6 +131,11 @@ void lk_net_predict(const lk_net *net, lk_net_work *w, const lk_mat *x, lk_mat *
 
 /* ---------------------------------------------------------------- training */
 
+/* Corruption hook for denoising: called on each mini-batch's input copy
+ * (xb, a scratch buffer the trainer owns) before the forward pass; the
+ * targets stay clean.  Randomness only from rng. */
+typedef void (*lk_net_corrupt_fn)(lk_mat *xb, void *ctx, gsl_rng *rng);
+
 typedef struct lk_net_config {
     lk_loss_kind loss;
     const lk_optim_type *optim;
@@ -141,6 +146,8 @@ typedef struct lk_net_config {
     double clip_norm;       /* global gradient-norm clip; <= 0: none */
     double validation;      /* fraction of rows held out for early stopping; 0: none */
     size_t patience;        /* epochs without validation improvement before stopping */
+    lk_net_corrupt_fn corrupt; /* NULL: inputs used as they are */
+    void *corrupt_ctx;
 } lk_net_config;
 
 /* Adam, lr 0.001, batch 100, 10 epochs, softmax-CE, no l2, no clipping, no
@@ -176,6 +183,7 @@ typedef struct lk_net_trainer {
     size_t *perm;           /* n_train: this epoch's order */
     lk_mat xs, ys;          /* shuffled copies, n_train rows */
     lk_mat xv, yv;          /* validation rows */
+    lk_mat xc;              /* batch x inputs: corrupted input copy (cfg.corrupt) */
     lk_real *best;          /* best weights so far (validation), params.n */
     double best_loss;
     size_t best_epoch;

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Autoencoders: learnkit against PyTorch (backprop) and numpy (closed form),
+in the same run.  Usage:
+    bench/bench_ae.py LEARNKIT DATA_DIR [--epochs 10] [--threads 2]
+Prints, for each: test reconstruction MSE per value, train seconds, and the
+test accuracy of a softmax classifier on the codes."""
+import gzip, json, subprocess, sys, time, argparse
+import numpy as np
+
+
+def idx(path):
+    with gzip.open(path) as f:
+        b = f.read()
+    nd = b[3]
+    dims = [int.from_bytes(b[4 + 4 * i:8 + 4 * i], "big") for i in range(nd)]
+    return np.frombuffer(b, np.uint8, offset=4 + 4 * nd).reshape(dims)
+
+
+def load(d):
+    xtr = idx(d + "/mnist/train-images-idx3-ubyte.gz").reshape(60000, 784) / 255.0
+    ytr = idx(d + "/mnist/train-labels-idx1-ubyte.gz")
+    xte = idx(d + "/mnist/t10k-images-idx3-ubyte.gz").reshape(10000, 784) / 255.0
+    yte = idx(d + "/mnist/t10k-labels-idx1-ubyte.gz")
+    return xtr.astype(np.float32), ytr, xte.astype(np.float32), yte
+
+
+def softmax_acc(ctr, ytr, cte, yte):
+    import torch
+    torch.manual_seed(1)
+    ctr, cte = torch.tensor(ctr, dtype=torch.float32), torch.tensor(cte, dtype=torch.float32)
+    y = torch.tensor(ytr, dtype=torch.long)
+    lin = torch.nn.Linear(ctr.shape[1], 10)
+    opt = torch.optim.Adam(lin.parameters(), 1e-3)
+    for _ in range(10):
+        perm = torch.randperm(len(ctr))
+        for i in range(0, len(ctr), 100):
+            b = perm[i:i + 100]
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(lin(ctr[b]), y[b]).backward()
+            opt.step()
+    with torch.no_grad():
+        return float((lin(cte).argmax(1).numpy() == yte).mean())
+
+
+def torch_dae(xtr, xte, epochs):
+    import torch
+    torch.manual_seed(1)
+    X = torch.tensor(xtr)
+    W = torch.nn.Parameter(torch.randn(500, 784) * np.sqrt(2.0 / (784 + 500)))
+    b = torch.nn.Parameter(torch.zeros(500))
+    c = torch.nn.Parameter(torch.zeros(784))
+    opt = torch.optim.Adam([W, b, c], 1e-3)
+    t0 = time.time()
+    for _ in range(epochs):
+        perm = torch.randperm(len(X))
+        for i in range(0, len(X), 100):
+            xb = X[perm[i:i + 100]]
+            xc = xb * (torch.rand_like(xb) >= 0.3)
+            h = torch.sigmoid(xc @ W.t() + b)
+            r = torch.sigmoid(h @ W + c)
+            loss = 0.5 * ((r - xb) ** 2).sum(1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    secs = time.time() - t0
+    with torch.no_grad():
+        T = torch.tensor(xte)
+        h = torch.sigmoid(T @ W.t() + b)
+        mse = float(((torch.sigmoid(h @ W + c) - T) ** 2).mean())
+        ctr = torch.sigmoid(X @ W.t() + b).numpy()
+        cte = h.numpy()
+    return mse, secs, ctr, cte
+
+
+def np_elm_ae(xtr, xte, h=500, C=1e3):
+    rng = np.random.default_rng(1)
+    t0 = time.time()
+    g = rng.standard_normal((h, 784))
+    u, _, vt = np.linalg.svd(g, full_matrices=False)
+    a = u @ vt
+    bias = rng.standard_normal(h) / np.sqrt(784)
+    H = 1 / (1 + np.exp(-(xtr.astype(np.float64) @ a.T + bias)))
+    beta = np.linalg.solve(H.T @ H + np.eye(h) / C, H.T @ xtr)
+    ctr = 1 / (1 + np.exp(-(xtr @ beta.T)))
+    secs = time.time() - t0
+    cte = 1 / (1 + np.exp(-(xte @ beta.T)))
+    return secs, ctr, cte
+
+
+def np_mda(xtr, xte, p=0.5, reg=1e-5):
+    t0 = time.time()
+    X = np.hstack([xtr, np.ones((len(xtr), 1))]).astype(np.float64)
+    S = X.T @ X
+    q = np.full(785, 1 - p)
+    q[-1] = 1
+    Q = S * np.outer(q, q)
+    np.fill_diagonal(Q, q * np.diag(S))
+    Q[np.arange(784), np.arange(784)] += reg
+    P = S[:784] * q
+    W = np.linalg.solve(Q, P.T).T
+    ctr = np.tanh(X @ W.T)
+    secs = time.time() - t0
+    Xt = np.hstack([xte, np.ones((len(xte), 1))])
+    mse = float(((Xt @ W.T - xte) ** 2).mean())
+    return mse, secs, ctr, np.tanh(Xt @ W.T)
+
+
+def learnkit(lk, data, threads, args):
+    out = subprocess.run([lk, "ae", "--json", "-q", "--classify", "--threads", str(threads),
+                          "--data-dir", data] + args, check=True, capture_output=True, text=True)
+    r = json.loads(out.stdout)
+    return r["test_mse"], r["train_seconds"], r["test_accuracy"]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("learnkit")
+    ap.add_argument("data")
+    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--threads", type=int, default=2)
+    a = ap.parse_args()
+    import torch
+    torch.set_num_threads(a.threads)
+    xtr, ytr, xte, yte = load(a.data)
+    row = "%-28s %10s %10s %10s"
+    print(row % ("", "test MSE", "seconds", "accuracy"))
+    m, s, acc = learnkit(a.learnkit, a.data, a.threads,
+                         ["--hidden", "500", "--tied", "--noise", "0.3", "--epochs", str(a.epochs)])
+    print(row % ("learnkit tied DAE", "%.5f" % m, "%.1f" % s, "%.4f" % acc), flush=True)
+    m, s, ctr, cte = torch_dae(xtr, xte, a.epochs)
+    print(row % ("PyTorch tied DAE", "%.5f" % m, "%.1f" % s,
+                 "%.4f" % softmax_acc(ctr, ytr, cte, yte)), flush=True)
+    m, s, acc = learnkit(a.learnkit, a.data, a.threads, ["--solver", "elm", "--hidden", "500"])
+    print(row % ("learnkit ELM-AE 500", "-", "%.1f" % s, "%.4f" % acc), flush=True)
+    s, ctr, cte = np_elm_ae(xtr, xte)
+    print(row % ("numpy ELM-AE 500", "-", "%.1f" % s, "%.4f" % softmax_acc(ctr, ytr, cte, yte)),
+          flush=True)
+    m, s, acc = learnkit(a.learnkit, a.data, a.threads, ["--solver", "mda", "--noise", "0.5"])
+    print(row % ("learnkit mDA p=0.5", "%.5f" % m, "%.1f" % s, "%.4f" % acc), flush=True)
+    m, s, ctr, cte = np_mda(xtr, xte)
+    print(row % ("numpy mDA p=0.5", "%.5f" % m, "%.1f" % s, "%.4f" % softmax_acc(ctr, ytr, cte, yte)),
+          flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,437 @@
+/* cmd_ae.c — `learnkit ae`: autoencoders trained by backprop (on lk_net) or
+ * in closed form (ELM autoencoder, mDA), stacked greedily; reconstruction
+ * MSE on the test set and, with --classify, a softmax on the codes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "learner.h"
+#include "commands.h"
+#include <learnkit/ae.h>
+#include "learners.h"
+#include "plot.h"
+
+#define MAX_LAYERS 16
+
+typedef struct ae_opts {
+    const char *hidden, *activation, *loss, *optimizer, *noise_type, *solver, *filters;
+    double lr, noise, C;
+    int tied, classify;
+    size_t batch, epochs;
+} ae_opts;
+static ae_opts O;
+
+static struct {
+    size_t n_hidden, hidden[MAX_LAYERS];
+    lk_act act;
+    lk_loss_kind loss;
+    const lk_optim_type *optim;
+    lk_ae_noise noise;
+} P;
+
+static void reset(void)
+{
+    O = (ae_opts){ .hidden = "500", .activation = "sigmoid", .loss = "mse",
+                   .optimizer = "adam", .noise_type = "mask", .solver = "backprop",
+                   .batch = 100, .epochs = 10, .C = 1e3 };
+}
+
+static const cli_opt OPTS[] = {
+    { "hidden", 0, OPT_STR, &O.hidden, "N[,N...]",
+      "code widths; several train a stack greedily (default 500)", 0, 0 },
+    { "tied", 0, OPT_FLAG, &O.tied, NULL, "decoder uses the encoder's W transposed", 0, 0 },
+    { "noise", 0, OPT_REAL, &O.noise, "X",
+      "denoising: masking fraction, or gauss standard deviation; for mda the masking "
+      "probability (default 0)", 0, 0.99 },
+    { "noise-type", 0, OPT_STR, &O.noise_type, "mask|gauss", "corruption (default mask)", 0,
+      0 },
+    { "solver", 0, OPT_STR, &O.solver, "backprop|elm|mda", "how to train (default backprop)",
+      0, 0 },
+    { "activation", 0, OPT_STR, &O.activation, "ACT",
+      "encoder and decoder activation (default sigmoid)", 0, 0 },
+    { "loss", 0, OPT_STR, &O.loss, "mse|bce", "reconstruction loss (default mse)", 0, 0 },
+    { "optimizer", 0, OPT_STR, &O.optimizer, "sgd|momentum|adam", "optimizer (default adam)", 0,
+      0 },
+    { "lr", 0, OPT_REAL, &O.lr, "X", "learning rate (default: the optimizer's)", 1e-12, 1e6 },
+    { "batch", 0, OPT_SIZE, &O.batch, "N", "mini-batch rows (default 100)", 1, 1e9 },
+    { "epochs", 0, OPT_SIZE, &O.epochs, "N", "epochs per layer (default 10)", 1, 1e7 },
+    { "C", 0, OPT_REAL, &O.C, "X", "ELM autoencoder ridge constant (default 1000)", 1e-12,
+      1e15 },
+    { "filters", 0, OPT_STR, &O.filters, "FILE.png",
+      "draw the first layer's first 100 filters (rows of W, or of beta for elm) as images",
+      0, 0 },
+    { "classify", 0, OPT_FLAG, &O.classify, NULL,
+      "train a softmax classifier on the codes and report its test accuracy", 0, 0 },
+    CLI_OPT_END
+};
+
+static int usage_err(const lk_error *err)
+{
+    char buf[LK_ERROR_SOURCE_MAX + LK_ERROR_PLACE_MAX + LK_ERROR_TEXT_MAX + 8];
+    return cli_usage("%s", lk_error_format(err, buf, sizeof buf));
+}
+
+static int check(size_t n_features, size_t n_classes)
+{
+    (void)n_features;
+    (void)n_classes;
+    lk_error err;
+    size_t *v = NULL, n = 0;
+    if (cli_parse_size_list("--hidden", O.hidden, 1, 1u << 24, &v, &n))
+        return EXIT_USAGE;
+    if (n > MAX_LAYERS) {
+        free(v);
+        return cli_usage("--hidden: at most %d layers", MAX_LAYERS);
+    }
+    P.n_hidden = n;
+    memcpy(P.hidden, v, n * sizeof *v);
+    free(v);
+    if (lk_act_parse(O.activation, &P.act, "--activation", &err) != LK_OK)
+        return usage_err(&err);
+    if (lk_loss_parse(O.loss, &P.loss, "--loss", &err) != LK_OK)
+        return usage_err(&err);
+    if (P.loss != LK_LOSS_MSE && P.loss != LK_LOSS_BCE)
+        return cli_usage("--loss: expected mse or bce for an autoencoder");
+    if (P.loss == LK_LOSS_BCE && P.act.kind != LK_ACT_SIGMOID)
+        return cli_usage("--loss bce needs --activation sigmoid");
+    if (lk_optim_parse(O.optimizer, &P.optim, "--optimizer", &err) != LK_OK)
+        return usage_err(&err);
+    if (!strcmp(O.noise_type, "mask"))
+        P.noise.kind = LK_AE_NOISE_MASK;
+    else if (!strcmp(O.noise_type, "gauss"))
+        P.noise.kind = LK_AE_NOISE_GAUSS;
+    else
+        return cli_usage("--noise-type: expected mask or gauss, not '%s'", O.noise_type);
+    P.noise.level = O.noise;
+    if (O.noise == 0)
+        P.noise.kind = LK_AE_NOISE_NONE;
+    if (strcmp(O.solver, "backprop") && strcmp(O.solver, "elm") && strcmp(O.solver, "mda"))
+        return cli_usage("--solver: expected backprop, elm or mda, not '%s'", O.solver);
+    if (!strcmp(O.solver, "mda") && P.noise.kind == LK_AE_NOISE_GAUSS)
+        return cli_usage("--solver mda marginalizes masking noise only");
+    if (O.filters && !strcmp(O.solver, "mda"))
+        return cli_usage("--filters: for backprop and elm (mda's W is inputs x inputs)");
+    if (CLI.output)
+        return cli_usage("ae: -o is not supported yet");
+    return 0;
+}
+
+/* The first rows of w (each a side x side image), as a grid of gray
+ * tiles, each normalized to its own range. */
+static int draw_filters(const lk_mat *w, const char *path)
+{
+    size_t side = 0;
+    while ((side + 1) * (side + 1) <= w->cols)
+        side++;
+    if (side * side != w->cols)
+        return cli_fail("%s: filters need square images, but the input has %zu features", path,
+                        w->cols);
+    size_t n = w->rows < 100 ? w->rows : 100, cols = 10, rows = (n + cols - 1) / cols;
+    int px = 2, gap = 2, tile = (int)side * px + gap;
+    cairo_t *cr = plot_canvas((int)cols * tile + gap, (int)rows * tile + gap);
+    if (!cr)
+        return cli_fail("%s: cannot create the picture", path);
+    for (size_t f = 0; f < n; f++) {
+        const lk_real *r = lk_mat_row(w, f);
+        double lo = r[0], hi = r[0];
+        for (size_t j = 1; j < w->cols; j++) {
+            lo = fmin(lo, r[j]);
+            hi = fmax(hi, r[j]);
+        }
+        double span = hi > lo ? hi - lo : 1;
+        double x0 = gap + (double)(f % cols) * tile, y0 = gap + (double)(f / cols) * tile;
+        for (size_t i = 0; i < side; i++)
+            for (size_t j = 0; j < side; j++) {
+                double g = ((double)r[i * side + j] - lo) / span;
+                cairo_set_source_rgb(cr, g, g, g);
+                cairo_rectangle(cr, x0 + (double)j * px, y0 + (double)i * px, px, px);
+                cairo_fill(cr);
+            }
+    }
+    int rc = plot_save_png(cairo_get_target(cr), path);
+    cairo_destroy(cr);
+    return rc;
+}
+
+/* Mean squared difference per value. */
+static double mse(const lk_mat *a, const lk_mat *b)
+{
+    double s = 0;
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = 0; j < a->cols; j++) {
+            double e = (double)LK_AT(a, i, j) - (double)LK_AT(b, i, j);
+            s += e * e;
+        }
+    return s / ((double)a->rows * (double)a->cols);
+}
+
+/* One backprop layer: trains on *x, writes codes of train and test. */
+static int layer_backprop(cli_run *run, size_t l, const lk_mat *x, const lk_mat *xt,
+                          lk_mat *cx, lk_mat *ct, double *test_mse, double *secs)
+{
+    lk_error err;
+    lk_net net = { 0 };
+    lk_net_trainer tr = { 0 };
+    lk_net_work ev = { 0 };
+    lk_mat rec = { 0 };
+    int rc = EXIT_FAILURE;
+    lk_status s = lk_ae_build(&net, x->cols, P.hidden[l], P.act, P.act, O.tied, &err);
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    lk_net_init(&net, LK_INIT_AUTO, run->rng);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.loss = P.loss;
+    cfg.optim = P.optim;
+    cfg.optim_cfg = lk_optim_defaults(P.optim);
+    if (O.lr > 0)
+        cfg.optim_cfg.lr = O.lr;
+    cfg.batch = O.batch;
+    cfg.epochs = O.epochs;
+    if (P.noise.kind != LK_AE_NOISE_NONE) {
+        cfg.corrupt = lk_ae_corrupt;
+        cfg.corrupt_ctx = &P.noise;
+    }
+    if ((s = lk_net_trainer_init(&tr, &net, &cfg, x, x, run->rng, &err)) != LK_OK) {
+        rc = cli_fail_err(&err);
+        goto done;
+    }
+    while (!lk_net_trainer_done(&tr)) {
+        lk_net_epoch_stats st;
+        double t0 = cli_now();
+        if ((s = lk_net_trainer_epoch(&tr, &st, &err)) != LK_OK) {
+            rc = cli_fail_err(&err);
+            goto done;
+        }
+        double sec = cli_now() - t0;
+        *secs += sec;
+        cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", l + 1, st.epoch,
+                          cfg.epochs, st.loss, sec);
+    }
+    if (l == 0 && O.filters) {
+        lk_mat w = lk_dense_w(&net.layers[0], &net.params);
+        if ((rc = draw_filters(&w, O.filters)) != 0)
+            goto done;
+        rc = EXIT_FAILURE;
+    }
+    double t0 = cli_now();
+    if ((s = lk_ae_encode(&net, x, cx, &err)) != LK_OK)
+        goto fail;
+    *secs += cli_now() - t0;
+    if (xt->rows) {
+        if ((s = lk_ae_encode(&net, xt, ct, &err)) != LK_OK ||
+            (s = lk_mat_alloc(&rec, xt->rows, xt->cols, &err)) != LK_OK ||
+            (s = lk_net_work_alloc(&ev, &net, 500, &err)) != LK_OK)
+            goto fail;
+        lk_net_predict(&net, &ev, xt, &rec);
+        *test_mse = mse(&rec, xt);
+    }
+    rc = 0;
+    goto done;
+fail:
+    rc = cli_fail_err(&err);
+done:
+    lk_net_trainer_free(&tr);
+    lk_net_work_free(&ev);
+    lk_mat_free(&rec);
+    lk_net_free(&net);
+    return rc;
+}
+
+/* codes = act(x A^T) for A (h x d). */
+static void apply_map(const lk_mat *x, const lk_mat *a, const lk_real *bias, lk_act act,
+                      lk_mat *out)
+{
+    lk_gemm(LK_NOTRANS, LK_TRANS, 1, x, a, 0, out);
+    if (bias)
+        lk_add_row_vector(out, bias);
+    lk_act_forward(&act, out, out, NULL);
+}
+
+static int layer_elm(cli_run *run, size_t l, const lk_mat *x, const lk_mat *xt, lk_mat *cx,
+                     lk_mat *ct, double *secs)
+{
+    lk_error err;
+    lk_mat beta;
+    if (lk_mat_alloc(&beta, P.hidden[l], x->cols, &err) != LK_OK)
+        return cli_fail_err(&err);
+    double t0 = cli_now();
+    if (lk_ae_elm(x, P.hidden[l], P.act, O.C, run->rng, &beta, &err) != LK_OK) {
+        lk_mat_free(&beta);
+        return cli_fail_err(&err);
+    }
+    apply_map(x, &beta, NULL, P.act, cx);
+    *secs += cli_now() - t0;
+    if (l == 0 && O.filters) {
+        int rc = draw_filters(&beta, O.filters);
+        if (rc) {
+            lk_mat_free(&beta);
+            return rc;
+        }
+    }
+    if (xt->rows)
+        apply_map(xt, &beta, NULL, P.act, ct);
+    lk_mat_free(&beta);
+    return 0;
+}
+
+/* mDA: codes tanh(W [x; 1]), d wide. */
+static int layer_mda(const lk_mat *x, const lk_mat *xt, lk_mat *cx, lk_mat *ct,
+                     double *test_mse, double *secs)
+{
+    lk_error err;
+    size_t d = x->cols;
+    lk_matd w;
+    lk_mat wf = { 0 }, wv;
+    lk_real *bias = NULL;
+    if (lk_matd_alloc(&w, d, d + 1, &err) != LK_OK)
+        return cli_fail_err(&err);
+    double t0 = cli_now();
+    lk_status s = lk_ae_mda(x, P.noise.kind == LK_AE_NOISE_MASK ? P.noise.level : 0, 1e-5, &w,
+                            &err);
+    if (s != LK_OK || (s = lk_mat_alloc(&wf, d, d + 1, &err)) != LK_OK) {
+        lk_matd_free(&w);
+        return cli_fail_err(&err);
+    }
+    lk_matd_to_mat(&wf, &w);
+    lk_matd_free(&w);
+    wv = lk_mat_view(wf.data, d, d, d + 1);
+    bias = malloc(d * sizeof *bias);
+    if (!bias) {
+        lk_mat_free(&wf);
+        return cli_fail("out of memory");
+    }
+    for (size_t i = 0; i < d; i++)
+        bias[i] = LK_AT(&wf, i, d);
+    lk_act id = lk_act_default(LK_ACT_IDENTITY), th = lk_act_default(LK_ACT_TANH);
+    apply_map(x, &wv, bias, th, cx);
+    *secs += cli_now() - t0;
+    if (xt->rows) {
+        apply_map(xt, &wv, bias, id, ct);
+        *test_mse = mse(ct, xt);
+        lk_act_forward(&th, ct, ct, NULL);
+    }
+    free(bias);
+    lk_mat_free(&wf);
+    return 0;
+}
+
+static int classify(cli_run *run, const lk_mat *cx, const lk_mat *ct, double *acc)
+{
+    lk_split *sp = &run->split;
+    size_t k = sp->labels.k;
+    lk_error err;
+    lk_net net = { 0 };
+    lk_net_trainer tr = { 0 };
+    lk_net_work ev = { 0 };
+    lk_mat t = { 0 };
+    int rc = 0;
+    lk_act sm = lk_act_default(LK_ACT_SOFTMAX);
+    lk_status s = lk_mlp_build(&net, cx->cols, 0, NULL, 1, &sm, k, NULL, LK_LOSS_SOFTMAX_CE,
+                               &err);
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    lk_net_init(&net, LK_INIT_AUTO, run->rng);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.epochs = 10;
+    if ((s = lk_onehot(sp->train.y, sp->train.n, k, &t, &err)) != LK_OK ||
+        (s = lk_net_trainer_init(&tr, &net, &cfg, cx, &t, run->rng, &err)) != LK_OK ||
+        (s = lk_net_work_alloc(&ev, &net, 500, &err)) != LK_OK) {
+        rc = cli_fail_err(&err);
+        goto done;
+    }
+    while (!lk_net_trainer_done(&tr))
+        if ((s = lk_net_trainer_epoch(&tr, NULL, &err)) != LK_OK) {
+            rc = cli_fail_err(&err);
+            goto done;
+        }
+    *acc = ct->rows ? lk_mlp_accuracy(&net, &ev, ct, sp->test.y) : NAN;
+done:
+    lk_net_trainer_free(&tr);
+    lk_net_work_free(&ev);
+    lk_mat_free(&t);
+    lk_net_free(&net);
+    return rc;
+}
+
+static int fit(cli_run *run, json_t **result, lk_model **model)
+{
+    (void)model;
+    lk_split *sp = &run->split;
+    lk_error err;
+    lk_mat x = sp->train.x, xt = sp->test.x;
+    if (!sp->test.n)
+        xt.rows = 0;
+    lk_mat cx[2] = { { 0 } }, ct[2] = { { 0 } };
+    double test_mse = NAN, secs = 0, acc = NAN;
+    int rc = 0;
+    int mda = !strcmp(O.solver, "mda"), elm = !strcmp(O.solver, "elm");
+    for (size_t l = 0; l < P.n_hidden && rc == 0; l++) {
+        size_t h = mda ? x.cols : P.hidden[l];
+        lk_mat *ox = &cx[l % 2], *ot = &ct[l % 2];
+        lk_mat_free(ox);
+        lk_mat_free(ot);
+        if (lk_mat_alloc(ox, x.rows, h, &err) != LK_OK ||
+            lk_mat_alloc(ot, xt.rows ? xt.rows : 1, h, &err) != LK_OK) {
+            rc = cli_fail_err(&err);
+            break;
+        }
+        ot->rows = xt.rows;
+        double m = NAN;
+        if (mda)
+            rc = layer_mda(&x, &xt, ox, ot, &m, &secs);
+        else if (elm)
+            rc = layer_elm(run, l, &x, &xt, ox, ot, &secs);
+        else
+            rc = layer_backprop(run, l, &x, &xt, ox, ot, &m, &secs);
+        if (l == 0)
+            test_mse = m;
+        x = *ox;
+        xt = *ot;
+    }
+    if (rc == 0 && O.classify)
+        rc = classify(run, &x, &xt, &acc);
+    if (rc == 0) {
+        json_t *r = cli_result_json(run, "ae");
+        json_object_set_new(r, "train_seconds", json_real(secs));
+        json_object_set_new(r, "test_mse", isnan(test_mse) ? json_null() : json_real(test_mse));
+        json_object_set_new(r, "test_accuracy", isnan(acc) ? json_null() : json_real(acc));
+        json_t *p = json_object();
+        json_object_set_new(p, "hidden", json_string(O.hidden));
+        json_object_set_new(p, "solver", json_string(O.solver));
+        json_object_set_new(p, "tied", json_boolean(O.tied));
+        json_object_set_new(p, "noise", json_real(O.noise));
+        json_object_set_new(p, "noise_type", json_string(O.noise_type));
+        json_object_set_new(p, "activation", json_string(O.activation));
+        json_object_set_new(p, "loss", json_string(O.loss));
+        json_object_set_new(p, "epochs", json_integer((json_int_t)O.epochs));
+        json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
+        json_object_set_new(r, "params", p);
+        *result = r;
+    }
+    for (int i = 0; i < 2; i++) {
+        lk_mat_free(&cx[i]);
+        lk_mat_free(&ct[i]);
+    }
+    (void)err;
+    return rc;
+}
+
+const cli_learner CLI_LEARNER_AE = {
+    .name = "ae",
+    .family = "iterative",
+    .usage = "--hidden N[,N...] [--tied] [--noise X --noise-type mask|gauss] "
+             "[--solver backprop|elm|mda] [--classify] [DATA]",
+    .about =
+        "Train an autoencoder: by backprop (encoder and decoder dense layers, optionally\n"
+        "tied, denoising with --noise), or in closed form (--solver elm: ELM autoencoder with\n"
+        "random orthogonal hidden weights and ridge output weights, codes f(beta x);\n"
+        "--solver mda: marginalized denoising autoencoder, codes tanh(W [x; 1])).  Several\n"
+        "--hidden widths train a stack greedily.  Reports the test reconstruction MSE per\n"
+        "value of the first layer (not for elm) and, with --classify, the test accuracy of a\n"
+        "softmax classifier trained on the last codes.",
+    .opts = OPTS,
+    .reset = reset,
+    .check = check,
+    .fit = fit,
+};
+
+int cmd_ae(int argc, char **argv) { return cli_learner_main(&CLI_LEARNER_AE, argc, argv); }
