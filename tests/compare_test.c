@@ -5,7 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 #include "testhelp.h"
+#include <cairo.h>
 #include "../cli/lineup.h"
+#include "../cli/plot.h"
 
 /* ---------------------------------------------------------------- fakes */
 
@@ -220,17 +222,125 @@ START_TEST(test_bad_lineup)
 }
 END_TEST
 
+
+/* ---------------------------------------------------------------- plot */
+
+static json_t *fake_results(void)
+{
+    json_t *a = json_array();
+    json_array_append_new(a, json_pack("{s:s,s:s,s:f,s:f}", "label", "lsq", "family",
+                                       "closed-form", "train_seconds", 0.713, "test_accuracy",
+                                       0.8603));
+    json_array_append_new(a, json_pack("{s:s,s:s,s:f,s:f}", "label", "elm-ridge", "family",
+                                       "closed-form", "train_seconds", 6.42, "test_accuracy",
+                                       0.9587));
+    json_t *h = json_array();
+    for (int e = 1; e <= 12; e++)
+        json_array_append_new(h, json_pack("{s:i,s:f,s:f}", "epoch", e, "seconds", 4.31 * e,
+                                           "test_accuracy", 0.98 - 0.09 / e));
+    json_array_append_new(a, json_pack("{s:s,s:s,s:f,s:f,s:o}", "label", "mlp-784-500-10",
+                                       "family", "iterative", "train_seconds", 51.72,
+                                       "test_accuracy", 0.9725, "history", h));
+    json_t *h2 = json_array();
+    for (int e = 1; e <= 5; e++)
+        json_array_append_new(h2, json_pack("{s:i,s:f,s:f}", "epoch", e, "seconds", 0.83 * e,
+                                            "test_accuracy", 0.925 - 0.04 / e));
+    json_array_append_new(a, json_pack("{s:s,s:s,s:f,s:f,s:o}", "label", "logreg", "family",
+                                       "iterative", "train_seconds", 4.15, "test_accuracy",
+                                       0.917, "history", h2));
+    return a;
+}
+
+/* Decode path and count pixels that are not white. */
+static size_t ink(const char *path, int *w, int *h)
+{
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    *w = cairo_image_surface_get_width(s);
+    *h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    size_t n = 0;
+    for (int y = 0; y < *h; y++)
+        for (int x = 0; x < *w; x++)
+            n += (*(const uint32_t *)(d + (size_t)y * (size_t)stride + 4 * (size_t)x) &
+                  0xffffff) != 0xffffff;
+    cairo_surface_destroy(s);
+    return n;
+}
+
+START_TEST(test_plot_compare)
+{
+    char *path = th_temp_file("", 0, ".png");
+    json_t *r = fake_results();
+    ck_assert_int_eq(cli_plot_compare(path, "mnist", r), 0);
+    int w, h;
+    size_t n = ink(path, &w, &h);
+    ck_assert_int_eq(w, CLI_PLOT_WIDTH);
+    ck_assert_int_eq(h, CLI_PLOT_HEIGHT);
+    /* Axes, grid, text and markers: well above nothing, well below everything. */
+    ck_assert_uint_gt(n, (size_t)w * (size_t)h / 50);
+    ck_assert_uint_lt(n, (size_t)w * (size_t)h / 2);
+    json_decref(r);
+    if (getenv("LEARNKIT_KEEP_PLOT"))
+        fprintf(stderr, "plot kept at %s\n", path);
+    else
+        remove(path);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_plot_confusion)
+{
+    char *path = th_temp_file("", 0, ".png");
+    size_t c[9] = { 95, 3, 2, 7, 180, 13, 0, 4, 41 };
+    const char *names[] = { "cat", "dog", "-1" };
+    ck_assert_int_eq(cli_plot_confusion(path, "confusion", c, 3, names), 0);
+    int w, h;
+    size_t n = ink(path, &w, &h);
+    ck_assert_int_gt(w, 3 * 30);
+    ck_assert_uint_gt(n, (size_t)w * (size_t)h / 50);
+    remove(path);
+    free(path);
+}
+END_TEST
+
+START_TEST(test_plot_empty_and_unwritable)
+{
+    json_t *r = json_array();
+    char *path = th_temp_file("", 0, ".png");
+    ck_assert_int_eq(cli_plot_compare(path, "x", r), 0);
+    remove(path);
+    free(path);
+    fflush(stderr);
+    int saved = dup(2);
+    FILE *tmp = tmpfile();
+    dup2(fileno(tmp), 2);
+    int rc = cli_plot_compare("/nonexistent-dir/plot.png", "x", r);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    fclose(tmp);
+    ck_assert_int_eq(rc, EXIT_FAILURE);
+    ck_assert_int_ne(access("/nonexistent-dir/plot.png", F_OK), 0);
+    json_decref(r);
+}
+END_TEST
+
 static Suite *compare_suite(void)
 {
     Suite *s = suite_create("compare");
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_default_like_lineup);
     tcase_add_test(core, test_configure_sets_options);
+    tcase_add_test(core, test_plot_compare);
+    tcase_add_test(core, test_plot_confusion);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
     tcase_add_test(limits, test_separators_and_single);
     tcase_add_test(limits, test_same_learner_distinct_labels);
     tcase_add_test(limits, test_check_against_data);
+    tcase_add_test(limits, test_plot_empty_and_unwritable);
     suite_add_tcase(s, limits);
     TCase *errors = tcase_create("errors");
     tcase_add_loop_test(errors, test_bad_lineup, 0, (int)(sizeof BAD / sizeof BAD[0]));
