@@ -76,6 +76,37 @@ static const cli_learner *const *known_learners(void)
     return list;
 }
 
+/* The default lineup without the entries whose learner is not in this
+ * build (each skipped one is noted on stderr). */
+static char *default_lineup(const cli_learner *const *known)
+{
+    const char *all = DEFAULT_LINEUP;
+    char *out = malloc(strlen(all) + 1);
+    if (!out)
+        return NULL;
+    out[0] = '\0';
+    for (const char *p = all; *p;) {
+        size_t sep = strspn(p, "; \n");
+        p += sep;
+        size_t len = strcspn(p, "; \n");
+        if (!len)
+            break;
+        size_t nlen = strcspn(p, ":; \n");
+        int have = 0;
+        for (size_t i = 0; known[i]; i++)
+            have |= strlen(known[i]->name) == nlen && strncmp(known[i]->name, p, nlen) == 0;
+        if (have) {
+            strcat(out, *out ? "; " : "");
+            strncat(out, p, len);
+        } else {
+            cli_notice("compare: skipping '%.*s': %.*s is not in this build", (int)len, p,
+                       (int)nlen, p);
+        }
+        p += len;
+    }
+    return out;
+}
+
 /* Reset the resident-set high-water mark so each run reports its own peak
  * (Linux: writing 5 to clear_refs); elsewhere the process peak is kept. */
 static void peak_reset(void)
@@ -167,8 +198,13 @@ int cmd_compare(int argc, char **argv)
     const cli_learner *const *known = known_learners();
     if (!known[0])
         return cli_fail("compare: no learner is available in this build");
+    char *def = O.learners ? NULL : default_lineup(known);
+    if (!O.learners && !def)
+        return cli_fail("out of memory");
     cli_lineup lineup;
-    if ((rc = cli_lineup_parse(O.learners ? O.learners : DEFAULT_LINEUP, known, &lineup)) != 0)
+    rc = cli_lineup_parse(O.learners ? O.learners : def, known, &lineup);
+    free(def);
+    if (rc)
         return rc;
     cli_apply_common();
     cli_run run;
