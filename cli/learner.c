@@ -86,20 +86,12 @@ static int data_options(lk_data_options *o)
 
 int cli_run_load(cli_run *run, const char *command, const char *spec)
 {
-    return cli_run_load_with(run, command, spec, NULL, 0);
-}
-
-int cli_run_load_with(cli_run *run, const char *command, const char *spec, const lk_prep *given,
-                      int whole_file)
-{
     memset(run, 0, sizeof *run);
     run->command = command;
     lk_data_options o;
     int rc = data_options(&o);
     if (rc)
         return rc;
-    if (whole_file && !o.test_path)
-        o.test_path = spec;
     if (!(run->rng = cli_rng()))
         return cli_fail("out of memory");
     double t0 = cli_now();
@@ -121,24 +113,12 @@ int cli_run_load_with(cli_run *run, const char *command, const char *spec, const
         return cli_fail_err(&err);
     }
     lk_split *sp = &run->split;
-    if (given) {
-        /* A saved model's preprocessing: never refitted; the width must match. */
-        if (sp->train.d != given->d || sp->test.d != given->d) {
-            size_t d = sp->test.d != given->d ? sp->test.d : sp->train.d;
-            cli_run_free(run);
-            return cli_fail("%s: %zu features, but the model was trained on %zu",
-                            spec && *spec ? spec : "mnist", d, given->d);
-        }
-        lk_prep_apply(given, &sp->train.x);
-        lk_prep_apply(given, &sp->test.x);
-    } else {
-        if ((s = lk_prep_fit(&run->prep, o.scale, sp->format, &sp->train.x, &err)) != LK_OK) {
-            cli_run_free(run);
-            return cli_fail_err(&err);
-        }
-        lk_prep_apply(&run->prep, &sp->train.x);
-        lk_prep_apply(&run->prep, &sp->test.x);
+    if ((s = lk_prep_fit(&run->prep, o.scale, sp->format, &sp->train.x, &err)) != LK_OK) {
+        cli_run_free(run);
+        return cli_fail_err(&err);
     }
+    lk_prep_apply(&run->prep, &sp->train.x);
+    lk_prep_apply(&run->prep, &sp->test.x);
     run->load_seconds = cli_now() - t0;
     cli_notice("%s: %zu train and %zu test rows, %zu features, %zu classes (%.2f s)", sp->name,
                sp->train.n, sp->test.n, sp->train.d, sp->labels.k, run->load_seconds);

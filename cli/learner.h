@@ -24,13 +24,6 @@ typedef struct cli_run {
  * was loaded on stderr unless -q.  Returns 0, EXIT_USAGE for a bad option
  * value, or EXIT_FAILURE after printing the error. */
 int cli_run_load(cli_run *run, const char *command, const char *spec);
-/* The same with a saved model's preprocessing: when given is non-NULL it is
- * applied (not refitted; run->prep stays empty) after checking that the
- * data has given->d features (else one error line, EXIT_FAILURE).  With
- * whole_file and no --test, a file DATA is also read as the test set, so
- * the test rows are all its rows in input order. */
-int cli_run_load_with(cli_run *run, const char *command, const char *spec, const lk_prep *given,
-                      int whole_file);
 void cli_run_free(cli_run *run);
 
 /* Fraction of rows whose argmax of scores equals y. */
