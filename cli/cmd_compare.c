@@ -253,7 +253,7 @@ int cmd_compare(int argc, char **argv)
         fprintf(stderr, "learnkit: compare: %zu runs in %.1f s\n", json_array_size(results),
                 cli_now() - t_all);
     if (rc == 0 && O.plot)
-        rc = cli_plot_compare(O.plot, sp->name, results);
+        rc = plot_compare(O.plot, sp->name, results);
     if (rc == 0) {
         if (CLI.json) {
             json_t *out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:O}", "dataset", sp->name,

@@ -40,8 +40,7 @@ static int pick(const char *option, const char *text, const char *const *names, 
     return cli_usage("%s: unknown value '%s'", option, text);
 }
 
-/* The typed options as lk_data_options; EXIT_USAGE on a bad value. */
-static int data_options(lk_data_options *o)
+int cli_data_options(lk_data_options *o)
 {
     *o = lk_data_options_default();
     o->data_dir = D.data_dir;
@@ -89,7 +88,7 @@ int cli_run_load(cli_run *run, const char *command, const char *spec)
     memset(run, 0, sizeof *run);
     run->command = command;
     lk_data_options o;
-    int rc = data_options(&o);
+    int rc = cli_data_options(&o);
     if (rc)
         return rc;
     if (!(run->rng = cli_rng()))

@@ -10,6 +10,10 @@
 /* --data-dir --test --holdout --format --label-col --header --features --scale */
 extern const cli_opt CLI_DATA_OPTS[];
 
+/* The data options given on the command line as lk_data_options; prints a
+ * usage line and returns EXIT_USAGE for a bad value, else 0. */
+int cli_data_options(lk_data_options *o);
+
 typedef struct cli_run {
     const char *command;    /* "elm" */
     lk_split split;         /* loaded; features already preprocessed */

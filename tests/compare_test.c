@@ -273,11 +273,11 @@ START_TEST(test_plot_compare)
 {
     char *path = th_temp_file("", 0, ".png");
     json_t *r = fake_results();
-    ck_assert_int_eq(cli_plot_compare(path, "mnist", r), 0);
+    ck_assert_int_eq(plot_compare(path, "mnist", r), 0);
     int w, h;
     size_t n = ink(path, &w, &h);
-    ck_assert_int_eq(w, CLI_PLOT_WIDTH);
-    ck_assert_int_eq(h, CLI_PLOT_HEIGHT);
+    ck_assert_int_eq(w, PLOT_COMPARE_WIDTH);
+    ck_assert_int_eq(h, PLOT_COMPARE_HEIGHT);
     /* Axes, grid, text and markers: well above nothing, well below everything. */
     ck_assert_uint_gt(n, (size_t)w * (size_t)h / 50);
     ck_assert_uint_lt(n, (size_t)w * (size_t)h / 2);
@@ -294,8 +294,8 @@ START_TEST(test_plot_confusion)
 {
     char *path = th_temp_file("", 0, ".png");
     size_t c[9] = { 95, 3, 2, 7, 180, 13, 0, 4, 41 };
-    const char *names[] = { "cat", "dog", "-1" };
-    ck_assert_int_eq(cli_plot_confusion(path, "confusion", c, 3, names), 0);
+    char *names[] = { "cat", "dog", "-1" };
+    ck_assert_int_eq(plot_confusion(path, "confusion", c, 3, names), 0);
     int w, h;
     size_t n = ink(path, &w, &h);
     ck_assert_int_gt(w, 3 * 30);
@@ -309,14 +309,14 @@ START_TEST(test_plot_empty_and_unwritable)
 {
     json_t *r = json_array();
     char *path = th_temp_file("", 0, ".png");
-    ck_assert_int_eq(cli_plot_compare(path, "x", r), 0);
+    ck_assert_int_eq(plot_compare(path, "x", r), 0);
     remove(path);
     free(path);
     fflush(stderr);
     int saved = dup(2);
     FILE *tmp = tmpfile();
     dup2(fileno(tmp), 2);
-    int rc = cli_plot_compare("/nonexistent-dir/plot.png", "x", r);
+    int rc = plot_compare("/nonexistent-dir/plot.png", "x", r);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
