@@ -11,8 +11,6 @@
     }
 
 PENDING(mlp)
-PENDING(elm)
 PENDING(ae)
 PENDING(logreg)
-PENDING(lsq)
 PENDING(perceptron)

@@ -24,5 +24,9 @@
 #include <learnkit/io.h>
 #include <learnkit/data.h>
 #include <learnkit/fetch.h>
+#include <learnkit/ridge.h>
+#include <learnkit/pinv.h>
+#include <learnkit/elm.h>
+#include <learnkit/lsq.h>
 
 #endif

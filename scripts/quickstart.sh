@@ -9,4 +9,4 @@ sh scripts/install-deps.sh
 [ -f Makefile ] || ./configure
 make -j"$(nproc)"
 ./learnkit fetch mnist ${MNIST_FROM:+--from "$MNIST_FROM"}
-./learnkit info mnist
+./learnkit elm --hidden 1000

@@ -124,6 +124,35 @@ void lk_col_sums(const lk_mat *m, const lk_real *ones, lk_real beta, lk_real *v)
     lk_gemv(LK_TRANS, 1, m, ones, beta, v);
 }
 
+static lk_status lapack_status(lapack_int info, const char *routine, lk_error *err);
+
+/* elm module: the kernel of TSQR in the working precision. */
+lk_status lk_tpqrt(lk_mat *r, lk_mat *b, lk_error *err)
+{
+    size_t n = r->cols, m = b->rows;
+    if (r->rows != n || b->cols != n)
+        return lk_error_set(err, LK_EINVAL, "tpqrt", NULL, "R must be n x n and B m x n");
+    if (m == 0 || n == 0)
+        return LK_OK;
+    if (!FITS_INT(m) || !FITS_INT(n) || !FITS_INT(r->ld) || !FITS_INT(b->ld))
+        return lk_error_set(err, LK_ETOOBIG, "tpqrt", NULL, "matrix too large for LAPACK");
+    size_t nb = n < 128 ? n : 128;
+    lk_real *t = malloc(nb * n * sizeof(lk_real));
+    if (!t)
+        return lk_error_set(err, LK_ENOMEM, "tpqrt", NULL, "out of memory");
+#if LK_REAL_IS_DOUBLE
+    lapack_int info = LAPACKE_dtpqrt(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, 0,
+                                     (lapack_int)nb, r->data, (lapack_int)r->ld, b->data,
+                                     (lapack_int)b->ld, t, (lapack_int)n);
+#else
+    lapack_int info = LAPACKE_stpqrt(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, 0,
+                                     (lapack_int)nb, r->data, (lapack_int)r->ld, b->data,
+                                     (lapack_int)b->ld, t, (lapack_int)n);
+#endif
+    free(t);
+    return lapack_status(info, "tpqrt", err);
+}
+
 /* ---------------------------------------------------------------- double */
 
 lk_status lk_matd_alloc(lk_matd *m, size_t rows, size_t cols, lk_error *err)

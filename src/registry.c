@@ -6,5 +6,7 @@
 
 const lk_predictor_type *const LK_PREDICTORS[] = {
     /* &lk_mlp_predictor, */
+    &lk_elm_predictor,
+    &lk_lsq_predictor,
     NULL
 };

@@ -5,6 +5,9 @@
 
 #include <learnkit/predictor.h>
 
+extern const lk_predictor_type lk_elm_predictor;
+extern const lk_predictor_type lk_lsq_predictor;
+
 /* NULL-terminated. */
 extern const lk_predictor_type *const LK_PREDICTORS[];
 

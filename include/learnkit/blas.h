@@ -53,6 +53,12 @@ void lk_add_row_vector(lk_mat *m, const lk_real *v);
  * M->rows elements), so it runs at BLAS speed. */
 void lk_col_sums(const lk_mat *m, const lk_real *ones, lk_real beta, lk_real *v);
 
+/* elm module: one step of TSQR.  R (n x n, upper triangle) and B (m x n)
+ * are replaced by the R factor of [R; B] (upper triangle of R; its strict
+ * lower triangle is not referenced) and B by the reflectors (discard).
+ * LAPACK tpqrt with a rectangular B. */
+lk_status lk_tpqrt(lk_mat *r, lk_mat *b, lk_error *err);
+
 /* ---------------------------------------------------------------- double */
 
 typedef struct lk_matd {

@@ -1,0 +1,215 @@
+/* cmd_elm.c — learnkit elm: the Extreme Learning Machine in closed form. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "commands.h"
+#include "learner.h"
+
+static struct {
+    size_t hidden;
+    const char *activation, *weights, *solver, *c, *max_memory;
+    double rcond;
+    lk_elm_params p;     /* filled by check */
+} E;
+
+static const cli_opt ELM_OPTS[] = {
+    { "hidden", 0, OPT_SIZE, &E.hidden, "N", "hidden units (default 1000)", 1, 1e15 },
+    { "activation", 0, OPT_STR, &E.activation, "NAME",
+      "hidden activation: sigmoid, tanh, relu, ... (default sigmoid)", 0, 0 },
+    { "weights", 0, OPT_STR, &E.weights, "uniform|gaussian",
+      "input weights U[-1,1] and biases U[0,1], or normal with the same moments "
+      "(default uniform)", 0, 0 },
+    { "solver", 0, OPT_STR, &E.solver, "svd|ridge",
+      "svd: minimum-norm least squares (TSQR + SVD); ridge: (H'H + I/C) b = H'T, "
+      "streamed (default svd)", 0, 0 },
+    { "C", 0, OPT_STR, &E.c, "X|auto",
+      "ridge: regularization C (lambda = 1/C), or auto: the C of 10^-2..10^8 with the fewest "
+      "leave-one-out errors (default 1000)", 0, 0 },
+    { "rcond", 0, OPT_REAL, &E.rcond, "X",
+      "svd: drop singular values below X times the largest (default 1e-6; 1e-12 in a double build)", 0, 0.999 },
+    { "max-memory", 0, OPT_STR, &E.max_memory, "SIZE",
+      "refuse to start above SIZE bytes (512M, 8G; default 3/4 of physical memory)", 0, 0 },
+    CLI_OPT_END
+};
+
+static void elm_reset(void)
+{
+    memset(&E, 0, sizeof E);
+    E.p = lk_elm_params_default();
+    E.hidden = E.p.hidden;
+    E.rcond = E.p.rcond;
+}
+
+static size_t default_max_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    if (pages <= 0 || size <= 0)
+        return 0;
+    return (size_t)pages / 4 * 3 * (size_t)size;
+}
+
+static int elm_check(size_t n_features, size_t n_classes)
+{
+    (void)n_features;
+    (void)n_classes;
+    lk_elm_params *p = &E.p;
+    *p = lk_elm_params_default();
+    p->hidden = E.hidden;
+    p->rcond = E.rcond;
+    lk_error err;
+    if (E.activation && lk_act_parse(E.activation, &p->act, "--activation", &err) != LK_OK)
+        return cli_usage("%s: %s", err.source, err.text);
+    if (E.weights) {
+        if (strcmp(E.weights, "uniform") == 0)
+            p->weights = LK_ELM_UNIFORM;
+        else if (strcmp(E.weights, "gaussian") == 0)
+            p->weights = LK_ELM_GAUSSIAN;
+        else
+            return cli_usage("--weights: unknown value '%s' (expected uniform or gaussian)",
+                             E.weights);
+    }
+    if (E.solver) {
+        if (strcmp(E.solver, "svd") == 0)
+            p->solver = LK_ELM_SVD;
+        else if (strcmp(E.solver, "ridge") == 0)
+            p->solver = LK_ELM_RIDGE;
+        else
+            return cli_usage("--solver: unknown value '%s' (expected svd or ridge)", E.solver);
+    }
+    if (E.c) {
+        if (p->solver != LK_ELM_RIDGE)
+            return cli_usage("--C: only the ridge solver is regularized (add --solver ridge)");
+        if (strcmp(E.c, "auto") == 0)
+            p->c_auto = 1;
+        else if (cli_parse_real("--C", E.c, 1e-300, 1e300, &p->C))
+            return EXIT_USAGE;
+    }
+    p->max_memory = default_max_memory();
+    if (E.max_memory && cli_parse_bytes("--max-memory", E.max_memory, &p->max_memory))
+        return EXIT_USAGE;
+    const char *bad = lk_elm_check(p);
+    if (bad)
+        return cli_usage("elm: %s", bad);
+    return 0;
+}
+
+static json_t *params_json(const lk_elm_params *p, const lk_elm_report *r)
+{
+    char act[64];
+    lk_act_format(&p->act, act, sizeof act);
+    json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "hidden", (json_int_t)p->hidden, "activation", act,
+                          "weights", p->weights == LK_ELM_UNIFORM ? "uniform" : "gaussian",
+                          "solver", p->solver == LK_ELM_SVD ? "svd" : "ridge");
+    if (p->solver == LK_ELM_SVD) {
+        json_object_set_new(o, "rcond", json_real(p->rcond));
+    } else {
+        json_object_set_new(o, "C", json_real(r->C));
+        json_object_set_new(o, "C_auto", json_boolean(p->c_auto));
+    }
+    json_object_set_new(o, "seed", json_integer(CLI.seed));
+    return o;
+}
+
+static int elm_fit(cli_run *run, json_t **result, lk_model **model)
+{
+    const lk_dataset *tr = &run->split.train, *te = &run->split.test;
+    size_t k = run->split.labels.k;
+    lk_elm m;
+    lk_elm_report rep;
+    lk_error err;
+    double t0 = cli_now();
+    lk_status s = lk_elm_fit(&m, &E.p, &tr->x, tr->y, k, run->rng, &rep, &err);
+    double train_s = cli_now() - t0;
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    t0 = cli_now();
+    lk_mat sc_tr, sc_te;
+    double acc_tr = 0, acc_te = NAN;
+    if ((s = lk_mat_alloc_uninit(&sc_tr, tr->n, k, &err)) == LK_OK) {
+        if ((s = lk_elm_scores(&m, &tr->x, &sc_tr, &err)) == LK_OK)
+            acc_tr = cli_accuracy(&sc_tr, tr->y);
+        lk_mat_free(&sc_tr);
+    }
+    if (s == LK_OK && te->n && (s = lk_mat_alloc_uninit(&sc_te, te->n, k, &err)) == LK_OK) {
+        if ((s = lk_elm_scores(&m, &te->x, &sc_te, &err)) == LK_OK)
+            acc_te = cli_accuracy(&sc_te, te->y);
+        lk_mat_free(&sc_te);
+    }
+    double eval_s = cli_now() - t0;
+    if (s != LK_OK) {
+        lk_elm_free(&m);
+        return cli_fail_err(&err);
+    }
+    double eval_flops = 2.0 * (double)(tr->n + te->n) * (double)E.p.hidden *
+                        (double)(tr->d + k);
+    char sel[64] = "";
+    if (E.p.c_auto)
+        snprintf(sel, sizeof sel, ", choosing C %.2f s", rep.select_seconds);
+    cli_notice("elm: hidden layer %.2f s, solve %.2f s%s, evaluation %.2f s; %.1f GFLOP in "
+               "training", rep.hidden_seconds, rep.solve_seconds, sel, eval_s,
+               1e-9 * (rep.hidden_flops + rep.solve_flops + rep.select_flops));
+    if (E.p.solver == LK_ELM_SVD)
+        cli_notice("elm: rank %d of %zu (singular values %.3g to %.3g kept)", rep.rank,
+                   E.p.hidden, rep.sigma_max, rep.sigma_min_kept);
+    else if (E.p.c_auto)
+        cli_notice("elm: chose C = %g (leave-one-out error %.2f%%)", rep.C, 100 * rep.loo_error);
+
+    json_t *r = cli_result_json(run, "elm");
+    json_object_set_new(r, "train_seconds", json_real(train_s));
+    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
+    if (!isnan(acc_te))
+        json_object_set_new(r, "test_accuracy", json_real(acc_te));
+    json_object_set_new(r, "params", params_json(&E.p, &rep));
+    json_object_set_new(r, "gflop", json_real(1e-9 * (rep.hidden_flops + rep.solve_flops +
+                                                      rep.select_flops)));
+    json_t *ph = json_pack("{s:f,s:f,s:f,s:f}", "hidden", rep.hidden_seconds, "solve",
+                           rep.solve_seconds, "select_C", rep.select_seconds, "evaluation", eval_s);
+    json_object_set_new(r, "phase_seconds", ph);
+    json_object_set_new(r, "phase_gflop",
+                        json_pack("{s:f,s:f,s:f,s:f}", "hidden", 1e-9 * rep.hidden_flops, "solve",
+                                  1e-9 * rep.solve_flops, "select_C", 1e-9 * rep.select_flops,
+                                  "evaluation", 1e-9 * eval_flops));
+    json_object_set_new(r, "memory_estimate_bytes", json_integer((json_int_t)rep.memory_bytes));
+    if (E.p.solver == LK_ELM_SVD)
+        json_object_set_new(r, "rank", json_integer(rep.rank));
+    if (E.p.c_auto) {
+        json_object_set_new(r, "chosen_C", json_real(rep.C));
+        json_object_set_new(r, "loo_error", json_real(rep.loo_error));
+        json_t *notes = json_array();
+        char line[128];
+        snprintf(line, sizeof line, "chosen C         %g (leave-one-out error %.2f%%)", rep.C,
+                 100 * rep.loo_error);
+        json_array_append_new(notes, json_string(line));
+        json_object_set_new(r, "notes", notes);
+    }
+    *result = r;
+    if (model) {
+        lk_model *mo = lk_model_new("elm");
+        if (!mo || lk_elm_save(&m, mo, &err) != LK_OK) {
+            lk_model_free(mo);
+            lk_elm_free(&m);
+            json_decref(r);
+            *result = NULL;
+            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
+        }
+        *model = mo;
+    }
+    lk_elm_free(&m);
+    return 0;
+}
+
+extern const cli_learner CLI_LEARNER_ELM; /* for compare */
+const cli_learner CLI_LEARNER_ELM = {
+    "elm", "closed-form",
+    "[--hidden N] [--activation NAME] [--weights uniform|gaussian] [--solver svd|ridge] "
+    "[--C X|auto] [--rcond X] [--max-memory SIZE] [DATA]",
+    "Extreme Learning Machine: a random hidden layer H = G(X A' + b) and output weights\n"
+    "fitted in closed form, by the pseudoinverse (svd) or regularized least squares (ridge).",
+    ELM_OPTS, elm_reset, elm_check, elm_fit
+};
+
+int cmd_elm(int argc, char **argv)
+{
+    return cli_learner_main(&CLI_LEARNER_ELM, argc, argv);
+}

@@ -1,0 +1,59 @@
+/* learnkit/lsq.h — the closed-form least-squares classifier.
+ *
+ * Ridge regression of the one-hot targets on the inputs, with a bias per
+ * class that is not penalized:
+ *     (X~^T X~ + I/C) W = X~^T T~,   c = mean(T) - W^T mean(X),
+ * where X~ and T~ are centered (learnkit/ridge.h: X^T X summed over row
+ * blocks, Cholesky in double).  Scores are X W + c; the class is the argmax.
+ * With c_auto, C is chosen from the grid of lk_elm_c_grid by exact
+ * leave-one-out error, from one eigendecomposition of X~^T X~. */
+#ifndef LEARNKIT_LSQ_H
+#define LEARNKIT_LSQ_H
+
+#include <stdint.h>
+#include <learnkit/mat.h>
+#include <learnkit/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lk_lsq_params {
+    double C;        /* lambda = 1/C > 0 */
+    int c_auto;
+} lk_lsq_params;
+
+/* C = 1 (scikit-learn's RidgeClassifier alpha = 1), not auto. */
+lk_lsq_params lk_lsq_params_default(void);
+/* NULL if valid, else a sentence naming the bad parameter. */
+const char *lk_lsq_check(const lk_lsq_params *p);
+
+typedef struct lk_lsq {
+    size_t d, k;
+    lk_mat w;          /* d x k */
+    lk_real *bias;     /* k */
+} lk_lsq;
+
+typedef struct lk_lsq_report {
+    double seconds, select_seconds, flops;
+    double C;          /* the C used */
+    double loo_error;  /* c_auto: LOO error rate at the chosen C */
+} lk_lsq_report;
+
+/* Fit on x (n x d), classes y[i] < k.  m is freed by lk_lsq_free (also
+ * after an error).  LK_EINVAL, LK_ENOMEM, LK_ENUMERIC. */
+lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const uint32_t *y,
+                     size_t k, lk_lsq_report *report, lk_error *err);
+void lk_lsq_free(lk_lsq *m);
+
+/* scores (x->rows x k) <- x W + c. */
+lk_status lk_lsq_scores(const lk_lsq *m, const lk_mat *x, lk_mat *scores, lk_error *err);
+
+/* Model entries: arch.inputs, arch.classes, lsq.w, lsq.bias. */
+lk_status lk_lsq_save(const lk_lsq *m, lk_model *model, lk_error *err);
+lk_status lk_lsq_load(lk_lsq *m, const lk_model *model, lk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

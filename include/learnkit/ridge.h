@@ -1,0 +1,106 @@
+/* learnkit/ridge.h — streamed ridge regression with exact leave-one-out.
+ *
+ * The closed-form learners (elm, lsq) reduce to the same problem: given a
+ * feature block Z (n x p, any feature map: a random hidden layer, or the raw
+ * inputs) and targets T (n x k, one-hot), find
+ *     W = argmin ||Z W + 1 c^T - T||^2 + lambda ||W||^2
+ * with the bias c unpenalized (when center = 1) or absent (center = 0).
+ *
+ * Z^T Z and Z^T T are accumulated over row blocks (lk_ridge_add), so Z is never
+ * held whole and the memory is O(p^2 + p k) whatever n is.  Accumulation is in
+ * double; the per-block products are lk_real GEMMs (SYRK), so the float build
+ * runs at the float rate and loses only the rounding of one block's sums.
+ *
+ * Solving:
+ *   - lk_ridge_solve: one lambda by Cholesky (double), O(p^3 / 3);
+ *   - lk_ridge_eig + lk_ridge_loo_add + lk_ridge_eig_solve: ONE symmetric
+ *     eigendecomposition G = Q diag(e) Q^T gives W(lambda) = Q diag(1/(e+lambda))
+ *     Q^T Z^T T for every lambda of a grid, and a second pass over the rows
+ *     gives the exact leave-one-out residuals (PRESS):
+ *         t_i - yhat_(-i) = (t_i - yhat_i) / (1 - h_ii),
+ *         h_ii = 1/n [center] + sum_j (z~_i . q_j)^2 / (e_j + lambda),
+ *     where z~_i = z_i - mean(z) when centering.  The pass costs one GEMM with
+ *     Q per block plus one small GEMM for the whole grid.
+ *
+ * With centering, G = Z^T Z - n mu mu^T and R = Z^T T - n mu tau^T are formed
+ * from the raw sums at solve time; c = tau - W^T mu. */
+#ifndef LEARNKIT_RIDGE_H
+#define LEARNKIT_RIDGE_H
+
+#include <stdint.h>
+#include <learnkit/blas.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct lk_ridge {
+    size_t p, k;          /* features, targets */
+    int center;           /* 1: unpenalized bias by centering */
+    size_t n;             /* rows accumulated */
+    lk_matd g;            /* p x p: Z^T Z (upper triangle), then centered */
+    lk_matd r;            /* p x k: Z^T T, then centered */
+    double *zsum, *tsum;  /* p and k column sums */
+    lk_mat gb, rb;        /* lk_real scratch for one block's products */
+    lk_real *ones;        /* block_rows ones for the column sums */
+    size_t block_rows;    /* the largest block lk_ridge_add accepts */
+    int finished;         /* centering applied */
+    /* After lk_ridge_eig: */
+    lk_matd q;            /* p x p eigenvectors (columns) */
+    double *e;            /* p eigenvalues, ascending */
+    lk_matd qr;           /* p x k: Q^T R */
+    /* Leave-one-out scratch (lk_ridge_loo_begin), in lk_real so the pass
+     * runs at the GEMM rate of the build; sums are kept in double. */
+    size_t n_grid;
+    double *grid;         /* lambdas */
+    double *press;        /* n_grid sums of squared LOO residuals */
+    size_t *errors;       /* n_grid LOO misclassifications */
+    size_t n_loo;         /* rows seen by the LOO pass */
+    lk_mat ql;            /* p x p: Q */
+    lk_mat mg;            /* p x (k n_grid): diag(1/(e+lambda_g)) Q^T R, side by side */
+    lk_mat sg;            /* p x n_grid: 1/(e+lambda_g) */
+    lk_mat zb, pz, yh, hd;/* block scratch: centered z, z Q, predictions, h_ii */
+    lk_real *cs;          /* p + k column sums of one block */
+} lk_ridge;
+
+/* Bytes a workspace for p features, k targets and blocks of block_rows
+ * rows needs (the eigen and LOO parts included when with_loo = 1); 0 on
+ * overflow. */
+size_t lk_ridge_bytes(size_t p, size_t k, size_t block_rows, int with_loo);
+
+/* Workspace for p features, k targets, blocks of at most block_rows rows.
+ * LK_ENOMEM; LK_EINVAL for p or k zero. */
+lk_status lk_ridge_alloc(lk_ridge *w, size_t p, size_t k, size_t block_rows, int center,
+                         lk_error *err);
+void lk_ridge_free(lk_ridge *w);
+
+/* Accumulate a block: z (m x p) and t (m x k), m <= block_rows. */
+lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
+
+/* W (p x k) and, when centering, bias (k values; may be NULL otherwise) for
+ * lambda > 0, by Cholesky of G + lambda I.  LK_ENUMERIC if it is not positive
+ * definite; LK_EINVAL when no rows were added. */
+lk_status lk_ridge_solve(lk_ridge *w, double lambda, lk_matd *beta, double *bias,
+                         lk_error *err);
+
+/* Eigendecomposition of G for the grid solvers (LK_ENUMERIC if LAPACK fails). */
+lk_status lk_ridge_eig(lk_ridge *w, lk_error *err);
+
+/* W(lambda) and bias from the eigendecomposition (lambda >= 0; eigenvalues
+ * with e + lambda <= 0 are dropped). */
+lk_status lk_ridge_eig_solve(const lk_ridge *w, double lambda, lk_matd *beta, double *bias,
+                             lk_error *err);
+
+/* Prepare the leave-one-out pass for n lambdas (copied), after lk_ridge_eig. */
+lk_status lk_ridge_loo_begin(lk_ridge *w, const double *lambdas, size_t n, lk_error *err);
+/* Add the LOO residuals of a block (the same rows given to lk_ridge_add, in
+ * any block order): PRESS and misclassification (argmax of the LOO
+ * prediction against argmax of t). */
+lk_status lk_ridge_loo_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
+/* Index of the grid value with the fewest LOO errors (ties: smallest PRESS). */
+size_t lk_ridge_loo_best(const lk_ridge *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

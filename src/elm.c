@@ -1,0 +1,444 @@
+/* elm.c — the Extreme Learning Machine: random hidden layer, output weights
+ * by TSQR + SVD (pinv.c) or streamed ridge (ridge.c).  See learnkit/elm.h. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <gsl/gsl_randist.h>
+#include <learnkit/elm.h>
+#include <learnkit/blas.h>
+#include <learnkit/data.h>
+#include <learnkit/pinv.h>
+#include <learnkit/ridge.h>
+#include "registry.h"
+
+#define DEFAULT_BLOCK 2048
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static size_t mul(size_t a, size_t b)
+{
+    return (a && b > SIZE_MAX / a) ? SIZE_MAX : a * b;
+}
+
+static size_t add(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+lk_elm_params lk_elm_params_default(void)
+{
+    lk_elm_params p;
+    memset(&p, 0, sizeof p);
+    p.hidden = 1000;
+    p.act = lk_act_default(LK_ACT_SIGMOID);
+    p.weights = LK_ELM_UNIFORM;
+    p.solver = LK_ELM_SVD;
+    p.C = 1000;
+    p.c_auto = 0;
+    p.rcond = LK_ELM_RCOND_DEFAULT;
+    p.max_memory = 0;
+    p.block_rows = DEFAULT_BLOCK;
+    return p;
+}
+
+const char *lk_elm_check(const lk_elm_params *p)
+{
+    if (p->hidden == 0)
+        return "the number of hidden units must be at least 1";
+    if (p->act.kind >= LK_ACT_COUNT)
+        return "unknown activation";
+    if (p->act.kind == LK_ACT_SOFTMAX)
+        return "softmax couples the hidden units; use an elementwise activation";
+    if (p->act.kind == LK_ACT_PRELU)
+        return "prelu has a learnable slope, which a closed-form fit does not train";
+    if (p->weights != LK_ELM_UNIFORM && p->weights != LK_ELM_GAUSSIAN)
+        return "weights must be uniform or gaussian";
+    if (p->solver != LK_ELM_SVD && p->solver != LK_ELM_RIDGE)
+        return "solver must be svd or ridge";
+    if (!p->c_auto && !(p->C > 0 && isfinite(p->C)))
+        return "C must be a positive finite number";
+    if (!(p->rcond >= 0 && p->rcond < 1))
+        return "rcond must lie in [0, 1)";
+    return NULL;
+}
+
+double lk_elm_c_grid(size_t i)
+{
+    return pow(10, -2 + 0.5 * (double)i);
+}
+
+static size_t block_of(const lk_elm_params *p)
+{
+    return p->block_rows ? p->block_rows : DEFAULT_BLOCK;
+}
+
+/* Rows gathered before each TSQR fold: few, large folds (each call pays
+ * LAPACKE's row-major copy of the triangle), at least twice the triangle. */
+static size_t tsqr_rows(const lk_elm_params *p, size_t k)
+{
+    size_t c = add(p->hidden, k), b = 8192;
+    return c > SIZE_MAX / 2 ? SIZE_MAX : (2 * c > b ? 2 * c : b);
+}
+
+size_t lk_elm_memory(const lk_elm_params *p, size_t n, size_t d, size_t k)
+{
+    size_t L = p->hidden, b = block_of(p);
+    size_t r = mul(add(mul(L, d), L), sizeof(lk_real));          /* A, b */
+    r = add(r, mul(mul(b, add(L, k)), sizeof(lk_real)));          /* H and T blocks */
+    r = add(r, mul(mul(n, k), sizeof(lk_real)));                  /* T */
+    r = add(r, mul(mul(L, k), sizeof(lk_real) + sizeof(double))); /* beta */
+    size_t s;
+    if (p->solver == LK_ELM_SVD)
+        s = lk_tsqr_bytes(L, k, tsqr_rows(p, k));
+    else
+        s = lk_ridge_bytes(L, k, b, p->c_auto);
+    if (s == 0)
+        return SIZE_MAX;
+    return add(r, s);
+}
+
+void lk_elm_free(lk_elm *m)
+{
+    lk_mat_free(&m->a);
+    lk_mat_free(&m->beta);
+    free(m->b);
+    memset(m, 0, sizeof *m);
+}
+
+static lk_status elm_alloc(lk_elm *m, size_t d, size_t L, size_t k, lk_act act, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->d = d;
+    m->hidden = L;
+    m->k = k;
+    m->act = act;
+    lk_status s;
+    if ((s = lk_mat_alloc(&m->a, L, d, err)) || (s = lk_mat_alloc(&m->beta, L, k, err)))
+        return s;
+    if (!(m->b = calloc(L, sizeof(lk_real))))
+        return lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory for %zu units", L);
+    return LK_OK;
+}
+
+lk_status lk_elm_hidden(const lk_elm *m, const lk_mat *x, lk_mat *h, lk_error *err)
+{
+    if (x->cols != m->d || h->rows != x->rows || h->cols != m->hidden)
+        return lk_error_set(err, LK_EINVAL, "elm", NULL,
+                            "input has %zu columns, the model %zu inputs", x->cols, m->d);
+    lk_status s = lk_gemm(LK_NOTRANS, LK_TRANS, 1, x, &m->a, 0, h);
+    if (s != LK_OK)
+        return lk_error_set(err, s, "elm", NULL, "hidden layer shapes");
+    lk_add_row_vector(h, m->b);
+    lk_act_forward(&m->act, h, h, NULL);
+    return LK_OK;
+}
+
+lk_status lk_elm_scores(const lk_elm *m, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    if (x->cols != m->d || scores->rows != x->rows || scores->cols != m->k)
+        return lk_error_set(err, LK_EINVAL, "elm", NULL,
+                            "input has %zu columns, the model %zu inputs", x->cols, m->d);
+    size_t b = DEFAULT_BLOCK < x->rows ? DEFAULT_BLOCK : x->rows;
+    lk_mat h;
+    lk_status s = lk_mat_alloc_uninit(&h, b, m->hidden, err);
+    if (s != LK_OK)
+        return s;
+    for (size_t r0 = 0; r0 < x->rows && s == LK_OK; r0 += b) {
+        lk_mat xb = lk_mat_rows(x, r0, b), sb = lk_mat_rows(scores, r0, b);
+        lk_mat hb = lk_mat_rows(&h, 0, xb.rows);
+        if ((s = lk_elm_hidden(m, &xb, &hb, err)) == LK_OK)
+            lk_gemm(LK_NOTRANS, LK_NOTRANS, 1, &hb, &m->beta, 0, &sb);
+    }
+    lk_mat_free(&h);
+    return s;
+}
+
+static void draw(lk_elm *m, lk_elm_weights kind, gsl_rng *rng)
+{
+    for (size_t i = 0; i < m->hidden; i++) {
+        lk_real *ai = lk_mat_row(&m->a, i);
+        for (size_t j = 0; j < m->d; j++)
+            ai[j] = (lk_real)(kind == LK_ELM_UNIFORM ? 2 * gsl_rng_uniform(rng) - 1
+                                                     : gsl_ran_gaussian(rng, sqrt(1.0 / 3)));
+    }
+    for (size_t i = 0; i < m->hidden; i++)
+        m->b[i] = (lk_real)(kind == LK_ELM_UNIFORM ? gsl_rng_uniform(rng)
+                                                   : 0.5 + gsl_ran_gaussian(rng, sqrt(1.0 / 12)));
+}
+
+static double mib(size_t b)
+{
+    return (double)b / 1048576.0;
+}
+
+/* One pass of the hidden layer over x, handing each block to a sink. */
+typedef lk_status (*sink_fn)(void *ctx, const lk_mat *h, const lk_mat *t, lk_error *err);
+
+static lk_status pass(const lk_elm *m, const lk_mat *x, const lk_mat *t, lk_mat *h,
+                      sink_fn sink, void *ctx, double *t_hidden, double *t_sink, lk_error *err)
+{
+    lk_status s = LK_OK;
+    for (size_t r0 = 0; r0 < x->rows && s == LK_OK; r0 += h->rows) {
+        lk_mat xb = lk_mat_rows(x, r0, h->rows), tb = lk_mat_rows(t, r0, h->rows);
+        lk_mat hb = lk_mat_rows(h, 0, xb.rows);
+        double t0 = now();
+        if ((s = lk_elm_hidden(m, &xb, &hb, err)) != LK_OK)
+            break;
+        double t1 = now();
+        s = sink(ctx, &hb, &tb, err);
+        *t_hidden += t1 - t0;
+        *t_sink += now() - t1;
+    }
+    return s;
+}
+
+static lk_status sink_tsqr(void *c, const lk_mat *h, const lk_mat *t, lk_error *err)
+{
+    return lk_tsqr_add(c, h, t, err);
+}
+
+static lk_status sink_ridge(void *c, const lk_mat *h, const lk_mat *t, lk_error *err)
+{
+    return lk_ridge_add(c, h, t, err);
+}
+
+static lk_status sink_loo(void *c, const lk_mat *h, const lk_mat *t, lk_error *err)
+{
+    return lk_ridge_loo_add(c, h, t, err);
+}
+
+static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
+                         lk_mat *h, lk_matd *beta, lk_elm_report *rep, lk_error *err)
+{
+    lk_tsqr w;
+    lk_status s = lk_tsqr_alloc(&w, m->hidden, m->k, tsqr_rows(p, m->k), err);
+    if (s != LK_OK)
+        return s;
+    double *sv = malloc(m->hidden * sizeof(double));
+    if (!sv) {
+        lk_tsqr_free(&w);
+        return lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
+    }
+    s = pass(m, x, t, h, sink_tsqr, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+    if (s == LK_OK) {
+        double t0 = now();
+        s = lk_tsqr_solve(&w, p->rcond, beta, &rep->rank, sv, err);
+        rep->solve_seconds += now() - t0;
+        double L = (double)m->hidden;
+        /* QR of the triangle (8/3 L^3, with the bidiagonalization) plus
+         * the SVD's own iterations and back-transformations (about 4 L^3). */
+        rep->solve_flops = w.flops + (8.0 / 3 + 4) * L * L * L;
+        rep->sigma_max = sv[0];
+        rep->sigma_min_kept = rep->rank > 0 ? sv[rep->rank - 1] : 0;
+    }
+    free(sv);
+    lk_tsqr_free(&w);
+    return s;
+}
+
+static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
+                           lk_mat *h, lk_matd *beta, lk_elm_report *rep, lk_error *err)
+{
+    lk_ridge w;
+    size_t L = m->hidden, k = m->k, n = x->rows;
+    lk_status s = lk_ridge_alloc(&w, L, k, h->rows, 0, err);
+    if (s != LK_OK)
+        return s;
+    s = pass(m, x, t, h, sink_ridge, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+    double dn = (double)n, dL = (double)L, dk = (double)k;
+    rep->solve_flops = dn * dL * (dL + 1) + 2 * dn * dL * dk;
+    if (s == LK_OK && !p->c_auto) {
+        double t0 = now();
+        s = lk_ridge_solve(&w, 1 / p->C, beta, NULL, err);
+        rep->solve_seconds += now() - t0;
+        rep->solve_flops += dL * dL * dL / 3 + 2 * dL * dL * dk;
+        rep->C = p->C;
+    } else if (s == LK_OK) {
+        double t0 = now();
+        double grid[LK_ELM_C_GRID];
+        for (size_t i = 0; i < LK_ELM_C_GRID; i++)
+            grid[i] = 1 / lk_elm_c_grid(i);
+        if ((s = lk_ridge_eig(&w, err)) == LK_OK)
+            s = lk_ridge_loo_begin(&w, grid, LK_ELM_C_GRID, err);
+        rep->select_seconds += now() - t0;
+        double th = 0;
+        if (s == LK_OK)
+            s = pass(m, x, t, h, sink_loo, &w, &th, &rep->select_seconds, err);
+        rep->hidden_seconds += th;
+        rep->hidden_flops *= 2;
+        if (s == LK_OK) {
+            size_t g = lk_ridge_loo_best(&w);
+            rep->C = lk_elm_c_grid(g);
+            rep->loo_error = (double)w.errors[g] / dn;
+            t0 = now();
+            s = lk_ridge_eig_solve(&w, grid[g], beta, NULL, err);
+            rep->select_seconds += now() - t0;
+        }
+        double G = LK_ELM_C_GRID;
+        rep->select_flops = 9 * dL * dL * dL + 2 * dn * dL * dL + 2 * dn * dL * (dk * G + G);
+    }
+    lk_ridge_free(&w);
+    return s;
+}
+
+lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const uint32_t *y,
+                     size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    lk_elm_report dummy, *rep = report ? report : &dummy;
+    memset(rep, 0, sizeof *rep);
+    const char *bad = lk_elm_check(p);
+    if (bad)
+        return lk_error_set(err, LK_EINVAL, "elm", NULL, "%s", bad);
+    size_t n = x->rows, d = x->cols;
+    if (n == 0 || d == 0 || k == 0)
+        return lk_error_set(err, LK_EINVAL, "elm", NULL, "no training rows, features or classes");
+    for (size_t i = 0; i < n; i++)
+        if (y[i] >= k)
+            return lk_error_set(err, LK_EINVAL, "elm", NULL, "label %u of row %zu is not below %zu",
+                                (unsigned)y[i], i + 1, k);
+    size_t need = lk_elm_memory(p, n, d, k);
+    rep->memory_bytes = need;
+    if (p->max_memory && need > p->max_memory) {
+        if (need == SIZE_MAX)
+            return lk_error_set(err, LK_ETOOBIG, "--hidden", NULL,
+                                "%zu hidden units need more memory than can be addressed",
+                                p->hidden);
+        lk_elm_params r = *p;
+        r.solver = LK_ELM_RIDGE;
+        size_t other = lk_elm_memory(&r, n, d, k);
+        if (p->solver == LK_ELM_SVD && other <= p->max_memory)
+            return lk_error_set(err, LK_ETOOBIG, "--max-memory", NULL,
+                                "the svd solver with %zu hidden units needs %.0f MiB, more than "
+                                "the %.0f MiB allowed; --solver ridge needs %.0f MiB",
+                                p->hidden, mib(need), mib(p->max_memory), mib(other));
+        return lk_error_set(err, LK_ETOOBIG, "--max-memory", NULL,
+                            "%zu hidden units need %.0f MiB, more than the %.0f MiB allowed; "
+                            "use fewer units%s", p->hidden, mib(need), mib(p->max_memory),
+                            p->solver == LK_ELM_SVD ? " or --solver ridge" : "");
+    }
+    lk_status s = elm_alloc(m, d, p->hidden, k, p->act, err);
+    lk_mat t = { 0 }, h = { 0 };
+    lk_matd beta = { 0 };
+    if (s == LK_OK)
+        s = lk_onehot(y, n, k, &t, err);
+    size_t b = block_of(p) < n ? block_of(p) : n;
+    if (s == LK_OK)
+        s = lk_mat_alloc_uninit(&h, b, p->hidden, err);
+    if (s == LK_OK)
+        s = lk_matd_alloc(&beta, p->hidden, k, err);
+    if (s != LK_OK)
+        goto done;
+    draw(m, p->weights, rng);
+    rep->hidden_flops = 2.0 * (double)n * (double)d * (double)p->hidden;
+    if (p->solver == LK_ELM_SVD)
+        s = fit_svd(m, p, x, &t, &h, &beta, rep, err);
+    else
+        s = fit_ridge(m, p, x, &t, &h, &beta, rep, err);
+    if (s == LK_OK) {
+        lk_matd_to_mat(&m->beta, &beta);
+        if (!lk_mat_all_finite(&m->beta))
+            s = lk_error_set(err, LK_ENUMERIC, "elm", NULL,
+                             "the output weights are not finite; try --solver ridge with a "
+                             "smaller --C");
+    }
+done:
+    lk_mat_free(&t);
+    lk_mat_free(&h);
+    lk_matd_free(&beta);
+    if (s != LK_OK)
+        lk_elm_free(m);
+    return s;
+}
+
+lk_status lk_elm_save(const lk_elm *m, lk_model *model, lk_error *err)
+{
+    char act[64];
+    lk_act_format(&m->act, act, sizeof act);
+    lk_status s;
+    if ((s = lk_model_put_str(model, "arch.activation", act, err)) ||
+        (s = lk_model_put_int(model, "arch.inputs", (int64_t)m->d, err)) ||
+        (s = lk_model_put_int(model, "arch.hidden", (int64_t)m->hidden, err)) ||
+        (s = lk_model_put_int(model, "arch.classes", (int64_t)m->k, err)) ||
+        (s = lk_model_put_mat(model, "elm.a", &m->a, err)) ||
+        (s = lk_model_put_vec(model, "elm.b", m->hidden, m->b, err)) ||
+        (s = lk_model_put_mat(model, "elm.beta", &m->beta, err)))
+        return s;
+    return LK_OK;
+}
+
+lk_status lk_elm_load(lk_elm *m, const lk_model *model, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    const char *name;
+    size_t d, L, k;
+    lk_act act;
+    lk_status s;
+    if ((s = lk_model_get_str(model, "arch.activation", &name, err)) ||
+        (s = lk_act_parse(name, &act, "arch.activation", err)) ||
+        (s = lk_model_get_size(model, "arch.inputs", 1, INT32_MAX, &d, err)) ||
+        (s = lk_model_get_size(model, "arch.hidden", 1, INT32_MAX, &L, err)) ||
+        (s = lk_model_get_size(model, "arch.classes", 1, INT32_MAX, &k, err)))
+        return s;
+    size_t r, c;
+    /* Shapes first, so a hostile count never drives an allocation. */
+    if ((s = lk_model_get_shape(model, "elm.a", &r, &c, err)))
+        return s;
+    if (r != L || c != d)
+        return lk_error_set(err, LK_EFORMAT, "elm.a", NULL, "expected %zu x %zu", L, d);
+    if ((s = lk_model_get_shape(model, "elm.beta", &r, &c, err)))
+        return s;
+    if (r != L || c != k)
+        return lk_error_set(err, LK_EFORMAT, "elm.beta", NULL, "expected %zu x %zu", L, k);
+    if ((s = elm_alloc(m, d, L, k, act, err)))
+        goto fail;
+    lk_mat bv = lk_mat_view(m->b, 1, L, L);
+    if ((s = lk_model_get_mat(model, "elm.a", L, d, &m->a, err)) ||
+        (s = lk_model_get_mat(model, "elm.b", 1, L, &bv, err)) ||
+        (s = lk_model_get_mat(model, "elm.beta", L, k, &m->beta, err)))
+        goto fail;
+    return LK_OK;
+fail:
+    lk_elm_free(m);
+    return s;
+}
+
+/* ---------------------------------------------------------------- predictor */
+
+static lk_status pred_load(const lk_model *model, void **state, size_t *n_in, size_t *n_out,
+                           lk_error *err)
+{
+    lk_elm *m = malloc(sizeof *m);
+    if (!m)
+        return lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
+    lk_status s = lk_elm_load(m, model, err);
+    if (s != LK_OK) {
+        free(m);
+        return s;
+    }
+    *state = m;
+    *n_in = m->d;
+    *n_out = m->k;
+    return LK_OK;
+}
+
+static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    return lk_elm_scores(state, x, scores, err);
+}
+
+static void pred_free(void *state)
+{
+    if (state)
+        lk_elm_free(state);
+    free(state);
+}
+
+const lk_predictor_type lk_elm_predictor = { "elm", pred_load, pred_scores, pred_free, 0 };

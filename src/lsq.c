@@ -1,0 +1,212 @@
+/* lsq.c — the closed-form least-squares classifier on ridge.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <learnkit/lsq.h>
+#include <learnkit/elm.h>
+#include <learnkit/data.h>
+#include <learnkit/ridge.h>
+#include "registry.h"
+
+#define BLOCK 4096
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+lk_lsq_params lk_lsq_params_default(void)
+{
+    lk_lsq_params p = { 1.0, 0 };
+    return p;
+}
+
+const char *lk_lsq_check(const lk_lsq_params *p)
+{
+    if (!p->c_auto && !(p->C > 0 && isfinite(p->C)))
+        return "C must be a positive finite number";
+    return NULL;
+}
+
+void lk_lsq_free(lk_lsq *m)
+{
+    lk_mat_free(&m->w);
+    free(m->bias);
+    memset(m, 0, sizeof *m);
+}
+
+static lk_status lsq_alloc(lk_lsq *m, size_t d, size_t k, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->d = d;
+    m->k = k;
+    lk_status s = lk_mat_alloc(&m->w, d, k, err);
+    if (s != LK_OK)
+        return s;
+    if (!(m->bias = calloc(k, sizeof(lk_real))))
+        return lk_error_set(err, LK_ENOMEM, "lsq", NULL, "out of memory");
+    return LK_OK;
+}
+
+lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const uint32_t *y,
+                     size_t k, lk_lsq_report *report, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    lk_lsq_report dummy, *rep = report ? report : &dummy;
+    memset(rep, 0, sizeof *rep);
+    const char *bad = lk_lsq_check(p);
+    if (bad)
+        return lk_error_set(err, LK_EINVAL, "lsq", NULL, "%s", bad);
+    size_t n = x->rows, d = x->cols;
+    if (n == 0 || d == 0 || k == 0)
+        return lk_error_set(err, LK_EINVAL, "lsq", NULL, "no training rows, features or classes");
+    for (size_t i = 0; i < n; i++)
+        if (y[i] >= k)
+            return lk_error_set(err, LK_EINVAL, "lsq", NULL, "label %u of row %zu is not below %zu",
+                                (unsigned)y[i], i + 1, k);
+    double t0 = now();
+    lk_ridge w;
+    lk_mat t = { 0 };
+    lk_matd beta = { 0 };
+    double *bias = NULL;
+    size_t b = BLOCK < n ? BLOCK : n;
+    lk_status s = lk_ridge_alloc(&w, d, k, b, 1, err);
+    if (s != LK_OK)
+        return s;
+    if ((s = lsq_alloc(m, d, k, err)) || (s = lk_onehot(y, n, k, &t, err)) ||
+        (s = lk_matd_alloc(&beta, d, k, err)))
+        goto done;
+    if (!(bias = malloc(k * sizeof(double)))) {
+        s = lk_error_set(err, LK_ENOMEM, "lsq", NULL, "out of memory");
+        goto done;
+    }
+    for (size_t r0 = 0; r0 < n && s == LK_OK; r0 += b) {
+        lk_mat xb = lk_mat_rows(x, r0, b), tb = lk_mat_rows(&t, r0, b);
+        s = lk_ridge_add(&w, &xb, &tb, err);
+    }
+    double dn = (double)n, dd = (double)d, dk = (double)k;
+    rep->flops = dn * dd * (dd + 1) + 2 * dn * dd * dk + dd * dd * dd / 3 + 2 * dd * dd * dk;
+    if (s != LK_OK)
+        goto done;
+    if (!p->c_auto) {
+        rep->C = p->C;
+        s = lk_ridge_solve(&w, 1 / p->C, &beta, bias, err);
+    } else {
+        double t1 = now();
+        double grid[LK_ELM_C_GRID];
+        for (size_t i = 0; i < LK_ELM_C_GRID; i++)
+            grid[i] = 1 / lk_elm_c_grid(i);
+        if ((s = lk_ridge_eig(&w, err)) == LK_OK)
+            s = lk_ridge_loo_begin(&w, grid, LK_ELM_C_GRID, err);
+        for (size_t r0 = 0; r0 < n && s == LK_OK; r0 += b) {
+            lk_mat xb = lk_mat_rows(x, r0, b), tb = lk_mat_rows(&t, r0, b);
+            s = lk_ridge_loo_add(&w, &xb, &tb, err);
+        }
+        if (s == LK_OK) {
+            size_t g = lk_ridge_loo_best(&w);
+            rep->C = lk_elm_c_grid(g);
+            rep->loo_error = (double)w.errors[g] / dn;
+            s = lk_ridge_eig_solve(&w, grid[g], &beta, bias, err);
+        }
+        rep->select_seconds = now() - t1;
+        rep->flops += 9 * dd * dd * dd + 2 * dn * dd * dd + 2 * dn * dd * (dk + 1) * LK_ELM_C_GRID;
+    }
+    if (s == LK_OK) {
+        lk_matd_to_mat(&m->w, &beta);
+        for (size_t j = 0; j < k; j++)
+            m->bias[j] = (lk_real)bias[j];
+        if (!lk_mat_all_finite(&m->w))
+            s = lk_error_set(err, LK_ENUMERIC, "lsq", NULL, "the weights are not finite");
+    }
+done:
+    rep->seconds = now() - t0;
+    free(bias);
+    lk_matd_free(&beta);
+    lk_mat_free(&t);
+    lk_ridge_free(&w);
+    if (s != LK_OK)
+        lk_lsq_free(m);
+    return s;
+}
+
+lk_status lk_lsq_scores(const lk_lsq *m, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    if (x->cols != m->d || scores->rows != x->rows || scores->cols != m->k)
+        return lk_error_set(err, LK_EINVAL, "lsq", NULL,
+                            "input has %zu columns, the model %zu inputs", x->cols, m->d);
+    if (x->rows == 0)
+        return LK_OK;
+    lk_gemm(LK_NOTRANS, LK_NOTRANS, 1, x, &m->w, 0, scores);
+    lk_add_row_vector(scores, m->bias);
+    return LK_OK;
+}
+
+lk_status lk_lsq_save(const lk_lsq *m, lk_model *model, lk_error *err)
+{
+    lk_status s;
+    if ((s = lk_model_put_int(model, "arch.inputs", (int64_t)m->d, err)) ||
+        (s = lk_model_put_int(model, "arch.classes", (int64_t)m->k, err)) ||
+        (s = lk_model_put_mat(model, "lsq.w", &m->w, err)) ||
+        (s = lk_model_put_vec(model, "lsq.bias", m->k, m->bias, err)))
+        return s;
+    return LK_OK;
+}
+
+lk_status lk_lsq_load(lk_lsq *m, const lk_model *model, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    size_t d, k;
+    lk_status s;
+    if ((s = lk_model_get_size(model, "arch.inputs", 1, INT32_MAX, &d, err)) ||
+        (s = lk_model_get_size(model, "arch.classes", 1, INT32_MAX, &k, err)))
+        return s;
+    size_t r, c;
+    if ((s = lk_model_get_shape(model, "lsq.w", &r, &c, err)))
+        return s;
+    if (r != d || c != k)
+        return lk_error_set(err, LK_EFORMAT, "lsq.w", NULL, "expected %zu x %zu", d, k);
+    if ((s = lsq_alloc(m, d, k, err)))
+        goto fail;
+    lk_mat bv = lk_mat_view(m->bias, 1, k, k);
+    if ((s = lk_model_get_mat(model, "lsq.w", d, k, &m->w, err)) ||
+        (s = lk_model_get_mat(model, "lsq.bias", 1, k, &bv, err)))
+        goto fail;
+    return LK_OK;
+fail:
+    lk_lsq_free(m);
+    return s;
+}
+
+static lk_status pred_load(const lk_model *model, void **state, size_t *n_in, size_t *n_out,
+                           lk_error *err)
+{
+    lk_lsq *m = malloc(sizeof *m);
+    if (!m)
+        return lk_error_set(err, LK_ENOMEM, "lsq", NULL, "out of memory");
+    lk_status s = lk_lsq_load(m, model, err);
+    if (s != LK_OK) {
+        free(m);
+        return s;
+    }
+    *state = m;
+    *n_in = m->d;
+    *n_out = m->k;
+    return LK_OK;
+}
+
+static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    return lk_lsq_scores(state, x, scores, err);
+}
+
+static void pred_free(void *state)
+{
+    if (state)
+        lk_lsq_free(state);
+    free(state);
+}
+
+const lk_predictor_type lk_lsq_predictor = { "lsq", pred_load, pred_scores, pred_free, 0 };

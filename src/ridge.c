@@ -1,0 +1,365 @@
+/* ridge.c — streamed ridge regression, one eigendecomposition for a grid of
+ * lambdas, and exact leave-one-out (PRESS) residuals.  See learnkit/ridge.h. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <learnkit/ridge.h>
+#include <learnkit/loss.h>
+
+static size_t mul(size_t a, size_t b)
+{
+    return (a && b > SIZE_MAX / a) ? SIZE_MAX : a * b;
+}
+
+static size_t add(size_t a, size_t b)
+{
+    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+/* The LOO grid is at most this long (lk_ridge_bytes plans for it). */
+#define GRID_PLAN 32
+
+size_t lk_ridge_bytes(size_t p, size_t k, size_t block_rows, int with_loo)
+{
+    size_t pp = mul(p, p), pk = mul(p, k);
+    size_t b = add(mul(add(pp, pk), sizeof(double)), mul(add(pp, pk), sizeof(lk_real)));
+    b = add(b, mul(add(add(p, k), block_rows), sizeof(lk_real) + sizeof(double)));
+    /* lk_ridge_solve's factor and right-hand side */
+    b = add(b, mul(add(pp, pk), sizeof(double)));
+    if (with_loo) {
+        b = add(b, mul(add(add(pp, pk), p), sizeof(double)));     /* q, qr, e */
+        b = add(b, mul(add(pp, mul(p, (k + 1) * GRID_PLAN)), sizeof(lk_real)));
+        b = add(b, mul(mul(block_rows, add(mul(2, p), (k + 1) * GRID_PLAN)), sizeof(lk_real)));
+    }
+    return b;
+}
+
+lk_status lk_ridge_alloc(lk_ridge *w, size_t p, size_t k, size_t block_rows, int center,
+                         lk_error *err)
+{
+    memset(w, 0, sizeof *w);
+    if (p == 0 || k == 0 || block_rows == 0)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL,
+                            "features, targets and block rows must be positive");
+    w->p = p;
+    w->k = k;
+    w->center = center;
+    w->block_rows = block_rows;
+    lk_status s;
+    if ((s = lk_matd_alloc(&w->g, p, p, err)) || (s = lk_matd_alloc(&w->r, p, k, err)) ||
+        (s = lk_mat_alloc_uninit(&w->gb, p, p, err)) ||
+        (s = lk_mat_alloc_uninit(&w->rb, p, k, err)))
+        goto fail;
+    w->zsum = calloc(p, sizeof(double));
+    w->tsum = calloc(k, sizeof(double));
+    w->ones = malloc(block_rows * sizeof(lk_real));
+    w->cs = malloc((p + k) * sizeof(lk_real));
+    if (!w->zsum || !w->tsum || !w->ones || !w->cs) {
+        s = lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory for %zu features", p);
+        goto fail;
+    }
+    for (size_t i = 0; i < block_rows; i++)
+        w->ones[i] = 1;
+    return LK_OK;
+fail:
+    lk_ridge_free(w);
+    return s;
+}
+
+void lk_ridge_free(lk_ridge *w)
+{
+    lk_matd_free(&w->g);
+    lk_matd_free(&w->r);
+    lk_matd_free(&w->q);
+    lk_matd_free(&w->qr);
+    lk_mat_free(&w->gb);
+    lk_mat_free(&w->rb);
+    lk_mat_free(&w->ql);
+    lk_mat_free(&w->mg);
+    lk_mat_free(&w->sg);
+    lk_mat_free(&w->zb);
+    lk_mat_free(&w->pz);
+    lk_mat_free(&w->yh);
+    lk_mat_free(&w->hd);
+    free(w->zsum);
+    free(w->tsum);
+    free(w->ones);
+    free(w->cs);
+    free(w->e);
+    free(w->grid);
+    free(w->press);
+    free(w->errors);
+    memset(w, 0, sizeof *w);
+}
+
+lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err)
+{
+    size_t m = z->rows, p = w->p, k = w->k;
+    if (z->cols != p || t->cols != k || t->rows != m || m > w->block_rows)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL,
+                            "block of %zu x %zu and %zu x %zu, expected at most %zu x %zu and "
+                            "x %zu", z->rows, z->cols, t->rows, t->cols, w->block_rows, p, k);
+    if (w->finished)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "rows added after solving");
+    if (m == 0)
+        return LK_OK;
+    /* One block's products in lk_real (the fast rate), summed into double. */
+    lk_syrk(LK_TRANS, 1, z, 0, &w->gb);
+    lk_gemm(LK_TRANS, LK_NOTRANS, 1, z, t, 0, &w->rb);
+    for (size_t i = 0; i < p; i++) {
+        double *gi = w->g.data + i * w->g.ld;
+        const lk_real *bi = lk_mat_row(&w->gb, i);
+        for (size_t j = i; j < p; j++)
+            gi[j] += bi[j];
+        double *ri = w->r.data + i * w->r.ld;
+        const lk_real *si = lk_mat_row(&w->rb, i);
+        for (size_t j = 0; j < k; j++)
+            ri[j] += si[j];
+    }
+    lk_col_sums(z, w->ones, 0, w->cs);
+    lk_col_sums(t, w->ones, 0, w->cs + p);
+    for (size_t j = 0; j < p; j++)
+        w->zsum[j] += w->cs[j];
+    for (size_t j = 0; j < k; j++)
+        w->tsum[j] += w->cs[p + j];
+    w->n += m;
+    return LK_OK;
+}
+
+/* Center G and R once (G - n mu mu^T, R - n mu tau^T) and mirror G. */
+static lk_status finish(lk_ridge *w, lk_error *err)
+{
+    if (w->n == 0)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "no rows to fit");
+    if (w->finished)
+        return LK_OK;
+    size_t p = w->p, k = w->k;
+    if (w->center) {
+        double n = (double)w->n;
+        for (size_t i = 0; i < p; i++) {
+            double mi = w->zsum[i] / n;
+            double *gi = w->g.data + i * w->g.ld;
+            for (size_t j = i; j < p; j++)
+                gi[j] -= n * mi * (w->zsum[j] / n);
+            double *ri = w->r.data + i * w->r.ld;
+            for (size_t j = 0; j < k; j++)
+                ri[j] -= n * mi * (w->tsum[j] / n);
+        }
+    }
+    lk_matd_symmetrize(&w->g);
+    w->finished = 1;
+    return LK_OK;
+}
+
+/* bias = tau - W^T mu, or 0 without centering. */
+static void bias_of(const lk_ridge *w, const lk_matd *beta, double *bias)
+{
+    if (!bias)
+        return;
+    double n = (double)w->n;
+    for (size_t j = 0; j < w->k; j++) {
+        double c = w->center ? w->tsum[j] / n : 0;
+        if (w->center)
+            for (size_t i = 0; i < w->p; i++)
+                c -= beta->data[i * beta->ld + j] * (w->zsum[i] / n);
+        bias[j] = c;
+    }
+}
+
+lk_status lk_ridge_solve(lk_ridge *w, double lambda, lk_matd *beta, double *bias,
+                         lk_error *err)
+{
+    lk_status s;
+    if (!(lambda > 0) || !isfinite(lambda))
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "lambda = 1/C must be positive");
+    if (beta->rows != w->p || beta->cols != w->k)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "beta must be %zu x %zu", w->p, w->k);
+    if ((s = finish(w, err)) != LK_OK)
+        return s;
+    lk_matd a;
+    if ((s = lk_matd_alloc(&a, w->p, w->p, err)) != LK_OK)
+        return s;
+    for (size_t i = 0; i < w->p; i++) {
+        memcpy(a.data + i * a.ld, w->g.data + i * w->g.ld, w->p * sizeof(double));
+        a.data[i * a.ld + i] += lambda;
+        memcpy(beta->data + i * beta->ld, w->r.data + i * w->r.ld, w->k * sizeof(double));
+    }
+    s = lk_dposv(&a, beta, err);
+    lk_matd_free(&a);
+    if (s != LK_OK)
+        return s;
+    bias_of(w, beta, bias);
+    return LK_OK;
+}
+
+lk_status lk_ridge_eig(lk_ridge *w, lk_error *err)
+{
+    lk_status s;
+    size_t p = w->p;
+    if ((s = finish(w, err)) != LK_OK)
+        return s;
+    if (!w->q.data) {
+        if ((s = lk_matd_alloc(&w->q, p, p, err)) || (s = lk_matd_alloc(&w->qr, p, w->k, err)))
+            return s;
+        if (!(w->e = malloc(p * sizeof(double))))
+            return lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory");
+    }
+    for (size_t i = 0; i < p; i++)
+        memcpy(w->q.data + i * w->q.ld, w->g.data + i * w->g.ld, p * sizeof(double));
+    if ((s = lk_dsyevd(&w->q, w->e, err)) != LK_OK)
+        return s;
+    return lk_dgemm(LK_TRANS, LK_NOTRANS, 1, &w->q, &w->r, 0, &w->qr);
+}
+
+/* 1/(e + lambda), or 0 for directions the data do not determine: those
+ * whose eigenvalue is at rounding level of the largest (G is a Gram
+ * matrix, so its eigenvalues are >= 0 up to p eps e_max). */
+static double filter(const lk_ridge *w, size_t j, double lambda)
+{
+    double emax = w->e[w->p - 1] > 0 ? w->e[w->p - 1] : 0;
+    double v = w->e[j] + lambda;
+    if (!(v > (double)w->p * 1e-15 * emax) || !(v > 0))
+        return 0;
+    return 1 / v;
+}
+
+lk_status lk_ridge_eig_solve(const lk_ridge *w, double lambda, lk_matd *beta, double *bias,
+                             lk_error *err)
+{
+    if (!w->e)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "no eigendecomposition yet");
+    if (beta->rows != w->p || beta->cols != w->k || !(lambda >= 0))
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "beta must be %zu x %zu", w->p, w->k);
+    lk_matd sc;
+    lk_status s = lk_matd_alloc(&sc, w->p, w->k, err);
+    if (s != LK_OK)
+        return s;
+    for (size_t j = 0; j < w->p; j++) {
+        double f = filter(w, j, lambda);
+        for (size_t c = 0; c < w->k; c++)
+            sc.data[j * sc.ld + c] = f * w->qr.data[j * w->qr.ld + c];
+    }
+    s = lk_dgemm(LK_NOTRANS, LK_NOTRANS, 1, &w->q, &sc, 0, beta);
+    lk_matd_free(&sc);
+    if (s == LK_OK)
+        bias_of(w, beta, bias);
+    return s;
+}
+
+lk_status lk_ridge_loo_begin(lk_ridge *w, const double *lambdas, size_t n, lk_error *err)
+{
+    size_t p = w->p, k = w->k, b = w->block_rows;
+    lk_status s;
+    if (!w->e)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "no eigendecomposition yet");
+    if (n == 0 || n > GRID_PLAN)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "the grid needs 1 to %d values",
+                            GRID_PLAN);
+    free(w->grid);
+    free(w->press);
+    free(w->errors);
+    w->grid = malloc(n * sizeof(double));
+    w->press = calloc(n, sizeof(double));
+    w->errors = calloc(n, sizeof(size_t));
+    if (!w->grid || !w->press || !w->errors)
+        return lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory");
+    memcpy(w->grid, lambdas, n * sizeof(double));
+    w->n_grid = n;
+    w->n_loo = 0;
+    lk_mat_free(&w->ql);
+    lk_mat_free(&w->mg);
+    lk_mat_free(&w->sg);
+    lk_mat_free(&w->zb);
+    lk_mat_free(&w->pz);
+    lk_mat_free(&w->yh);
+    lk_mat_free(&w->hd);
+    if ((s = lk_mat_alloc_uninit(&w->ql, p, p, err)) ||
+        (s = lk_mat_alloc_uninit(&w->mg, p, k * n, err)) ||
+        (s = lk_mat_alloc_uninit(&w->sg, p, n, err)) ||
+        (s = lk_mat_alloc_uninit(&w->zb, b, p, err)) ||
+        (s = lk_mat_alloc_uninit(&w->pz, b, p, err)) ||
+        (s = lk_mat_alloc_uninit(&w->yh, b, k * n, err)) ||
+        (s = lk_mat_alloc_uninit(&w->hd, b, n, err)))
+        return s;
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < p; j++)
+            LK_AT(&w->ql, i, j) = (lk_real)w->q.data[i * w->q.ld + j];
+    for (size_t j = 0; j < p; j++)
+        for (size_t g = 0; g < n; g++) {
+            double f = filter(w, j, lambdas[g]);
+            LK_AT(&w->sg, j, g) = (lk_real)f;
+            for (size_t c = 0; c < k; c++)
+                LK_AT(&w->mg, j, g * k + c) = (lk_real)(f * w->qr.data[j * w->qr.ld + c]);
+        }
+    return LK_OK;
+}
+
+lk_status lk_ridge_loo_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err)
+{
+    size_t m = z->rows, p = w->p, k = w->k, ng = w->n_grid;
+    if (!w->grid)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "lk_ridge_loo_begin first");
+    if (z->cols != p || t->cols != k || t->rows != m || m > w->block_rows)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "block of the wrong shape");
+    if (m == 0)
+        return LK_OK;
+    double n = (double)w->n;
+    lk_mat zb = lk_mat_rows(&w->zb, 0, m), pz = lk_mat_rows(&w->pz, 0, m);
+    lk_mat yh = lk_mat_rows(&w->yh, 0, m), hd = lk_mat_rows(&w->hd, 0, m);
+    for (size_t i = 0; i < m; i++) {
+        const lk_real *zi = lk_mat_row(z, i);
+        lk_real *o = lk_mat_row(&zb, i);
+        for (size_t j = 0; j < p; j++)
+            o[j] = w->center ? (lk_real)(zi[j] - w->zsum[j] / n) : zi[j];
+    }
+    /* Rows of Z~ Q: predictions for the whole grid by one GEMM, then the
+     * leverages h_ii by a second one on the squares. */
+    lk_gemm(LK_NOTRANS, LK_NOTRANS, 1, &zb, &w->ql, 0, &pz);
+    lk_gemm(LK_NOTRANS, LK_NOTRANS, 1, &pz, &w->mg, 0, &yh);
+    for (size_t i = 0; i < m; i++) {
+        lk_real *r = lk_mat_row(&pz, i);
+        for (size_t j = 0; j < p; j++)
+            r[j] *= r[j];
+    }
+    lk_gemm(LK_NOTRANS, LK_NOTRANS, 1, &pz, &w->sg, 0, &hd);
+    for (size_t i = 0; i < m; i++) {
+        const lk_real *ti = lk_mat_row(t, i);
+        size_t truth = lk_argmax(ti, k);
+        for (size_t g = 0; g < ng; g++) {
+            double h = (w->center ? 1 / n : 0) + LK_AT(&hd, i, g);
+            const lk_real *y = lk_mat_row(&yh, i) + g * k;
+            if (!(1 - h > 1e-12)) {  /* an interpolated row: LOO undefined */
+                w->press[g] = INFINITY;
+                w->errors[g]++;
+                continue;
+            }
+            double best = -INFINITY, sq = 0;
+            size_t arg = 0;
+            for (size_t c = 0; c < k; c++) {
+                double fit = y[c] + (w->center ? w->tsum[c] / n : 0);
+                double res = (ti[c] - fit) / (1 - h);
+                sq += res * res;
+                double loo = ti[c] - res;
+                if (loo > best) {
+                    best = loo;
+                    arg = c;
+                }
+            }
+            w->press[g] += sq;
+            w->errors[g] += arg != truth;
+        }
+    }
+    w->n_loo += m;
+    return LK_OK;
+}
+
+size_t lk_ridge_loo_best(const lk_ridge *w)
+{
+    size_t best = 0;
+    for (size_t g = 1; g < w->n_grid; g++)
+        if (w->errors[g] < w->errors[best] ||
+            (w->errors[g] == w->errors[best] && w->press[g] < w->press[best]))
+            best = g;
+    return best;
+}
