@@ -266,7 +266,10 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
             cairo_line_to(cr, x1 + 22, y1);
             cairo_stroke(cr);
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            text_at(cr, x1 + 26, y1, label_of(r), 0, 0.5);
+            if (x1 > R.x0 + R.w - 140)
+                text_at(cr, x1 - 26, y1, label_of(r), 1, 0.5);
+            else
+                text_at(cr, x1 + 26, y1, label_of(r), 0, 0.5);
         }
         cairo_restore(cr);
     }
