@@ -10,7 +10,4 @@
         return cli_fail("%s: not available in this build", #name);             \
     }
 
-PENDING(mlp)
 PENDING(ae)
-PENDING(logreg)
-PENDING(perceptron)

@@ -28,5 +28,9 @@
 #include <learnkit/pinv.h>
 #include <learnkit/elm.h>
 #include <learnkit/lsq.h>
+#include <learnkit/net.h>
+#include <learnkit/mlp.h>
+#include <learnkit/logreg.h>
+#include <learnkit/perceptron.h>
 
 #endif

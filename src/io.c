@@ -98,7 +98,10 @@ lk_status lk_read_file(const char *path, size_t max_bytes, unsigned char **buf,
 }
 
 /* The gzip trailer's ISIZE field: the uncompressed size modulo 2^32 of the
- * last member, used only as a first guess for the buffer. */
+ * last member, used only as a first guess for the buffer.  A truncated or
+ * damaged file has arbitrary bytes there, so the guess is believed only up
+ * to what deflate can expand the file to (at most 1032:1); past that the
+ * buffer simply grows as data arrives. */
 static size_t gzip_size_hint(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -106,9 +109,13 @@ static size_t gzip_size_hint(const char *path)
         return 0;
     unsigned char t[4];
     size_t hint = 0;
-    if (fseek(f, -4, SEEK_END) == 0 && fread(t, 1, 4, f) == 4)
+    long size = 0;
+    if (fseek(f, -4, SEEK_END) == 0 && fread(t, 1, 4, f) == 4 && fseek(f, 0, SEEK_END) == 0 &&
+        (size = ftell(f)) > 0)
         hint = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
     fclose(f);
+    if (size > 0 && hint / 1032 > (size_t)size)
+        hint = 0;
     return hint;
 }
 

@@ -96,20 +96,64 @@ static void momentum_step(const lk_optim_config *cfg, unsigned long t, size_t n,
     }
 }
 
-static void adam_step(const lk_optim_config *cfg, unsigned long t, size_t n, lk_real *w,
-                      const lk_real *g, lk_real *state)
+/* The Adam update is the one elementwise pass over the whole arena per
+ * batch, and scalar sqrt + division (with errno handling) costs as much as
+ * a tenth of an MLP epoch; in float on x86-64 it runs 8 lanes at a time with
+ * AVX when the CPU has it (checked once per step), the same arithmetic per
+ * element (IEEE sqrt and division, no approximations). */
+static void adam_scalar(size_t i, size_t n, lk_real b1, lk_real b2, lk_real eps, lk_real step,
+                        lk_real *restrict w, const lk_real *restrict g, lk_real *restrict m,
+                        lk_real *restrict v)
 {
-    lk_real *m = state, *v = state + n;
-    const lk_real b1 = (lk_real)cfg->beta1, b2 = (lk_real)cfg->beta2;
-    const lk_real eps = (lk_real)cfg->eps;
-    /* Bias correction folded into the step size (Kingma & Ba, section 2). */
-    const lk_real step = (lk_real)(cfg->lr * sqrt(1 - pow(cfg->beta2, (double)t)) /
-                                   (1 - pow(cfg->beta1, (double)t)));
-    for (size_t i = 0; i < n; i++) {
+    for (; i < n; i++) {
         m[i] = b1 * m[i] + (1 - b1) * g[i];
         v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
         w[i] -= step * m[i] / (R_SQRT(v[i]) + eps);
     }
+}
+
+#if !LK_REAL_IS_DOUBLE && defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define ADAM_AVX 1
+__attribute__((target("avx")))
+static size_t adam_avx(size_t n, float b1, float b2, float eps, float step, float *restrict w,
+                       const float *restrict g, float *restrict m, float *restrict v)
+{
+    const __m256 vb1 = _mm256_set1_ps(b1), vc1 = _mm256_set1_ps(1 - b1);
+    const __m256 vb2 = _mm256_set1_ps(b2), vc2 = _mm256_set1_ps(1 - b2);
+    const __m256 veps = _mm256_set1_ps(eps), vstep = _mm256_set1_ps(step);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 gi = _mm256_loadu_ps(g + i);
+        /* Same operation order as adam_scalar, so both give the same bits. */
+        __m256 mi = _mm256_add_ps(_mm256_mul_ps(vb1, _mm256_loadu_ps(m + i)),
+                                  _mm256_mul_ps(vc1, gi));
+        __m256 vi = _mm256_add_ps(_mm256_mul_ps(vb2, _mm256_loadu_ps(v + i)),
+                                  _mm256_mul_ps(_mm256_mul_ps(vc2, gi), gi));
+        __m256 d = _mm256_add_ps(_mm256_sqrt_ps(vi), veps);
+        __m256 wi = _mm256_sub_ps(_mm256_loadu_ps(w + i),
+                                  _mm256_div_ps(_mm256_mul_ps(vstep, mi), d));
+        _mm256_storeu_ps(m + i, mi);
+        _mm256_storeu_ps(v + i, vi);
+        _mm256_storeu_ps(w + i, wi);
+    }
+    return i;
+}
+#endif
+
+static void adam_step(const lk_optim_config *cfg, unsigned long t, size_t n, lk_real *w,
+                      const lk_real *g, lk_real *state)
+{
+    /* Bias correction folded into the step size (Kingma & Ba, section 2). */
+    const lk_real step = (lk_real)(cfg->lr * sqrt(1 - pow(cfg->beta2, (double)t)) /
+                                   (1 - pow(cfg->beta1, (double)t)));
+    const lk_real b1 = (lk_real)cfg->beta1, b2 = (lk_real)cfg->beta2, eps = (lk_real)cfg->eps;
+    size_t done = 0;
+#ifdef ADAM_AVX
+    if (__builtin_cpu_supports("avx"))
+        done = adam_avx(n, b1, b2, eps, step, w, g, state, state + n);
+#endif
+    adam_scalar(done, n, b1, b2, eps, step, w, g, state, state + n);
 }
 
 const lk_optim_type lk_optim_sgd = { "sgd", 0, 0.01, sgd_step };

@@ -19,4 +19,10 @@ printf 'not a model at all, just some text\n' > "$TMPD/text.lkm"
 run 1 inspect "$TMPD/text.lkm" && err_has "text.lkm:byte 0: not a learnkit model" && err_lines 1
 : > "$TMPD/empty.lkm"
 run 1 inspect "$TMPD/empty.lkm" && err_has "empty.lkm:byte 0: file too short"
+# Strict numbers in lists name the element (before any data is read).
+run 2 mlp --layers 784,abc,10 && err_has "^learnkit: --layers: element 2: 'abc' is not a whole number$" && err_lines 1
+run 2 mlp --layers 784,-5,10 && err_has "element 2"
+run 2 elm --hidden 1e3x && err_has -- "--hidden"
+run 2 mlp --lr nan && err_has -- "--lr"
+run 2 mlp --lyers 784,10 && err_has "did you mean --layers\?"
 finish

@@ -1,0 +1,148 @@
+/* learnkit/logreg.h — multinomial logistic (softmax) regression with L2.
+ *
+ * The model is one dense layer (learnkit/dense.h) with a softmax output:
+ *     P(class | x) = softmax(W x + b),   W: k x d,  b: k
+ * trained on the objective
+ *     J(W, b) = mean_i CE(softmax(W x_i + b), onehot(y_i)) + l2/2 ||W||^2
+ * (the bias is not penalized).  Two classes are a softmax of two.
+ *
+ * J and its gradient over the whole training set cost two GEMMs
+ * (Z = X W^T + b, dW = dZ^T X) and one pass of the shared fused
+ * softmax cross-entropy (lk_loss_eval), so a full-batch solver is cheap:
+ *
+ *   lbfgs  GSL's quasi-Newton vector_bfgs2 (gsl_multimin).  GSL works on
+ *          double vectors; the parameters stay in the lk_real arena and are
+ *          converted at the boundary (k (d + 1) values, negligible beside the
+ *          GEMMs).  The loss is accumulated in double by the loss module.
+ *   adam   mini-batches of a reshuffled copy through the shared optimizer;
+ *          one iteration is one epoch.
+ *
+ * Training is GSL style; the caller owns the loop:
+ *     lk_logreg_trainer *t;
+ *     lk_logreg_trainer_alloc(&t, &model, &x, y, &cfg, rng, err);
+ *     do { s = lk_logreg_iterate(t, err); ... print progress ... }
+ *     while (s == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE);
+ *     lk_logreg_trainer_free(t);
+ * After every iteration the model holds the current parameters. */
+#ifndef LEARNKIT_LOGREG_H
+#define LEARNKIT_LOGREG_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include <learnkit/mat.h>
+#include <learnkit/optim.h>
+#include <learnkit/dense.h>
+#include <learnkit/model.h>
+#include <learnkit/predictor.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum lk_logreg_solver { LK_LOGREG_LBFGS = 0, LK_LOGREG_ADAM, LK_LOGREG_SOLVER_COUNT }
+    lk_logreg_solver;
+
+/* "lbfgs" or "adam"; LK_EINVAL naming both otherwise. */
+lk_status lk_logreg_solver_parse(const char *text, lk_logreg_solver *out, const char *source,
+                                 lk_error *err);
+const char *lk_logreg_solver_name(lk_logreg_solver s);
+
+typedef struct lk_logreg_config {
+    lk_logreg_solver solver;
+    double l2;          /* lambda of l2/2 ||W||^2 beside the MEAN loss           */
+    size_t max_iter;    /* lbfgs: quasi-Newton iterations; adam: epochs          */
+    double gtol;        /* stop when ||grad J||_2 < gtol (0: never)               */
+    double rtol;        /* lbfgs: stop when the loss falls by less than rtol * |J|
+                           over one iteration (0: never)                          */
+    double step;        /* lbfgs: length of the first trial step                 */
+    double line_tol;    /* lbfgs: line-search accuracy (GSL's tol, in (0,1))      */
+    double lr;          /* adam: learning rate                                   */
+    size_t batch;       /* adam: mini-batch size                                 */
+} lk_logreg_config;
+
+/* The defaults: lbfgs, l2 3e-5, 40 iterations, gtol 1e-5, rtol 1e-6,
+ * step 1, line_tol 0.6; adam lr 1e-3, batch 128.  Measured on MNIST: with
+ * line_tol 0.6 an iteration costs about 2.4 evaluations instead of 3.5 at
+ * GSL's advised 0.1 for the same loss per evaluation, and 40 iterations
+ * reach the plateau of the test accuracy (92.5%); l2 3e-5 is close to
+ * scikit-learn's C = 1 (1/60000) while keeping the problem well conditioned. */
+lk_logreg_config lk_logreg_defaults(void);
+
+/* NULL if the configuration is valid, else a sentence naming the bad value. */
+const char *lk_logreg_check(const lk_logreg_config *cfg);
+
+typedef struct lk_logreg {
+    size_t d, k;        /* features, classes (k >= 2) */
+    lk_dense layer;     /* d -> k, softmax */
+    lk_params params;   /* W and b (and their gradient) */
+} lk_logreg;
+
+/* A zero model of d features and k >= 2 classes.  LK_EINVAL for d == 0 or
+ * k < 2, LK_ENOMEM. */
+lk_status lk_logreg_alloc(lk_logreg *m, size_t d, size_t k, lk_error *err);
+void lk_logreg_free(lk_logreg *m);
+
+/* J at the model's parameters on x (n x d) against one-hot targets t
+ * (n x k); z and a are n x k workspaces (Z and softmax(Z) on return).  If
+ * dz (n x k) is non-NULL the gradient of J goes to m->params.g (overwritten)
+ * using ones (n values equal to 1).  Returns J (NaN or inf if it is). */
+double lk_logreg_objective(lk_logreg *m, const lk_mat *x, const lk_mat *t, double l2,
+                           lk_mat *z, lk_mat *a, lk_mat *dz, const lk_real *ones);
+
+/* proba (n x k) <- softmax(x W^T + b). */
+lk_status lk_logreg_proba(const lk_logreg *m, const lk_mat *x, lk_mat *proba, lk_error *err);
+
+/* Store the model as kind "logreg" (arch.features, arch.classes, w, b) and
+ * load it back (every shape checked; m allocated here). */
+lk_status lk_logreg_save(const lk_logreg *m, lk_model *model, lk_error *err);
+lk_status lk_logreg_load(lk_logreg *m, const lk_model *model, lk_error *err);
+
+/* The predictor of kind "logreg" (probabilities). */
+extern const lk_predictor_type lk_logreg_predictor;
+
+/* ---------------------------------------------------------------- training */
+
+typedef enum lk_logreg_state {
+    LK_LOGREG_CONTINUE = 0,
+    LK_LOGREG_CONVERGED,    /* ||grad|| < gtol, or relative decrease < rtol */
+    LK_LOGREG_NOPROGRESS,   /* the line search can make no further progress
+                               (the precision of the gradient is reached)    */
+    LK_LOGREG_MAXITER
+} lk_logreg_state;
+
+const char *lk_logreg_state_name(lk_logreg_state s);
+
+typedef struct lk_logreg_trainer lk_logreg_trainer;
+
+/* Prepare to train m (already allocated with x->cols features; its current
+ * parameters are the starting point) on x (n x d) with classes y[i] < m->k.
+ * Workspaces are sized here once: n x k blocks for lbfgs, a shuffled copy of
+ * x for adam.  x and y must outlive the trainer.  rng drives adam's
+ * shuffles (may be NULL for lbfgs).  Computes the initial loss. */
+lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_mat *x,
+                                  const uint32_t *y, const lk_logreg_config *cfg, gsl_rng *rng,
+                                  lk_error *err);
+
+/* One quasi-Newton iteration or one epoch.  LK_ENUMERIC when the loss turns
+ * non-finite or the line search fails for another reason than lack of
+ * progress. */
+lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err);
+
+/* Whether to go on, after an iterate. */
+lk_logreg_state lk_logreg_test(const lk_logreg_trainer *t);
+
+size_t lk_logreg_iterations(const lk_logreg_trainer *t);
+/* J and ||grad J|| at the current parameters (full training set). */
+double lk_logreg_loss(const lk_logreg_trainer *t);
+double lk_logreg_grad_norm(const lk_logreg_trainer *t);
+/* Number of J (+ gradient) evaluations over the full set so far. */
+size_t lk_logreg_evaluations(const lk_logreg_trainer *t);
+/* Floating-point operations of the GEMMs so far (for GFLOP/s reports). */
+double lk_logreg_flops(const lk_logreg_trainer *t);
+
+void lk_logreg_trainer_free(lk_logreg_trainer *t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,213 @@
+/* learnkit/net.h — a network of dense layers, its loss, its optimizer and an
+ * epoch loop over (inputs, targets).
+ *
+ * This is the part every backprop learner shares: the multilayer perceptron
+ * (learnkit/mlp.h) trains one on one-hot class targets, an autoencoder on its
+ * own inputs (possibly with a tied decoder).  Nothing here knows about
+ * classes.
+ *
+ * A network is planned layer by layer, then its parameter arena is
+ * allocated once:
+ *     lk_net net;
+ *     lk_net_begin(&net, 784);
+ *     lk_net_add(&net, 500, relu, err);
+ *     lk_net_add(&net, 10, softmax, err);
+ *     lk_net_finish(&net, err);                 one lk_params arena
+ *     lk_net_init(&net, LK_INIT_AUTO, rng);     He / Glorot by activation
+ * Layer l maps batch x sizes[l] to batch x sizes[l+1].  A tied layer
+ * (lk_net_add_tied) uses an earlier layer's W transposed (dense.h).
+ *
+ * Training is GSL style, INITIALIZE / ITERATE / TEST, and the caller owns the
+ * loop and decides what to print:
+ *     lk_net_trainer_init(&tr, &net, &cfg, &x, &y, rng, err);
+ *     while (!lk_net_trainer_done(&tr)) {
+ *         s = lk_net_trainer_epoch(&tr, &stats, err);   LK_ENUMERIC on NaN loss
+ *         ...print stats...
+ *     }
+ *     lk_net_trainer_finish(&tr);    restores the best weights (early stopping)
+ *     lk_net_trainer_free(&tr);
+ * Every buffer (shuffled copies, activations, deltas, optimizer state, the
+ * best weights) is allocated by lk_net_trainer_init; an epoch allocates
+ * nothing.  Each epoch draws a permutation from the rng, gathers the rows
+ * into the shuffled copies, and runs mini-batches as zero-copy row views of
+ * them.
+ *
+ * The math on a batch of B rows (row-major GEMMs, no per-sample loop):
+ *     Z(l) = A(l-1) W(l)^T + b(l),  A(l) = f(Z(l)),  A(-1) = X
+ *     D(L) = dLoss/dZ(L)  (fused for softmax-CE and sigmoid-BCE)
+ *     D(l) = (D(l+1) W(l+1)) * f'(Z(l))
+ *     dW(l) = D(l)^T A(l-1),  db(l) = column sums of D(l)
+ * The loss is the batch mean (learnkit/loss.h) plus l2/2 ||W||^2 over weight
+ * matrices only (not biases, not PReLU slopes). */
+#ifndef LEARNKIT_NET_H
+#define LEARNKIT_NET_H
+
+#include <stddef.h>
+#include <gsl/gsl_rng.h>
+#include <learnkit/mat.h>
+#include <learnkit/activation.h>
+#include <learnkit/loss.h>
+#include <learnkit/optim.h>
+#include <learnkit/dense.h>
+#include <learnkit/model.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- network */
+
+typedef struct lk_net {
+    size_t n_layers;
+    lk_dense *layers;   /* n_layers layers, malloc'ed */
+    size_t *sizes;      /* n_layers + 1 widths: sizes[0] inputs, sizes[n_layers] outputs */
+    size_t cap;
+    size_t n_params;    /* planned arena size */
+    lk_params params;   /* allocated by lk_net_finish */
+} lk_net;
+
+/* Start planning a network with n_in inputs. */
+void lk_net_begin(lk_net *net, size_t n_in);
+/* Append a layer of `out` units.  LK_EINVAL for out == 0 or after finish;
+ * LK_ENOMEM. */
+lk_status lk_net_add(lk_net *net, size_t out, lk_act act, lk_error *err);
+/* Append a layer tied to layer `enc` (its W transposed): it must map
+ * enc's out back to enc's in, so the current width must be enc's out. */
+lk_status lk_net_add_tied(lk_net *net, size_t enc, lk_act act, lk_error *err);
+/* Allocate the arena (zeroed). */
+lk_status lk_net_finish(lk_net *net, lk_error *err);
+void lk_net_free(lk_net *net);
+
+size_t lk_net_inputs(const lk_net *net);
+size_t lk_net_outputs(const lk_net *net);
+const lk_act *lk_net_output_act(const lk_net *net);
+
+/* Initialize every layer by kind (LK_INIT_AUTO: He for the ReLU family,
+ * Glorot otherwise), in layer order from rng. */
+void lk_net_init(lk_net *net, lk_init_kind kind, gsl_rng *rng);
+
+/* Number of weight-matrix values (what --l2 applies to), counting a tied
+ * matrix once. */
+size_t lk_net_weight_count(const lk_net *net);
+
+/* Store the architecture and every parameter into m under prefix ("" or
+ * "enc."): PREFIXarch.sizes (int list as reals), PREFIXarch.activations
+ * (names as strings), PREFIXarch.tied, and PREFIXw.L, PREFIXb.L, PREFIXgamma.L. */
+lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_error *err);
+/* Rebuild a network (planned, finished, parameters loaded) from m, checking
+ * every size, name and shape; LK_EFORMAT naming the entry otherwise. */
+lk_status lk_net_load(lk_net *net, const lk_model *m, const char *prefix, lk_error *err);
+
+/* ---------------------------------------------------------------- workspace */
+
+/* Per-layer pre-activations, activations and deltas for batches of up to
+ * `batch` rows. */
+typedef struct lk_net_work {
+    size_t batch;
+    size_t n_layers;
+    lk_mat *z, *a, *d;  /* n_layers each: batch x sizes[l+1] */
+    lk_real *ones;      /* batch ones, for bias gradients as a GEMV */
+} lk_net_work;
+
+lk_status lk_net_work_alloc(lk_net_work *w, const lk_net *net, size_t batch, lk_error *err);
+void lk_net_work_free(lk_net_work *w);
+
+/* Forward pass of x (rows <= w->batch, cols = inputs); returns a view of
+ * the output activations (x->rows x outputs) inside w. */
+lk_mat lk_net_forward(const lk_net *net, lk_net_work *w, const lk_mat *x);
+
+/* Forward and backward on one batch: sets params.g to the gradient of the
+ * mean loss against targets y (plus l2 on weights) and returns that loss. */
+double lk_net_backprop(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2,
+                       const lk_mat *x, const lk_mat *y);
+
+/* Mean loss (without l2) of the whole of x against y, in batches of
+ * w->batch rows. */
+double lk_net_loss(const lk_net *net, lk_net_work *w, lk_loss_kind loss, const lk_mat *x,
+                   const lk_mat *y);
+
+/* Outputs of the network for x (out: x->rows x outputs), in batches. */
+void lk_net_predict(const lk_net *net, lk_net_work *w, const lk_mat *x, lk_mat *out);
+
+/* ---------------------------------------------------------------- training */
+
+typedef struct lk_net_config {
+    lk_loss_kind loss;
+    const lk_optim_type *optim;
+    lk_optim_config optim_cfg;
+    size_t batch;           /* rows per mini-batch (the last one may be shorter) */
+    size_t epochs;          /* maximum number of epochs */
+    double l2;              /* lambda of lambda/2 ||W||^2, weights only */
+    double clip_norm;       /* global gradient-norm clip; <= 0: none */
+    double validation;      /* fraction of rows held out for early stopping; 0: none */
+    size_t patience;        /* epochs without validation improvement before stopping */
+} lk_net_config;
+
+/* Adam, lr 0.001, batch 100, 10 epochs, softmax-CE, no l2, no clipping, no
+ * validation, patience 5. */
+lk_net_config lk_net_config_default(void);
+
+/* NULL if fine, else a sentence naming the bad value. */
+const char *lk_net_config_check(const lk_net_config *cfg);
+
+typedef struct lk_net_epoch_stats {
+    size_t epoch;           /* 1-based */
+    double loss;            /* mean training loss over the epoch's batches (with l2) */
+    double val_loss;        /* validation loss after the epoch, or NAN without one */
+    int improved;           /* validation loss is the best so far */
+    size_t errors;          /* training rows whose argmax output missed the argmax
+                               target during the epoch (lk_loss_errors; one
+                               output column: 0.5 threshold for sigmoid outputs) */
+    size_t rows;            /* training rows seen in the epoch */
+    size_t grad_layers;     /* number of values in grad_norm */
+    const double *grad_norm;/* per layer: mean over batches of ||dW(l)||_2 (Frobenius,
+                               before clipping); valid until the next epoch */
+} lk_net_epoch_stats;
+
+typedef struct lk_net_trainer {
+    lk_net *net;
+    lk_net_config cfg;
+    gsl_rng *rng;
+    lk_optim opt;
+    lk_net_work work;
+    const lk_mat *x, *y;    /* borrowed training rows and targets */
+    size_t *train_idx;      /* rows of x used for training (n_train)  */
+    size_t n_train, n_val;
+    size_t *perm;           /* n_train: this epoch's order */
+    lk_mat xs, ys;          /* shuffled copies, n_train rows */
+    lk_mat xv, yv;          /* validation rows */
+    lk_real *best;          /* best weights so far (validation), params.n */
+    double best_loss;
+    size_t best_epoch;
+    size_t since_best;
+    size_t epoch;
+    double *grad_norm;      /* n_layers */
+    int stopped;
+} lk_net_trainer;
+
+/* Allocate every buffer and set up the optimizer.  x (n x inputs) and y
+ * (n x outputs) are borrowed and must outlive the trainer.  With
+ * cfg->validation > 0 a seeded random fraction of the rows (at least one,
+ * leaving at least one) is held out.  The network keeps its current
+ * weights (initialize it first, or load them). */
+lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
+                              const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err);
+
+/* One epoch: shuffle, every mini-batch forward/backward/clip/step.  A
+ * non-finite batch loss stops with LK_ENUMERIC naming the epoch and batch
+ * (the weights are then not usable). */
+lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err);
+
+/* 1 when the epoch budget is spent or early stopping has triggered. */
+int lk_net_trainer_done(const lk_net_trainer *tr);
+
+/* With validation, put the best weights seen back into the network; returns
+ * the epoch they come from (the last epoch without validation). */
+size_t lk_net_trainer_finish(lk_net_trainer *tr);
+
+void lk_net_trainer_free(lk_net_trainer *tr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,146 @@
+/* mlp.c — the multilayer perceptron classifier on top of lk_net. */
+#include <stdlib.h>
+#include <string.h>
+#include <learnkit/mlp.h>
+
+lk_act lk_mlp_output_act(lk_loss_kind loss)
+{
+    switch (loss) {
+    case LK_LOSS_SOFTMAX_CE: return lk_act_default(LK_ACT_SOFTMAX);
+    case LK_LOSS_PERCEPTRON: return lk_act_default(LK_ACT_IDENTITY);
+    default: return lk_act_default(LK_ACT_SIGMOID);
+    }
+}
+
+lk_status lk_mlp_build(lk_net *net, size_t n_in, size_t n_hidden, const size_t *hidden,
+                       size_t n_acts, const lk_act *acts, size_t n_out,
+                       const lk_act *out_act, lk_loss_kind loss, lk_error *err)
+{
+    *net = (lk_net){ 0 };
+    if (n_hidden && n_acts != 1 && n_acts != n_hidden)
+        return lk_error_set(err, LK_EINVAL, "--activation", NULL,
+                            "%zu activations for %zu hidden layers (give one, or one per "
+                            "hidden layer)", n_acts, n_hidden);
+    lk_act out = out_act ? *out_act : lk_mlp_output_act(loss);
+    const char *why = lk_loss_check(loss, &out);
+    if (why)
+        return lk_error_set(err, LK_EINVAL, "--loss", NULL, "%s", why);
+    if (n_in == 0 || n_out == 0)
+        return lk_error_set(err, LK_EINVAL, "--layers", NULL,
+                            "the network needs at least one input and one output");
+    lk_net_begin(net, n_in);
+    lk_status s = LK_OK;
+    for (size_t l = 0; l < n_hidden && s == LK_OK; l++) {
+        const lk_act *a = &acts[n_acts == 1 ? 0 : l];
+        if (a->kind == LK_ACT_SOFTMAX) {
+            s = lk_error_set(err, LK_EINVAL, "--activation", NULL,
+                             "softmax is for the output layer, not hidden layer %zu", l + 1);
+            break;
+        }
+        s = lk_net_add(net, hidden[l], *a, err);
+    }
+    if (s == LK_OK)
+        s = lk_net_add(net, n_out, out, err);
+    if (s == LK_OK)
+        s = lk_net_finish(net, err);
+    if (s != LK_OK)
+        lk_net_free(net);
+    return s;
+}
+
+double lk_mlp_accuracy(const lk_net *net, lk_net_work *w, const lk_mat *x, const uint32_t *y)
+{
+    size_t right = 0;
+    for (size_t r = 0; r < x->rows; r += w->batch) {
+        lk_mat xb = lk_mat_rows(x, r, w->batch);
+        lk_mat a = lk_net_forward(net, w, &xb);
+        for (size_t i = 0; i < a.rows; i++) {
+            const lk_real *row = lk_mat_row(&a, i);
+            /* One sigmoid output: class 1 when it reaches one half. */
+            size_t c = a.cols == 1 ? (row[0] >= (lk_real)0.5) : lk_argmax(row, a.cols);
+            right += c == y[r + i];
+        }
+    }
+    return x->rows ? (double)right / (double)x->rows : 0;
+}
+
+lk_status lk_mlp_save(const lk_net *net, lk_loss_kind loss, lk_model **out, lk_error *err)
+{
+    lk_model *m = lk_model_new("mlp");
+    *out = NULL;
+    if (!m)
+        return lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
+    lk_status s = lk_net_save(net, m, "", err);
+    if (s == LK_OK)
+        s = lk_model_put_str(m, "arch.loss", lk_loss_name(loss), err);
+    if (s != LK_OK) {
+        lk_model_free(m);
+        return s;
+    }
+    *out = m;
+    return LK_OK;
+}
+
+lk_status lk_mlp_load(const lk_model *m, lk_net *net, lk_loss_kind *loss, lk_error *err)
+{
+    const char *name;
+    lk_loss_kind k;
+    lk_status s = lk_model_get_str(m, "arch.loss", &name, err);
+    if (s != LK_OK)
+        return s;
+    if (lk_loss_parse(name, &k, NULL, NULL) != LK_OK)
+        return lk_error_set(err, LK_EFORMAT, "mlp model", "arch.loss",
+                            "unknown loss '%s'", name);
+    if ((s = lk_net_load(net, m, "", err)) != LK_OK)
+        return s;
+    const char *why = lk_loss_check(k, lk_net_output_act(net));
+    if (why) {
+        lk_net_free(net);
+        return lk_error_set(err, LK_EFORMAT, "mlp model", "arch.loss", "%s", why);
+    }
+    if (loss)
+        *loss = k;
+    return LK_OK;
+}
+
+/* ---------------------------------------------------------------- predictor */
+
+static lk_status pred_load(const lk_model *m, void **state, size_t *n_in, size_t *n_out,
+                           lk_error *err)
+{
+    lk_net *net = malloc(sizeof *net);
+    if (!net)
+        return lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
+    lk_status s = lk_mlp_load(m, net, NULL, err);
+    if (s != LK_OK) {
+        free(net);
+        return s;
+    }
+    *state = net;
+    *n_in = lk_net_inputs(net);
+    *n_out = lk_net_outputs(net);
+    return LK_OK;
+}
+
+static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    const lk_net *net = state;
+    lk_net_work w;
+    size_t batch = x->rows < 256 ? (x->rows ? x->rows : 1) : 256;
+    lk_status s = lk_net_work_alloc(&w, net, batch, err);
+    if (s != LK_OK)
+        return s;
+    lk_net_predict(net, &w, x, scores);
+    lk_net_work_free(&w);
+    return LK_OK;
+}
+
+static void pred_free(void *state)
+{
+    if (state) {
+        lk_net_free(state);
+        free(state);
+    }
+}
+
+const lk_predictor_type lk_mlp_predictor = { "mlp", pred_load, pred_scores, pred_free, 1 };
