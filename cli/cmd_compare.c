@@ -168,9 +168,14 @@ static void print_table(const cli_lineup *l, const json_t *res, size_t repeat)
         stats(res, from, repeat, "train_accuracy", &tr, &trs);
         stats(res, from, repeat, "test_accuracy", &te, &tes);
         const char *set = *en->settings ? en->settings : "(defaults)";
-        printf("%-18s %-11s %-34.34s %9.2f %8.1f %8.1f %8.0f %9.2f %9.2f\n", en->label,
-               en->learner->family, set, t, g, t > 0 ? g / t : NAN, m / 1048576.0, 100 * tr,
-               100 * te);
+        char gb[16] = "-", gsb[16] = "-";
+        if (isfinite(g)) {
+            snprintf(gb, sizeof gb, "%.1f", g);
+            if (t > 0)
+                snprintf(gsb, sizeof gsb, "%.1f", g / t);
+        }
+        printf("%-18s %-11s %-34.34s %9.2f %8s %8s %8.0f %9.2f %9.2f\n", en->label,
+               en->learner->family, set, t, gb, gsb, m / 1048576.0, 100 * tr, 100 * te);
         if (spread)
             printf("%-18s %-11s %-34s %9.2f %8s %8s %8s %9.2f %9.2f\n", "", "", "  +- (sd)",
                    ts, "", "", "", 100 * trs, 100 * tes);
