@@ -21,4 +21,17 @@ void plot_text_vertical(cairo_t *cr, double x, double y, double size, const char
 int plot_confusion(const char *path, const char *title, const size_t *counts, size_t k,
                    char *const *names);
 
+/* compare's figure, PLOT_COMPARE_WIDTH x PLOT_COMPARE_HEIGHT, from its
+ * result objects ("label", "family", "train_seconds", "test_accuracy",
+ * optional "history" with "seconds" and "test_accuracy"): left, test
+ * accuracy against training time (log x), one marker per result,
+ * closed-form and iterative in two colours, the Pareto front; right, the
+ * learning curves of the iterative results against elapsed seconds (log x)
+ * with the closed-form results as horizontal marks at their finishing
+ * times.  Returns 0 or EXIT_FAILURE after printing. */
+#include <jansson.h>
+#define PLOT_COMPARE_WIDTH 1500
+#define PLOT_COMPARE_HEIGHT 620
+int plot_compare(const char *path, const char *dataset, const json_t *results);
+
 #endif
