@@ -321,7 +321,7 @@ START_TEST(test_libsvm_pm1_labels)
     ck_assert_uint_eq(s.train.d, 3);
     ck_assert_uint_eq(s.test.n, 2);
     ck_assert_uint_eq(s.test.d, 3);   /* widened to the training width */
-    static const lk_real want[4][3] = { { 0.5f, 0, -2.25f }, { 0, 1e-3f, 0 },
+    static const lk_real want[4][3] = { { 0.5f, 0, -2.25f }, { 0, (lk_real)1e-3, 0 },
                                         { (lk_real)2.385, 4, 0 }, { 0, 0, 7.5f } };
     static const uint32_t wy[4] = { 1, 0, 1, 0 };
     for (size_t i = 0; i < 4; i++) {
