@@ -10,43 +10,6 @@
 #include <zlib.h>
 #include "testhelp.h"
 
-static char tmpdir[64];
-
-static void setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/lkdataXXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *write_file(const char *name, const void *bytes, size_t n)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "wb");
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
-    fclose(f);
-    return path;
-}
-
-static char *write_gz(const char *name, const void *bytes, size_t n)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    gzFile g = gzopen(path, "wb");
-    ck_assert_ptr_nonnull(g);
-    ck_assert_int_eq(gzwrite(g, bytes, (unsigned)n), (int)n);
-    gzclose(g);
-    return path;
-}
-
 /* An IDX file of u8 elements with the given dimensions, values v(k). */
 static size_t make_idx(unsigned char *buf, const unsigned *dims, unsigned rank)
 {
@@ -84,11 +47,11 @@ static void make_idx_dir(const char *dir, int gz)
         if (files[f].labels)
             for (unsigned i = 0; i < files[f].dims[0]; i++)
                 buf[8 + i] = (unsigned char)(i % 3 == 0 ? 7 : i % 3 == 1 ? 2 : 9);
-        snprintf(name, sizeof name, "%s/%s%s", dir + strlen(tmpdir) + 1, files[f].base, ext);
+        snprintf(name, sizeof name, "%s/%s%s", dir + strlen(th_tmpdir) + 1, files[f].base, ext);
         if (gz)
-            write_gz(name, buf, n);
+            th_write(name, buf, n, 1);
         else
-            write_file(name, buf, n);
+            th_write(name, buf, n, 0);
     }
 }
 
@@ -96,7 +59,7 @@ START_TEST(test_idx_directory)
 {
     for (int gz = 0; gz < 2; gz++) {
         char dir[128];
-        snprintf(dir, sizeof dir, "%s/set%d", tmpdir, gz);
+        snprintf(dir, sizeof dir, "%s/set%d", th_tmpdir, gz);
         make_idx_dir(dir, gz);
         lk_split s;
         lk_error err;
@@ -122,10 +85,10 @@ END_TEST
 START_TEST(test_named_dataset_search_path)
 {
     char dir[128];
-    snprintf(dir, sizeof dir, "%s/mnist", tmpdir);
+    snprintf(dir, sizeof dir, "%s/mnist", th_tmpdir);
     make_idx_dir(dir, 1);
     lk_data_options o = lk_data_options_default();
-    o.data_dir = tmpdir;
+    o.data_dir = th_tmpdir;
     lk_split s;
     lk_error err;
     gsl_rng *r = th_rng(3);
@@ -134,7 +97,7 @@ START_TEST(test_named_dataset_search_path)
     ck_assert_ptr_nonnull(strstr(s.train_source, dir));
     lk_split_free(&s);
     /* LEARNKIT_DATA is searched too. */
-    setenv("LEARNKIT_DATA", tmpdir, 1);
+    setenv("LEARNKIT_DATA", th_tmpdir, 1);
     ck_assert_int_eq(lk_data_load("mnist", NULL, r, &s, &err), LK_OK);
     lk_split_free(&s);
     unsetenv("LEARNKIT_DATA");
@@ -154,7 +117,7 @@ static const char CSV_STRINGS[] =
 
 START_TEST(test_csv_strings_bom_crlf_quotes)
 {
-    char *path = write_file("s.csv", CSV_STRINGS, sizeof CSV_STRINGS - 1);
+    char *path = th_write("s.csv", CSV_STRINGS, sizeof CSV_STRINGS - 1, 0);
     lk_data_options o = lk_data_options_default();
     o.holdout = 0.5;
     lk_split s;
@@ -178,8 +141,8 @@ START_TEST(test_csv_label_last_and_test_file)
     static const char train[] = "1,2,-1\n3,4,1\n5,6,-1\n7,8,+1\n";
     static const char test[] = "9,10,1\n11,12,-1\n";
     char p1[256], p2[256];
-    snprintf(p1, sizeof p1, "%s", write_file("tr.csv", train, sizeof train - 1));
-    snprintf(p2, sizeof p2, "%s", write_gz("te.csv.gz", test, sizeof test - 1));
+    snprintf(p1, sizeof p1, "%s", th_write("tr.csv", train, sizeof train - 1, 0));
+    snprintf(p2, sizeof p2, "%s", th_write("te.csv.gz", test, sizeof test - 1, 1));
     lk_data_options o = lk_data_options_default();
     o.label_col = LK_LABEL_COL_LAST;
     o.test_path = p2;
@@ -201,7 +164,7 @@ END_TEST
 START_TEST(test_libsvm_sparse_rows)
 {
     static const char text[] = "+1 1:0.5 3:2 # comment\n-1 2:-1.25\n\n+1 4:1e2\n-1 1:1\n";
-    char *path = write_file("a.svm", text, sizeof text - 1);
+    char *path = th_write("a.svm", text, sizeof text - 1, 0);
     lk_data_options o = lk_data_options_default();
     o.features = 6;
     o.holdout = 0.5;
@@ -226,7 +189,7 @@ START_TEST(test_holdout_stratified_and_seeded)
         snprintf(line, sizeof line, "%s,%d,%d\n", i % 10 == 3 ? "b" : "a", i, i * i);
         strcat(text, line);
     }
-    char *path = write_file("h.csv", text, strlen(text));
+    char *path = th_write("h.csv", text, strlen(text), 0);
     char copy[256];
     snprintf(copy, sizeof copy, "%s", path);
     lk_split s1, s2, s3;
@@ -354,7 +317,7 @@ static const bad_case BAD_TEXT[] = {
 static void check_bad(const bad_case *c)
 {
     size_t len = c->len ? c->len : strlen(c->bytes);
-    char *path = c->gz ? write_gz(c->name, c->bytes, len) : write_file(c->name, c->bytes, len);
+    char *path = c->gz ? th_write(c->name, c->bytes, len, 1) : th_write(c->name, c->bytes, len, 0);
     char copy[256];
     snprintf(copy, sizeof copy, "%s", path);
     lk_split s;
@@ -406,7 +369,7 @@ START_TEST(test_bad_idx_inputs)
 {
     const bad_idx *c = &BAD_IDX[_i];
     char dir[128];
-    snprintf(dir, sizeof dir, "%s/bad", tmpdir);
+    snprintf(dir, sizeof dir, "%s/bad", th_tmpdir);
     make_idx_dir(dir, 0);
     unsigned char buf[1024];
     const unsigned di[3] = { 30, 3, 4 };
@@ -415,7 +378,7 @@ START_TEST(test_bad_idx_inputs)
         n = c->keep - 1;
     if (c->at >= 0)
         buf[c->at] = c->value;
-    write_file("bad/train-images-idx3-ubyte", buf, n);
+    th_write("bad/train-images-idx3-ubyte", buf, n, 0);
     lk_split s;
     lk_error err;
     gsl_rng *r = th_rng(1);
@@ -433,12 +396,12 @@ END_TEST
 START_TEST(test_idx_count_mismatch_and_gzip_truncation)
 {
     char dir[128];
-    snprintf(dir, sizeof dir, "%s/mm", tmpdir);
+    snprintf(dir, sizeof dir, "%s/mm", th_tmpdir);
     make_idx_dir(dir, 0);
     unsigned char buf[256];
     const unsigned dl[1] = { 29 };
     size_t n = make_idx(buf, dl, 1);
-    write_file("mm/train-labels-idx1-ubyte", buf, n);
+    th_write("mm/train-labels-idx1-ubyte", buf, n, 0);
     lk_split s;
     lk_error err;
     gsl_rng *r = th_rng(1);
@@ -446,7 +409,7 @@ START_TEST(test_idx_count_mismatch_and_gzip_truncation)
     ck_assert_ptr_nonnull(strstr(err.text, "29 labels for the 30 images"));
     /* A gzip stream cut short. */
     char dir2[128];
-    snprintf(dir2, sizeof dir2, "%s/tr", tmpdir);
+    snprintf(dir2, sizeof dir2, "%s/tr", th_tmpdir);
     make_idx_dir(dir2, 1);
     char path[256];
     snprintf(path, sizeof path, "%s/train-images-idx3-ubyte.gz", dir2);
@@ -455,7 +418,7 @@ START_TEST(test_idx_count_mismatch_and_gzip_truncation)
     ck_assert_ptr_nonnull(strstr(err.text, "gzip"));
     ck_assert_ptr_nonnull(strstr(err.source, "train-images-idx3-ubyte.gz"));
     /* A directory that is not a dataset, and a missing path. */
-    ck_assert_int_eq(lk_data_load(tmpdir, NULL, r, &s, &err), LK_ENOTFOUND);
+    ck_assert_int_eq(lk_data_load(th_tmpdir, NULL, r, &s, &err), LK_ENOTFOUND);
     ck_assert_ptr_nonnull(strstr(err.text, "train-images-idx3-ubyte"));
     ck_assert_int_eq(lk_data_load("/nonexistent/x.csv", NULL, r, &s, &err), LK_ENOTFOUND);
     gsl_rng_free(r);
@@ -466,7 +429,7 @@ static Suite *data_suite(void)
 {
     Suite *s = suite_create("data");
     TCase *core = tcase_create("core");
-    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_checked_fixture(core, th_tmpdir_setup, th_tmpdir_teardown);
     tcase_add_test(core, test_idx_directory);
     tcase_add_test(core, test_named_dataset_search_path);
     tcase_add_test(core, test_csv_strings_bom_crlf_quotes);
@@ -477,7 +440,7 @@ static Suite *data_suite(void)
     tcase_add_test(core, test_onehot);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
-    tcase_add_checked_fixture(errors, setup, teardown);
+    tcase_add_checked_fixture(errors, th_tmpdir_setup, th_tmpdir_teardown);
     tcase_add_loop_test(errors, test_bad_text_inputs, 0, sizeof BAD_TEXT / sizeof *BAD_TEXT);
     tcase_add_loop_test(errors, test_bad_idx_inputs, 0, sizeof BAD_IDX / sizeof *BAD_IDX);
     tcase_add_test(errors, test_idx_count_mismatch_and_gzip_truncation);

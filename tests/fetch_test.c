@@ -8,32 +8,6 @@
 #include <zlib.h>
 #include "testhelp.h"
 
-static char tmpdir[64];
-
-static void setup(void)
-{
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/lkdataXXXXXX");
-    ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *write_gz(const char *name, const void *bytes, size_t n)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    gzFile g = gzopen(path, "wb");
-    ck_assert_ptr_nonnull(g);
-    ck_assert_int_eq(gzwrite(g, bytes, (unsigned)n), (int)n);
-    gzclose(g);
-    return path;
-}
-
 START_TEST(test_sha256_and_remote_install)
 {
     char hex[65];
@@ -46,9 +20,9 @@ START_TEST(test_sha256_and_remote_install)
     /* A file with the right name and the wrong bytes is refused, and
      * nothing is installed. */
     char src[256];
-    snprintf(src, sizeof src, "%s", write_gz("t10k-labels-idx1-ubyte.gz", "not labels", 10));
+    snprintf(src, sizeof src, "%s", th_write("t10k-labels-idx1-ubyte.gz", "not labels", 10, 1));
     char dest[128];
-    snprintf(dest, sizeof dest, "%s/dest", tmpdir);
+    snprintf(dest, sizeof dest, "%s/dest", th_tmpdir);
     mkdir(dest, 0755);
     lk_error err;
     ck_assert_int_eq(lk_remote_install(&d->files[3], src, dest, &err), LK_EFORMAT);
@@ -64,7 +38,7 @@ static Suite *fetch_suite(void)
 {
     Suite *s = suite_create("fetch");
     TCase *core = tcase_create("core");
-    tcase_add_checked_fixture(core, setup, teardown);
+    tcase_add_checked_fixture(core, th_tmpdir_setup, th_tmpdir_teardown);
     tcase_add_test(core, test_sha256_and_remote_install);
     suite_add_tcase(s, core);
     return s;

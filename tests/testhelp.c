@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "testhelp.h"
 
 gsl_rng *th_rng(unsigned long seed)
@@ -103,4 +104,37 @@ int th_run_suite(Suite *s)
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+char th_tmpdir[64];
+
+void th_tmpdir_setup(void)
+{
+    snprintf(th_tmpdir, sizeof th_tmpdir, "/tmp/lktestXXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(th_tmpdir));
+}
+
+void th_tmpdir_teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", th_tmpdir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
+char *th_write(const char *name, const void *bytes, size_t n, int gz)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", th_tmpdir, name);
+    if (gz) {
+        gzFile g = gzopen(path, "wb");
+        ck_assert_ptr_nonnull(g);
+        ck_assert_int_eq(gzwrite(g, bytes, (unsigned)n), (int)n);
+        gzclose(g);
+    } else {
+        FILE *f = fopen(path, "wb");
+        ck_assert_ptr_nonnull(f);
+        ck_assert_uint_eq(fwrite(bytes, 1, n, f), n);
+        fclose(f);
+    }
+    return path;
 }

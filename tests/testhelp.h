@@ -45,6 +45,16 @@ typedef double (*th_objective)(void *ctx);
 double th_grad_check(th_objective f, void *ctx, lk_real *w, const lk_real *g, size_t n,
                      double step);
 
+/* A fresh directory per test: th_tmpdir_setup / th_tmpdir_teardown as a
+ * Check fixture; th_tmpdir holds its path. */
+extern char th_tmpdir[64];
+void th_tmpdir_setup(void);
+void th_tmpdir_teardown(void);
+
+/* Write bytes (gzip-compressed when gz) to th_tmpdir/name; returns the path
+ * in a static buffer, valid until the next call. */
+char *th_write(const char *name, const void *bytes, size_t n, int gz);
+
 /* Run a suite and return the process exit status (0 when all passed). */
 int th_run_suite(Suite *s);
 
