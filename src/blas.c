@@ -126,31 +126,60 @@ void lk_col_sums(const lk_mat *m, const lk_real *ones, lk_real beta, lk_real *v)
 
 static lk_status lapack_status(lapack_int info, const char *routine, lk_error *err);
 
-/* elm module: the kernel of TSQR in the working precision. */
-lk_status lk_tpqrt(lk_mat *r, lk_mat *b, lk_error *err)
+/* elm module: the kernels of TSQR in the working precision. */
+lk_status lk_transpose(const lk_mat *src, lk_mat *dst)
 {
-    size_t n = r->cols, m = b->rows;
-    if (r->rows != n || b->cols != n)
-        return lk_error_set(err, LK_EINVAL, "tpqrt", NULL, "R must be n x n and B m x n");
-    if (m == 0 || n == 0)
+    if (dst->rows != src->cols || dst->cols != src->rows)
+        return LK_EINVAL;
+    if (src->rows == 0 || src->cols == 0)
         return LK_OK;
-    if (!FITS_INT(m) || !FITS_INT(n) || !FITS_INT(r->ld) || !FITS_INT(b->ld))
-        return lk_error_set(err, LK_ETOOBIG, "tpqrt", NULL, "matrix too large for LAPACK");
-    size_t nb = n < 128 ? n : 128;
-    lk_real *t = malloc(nb * n * sizeof(lk_real));
-    if (!t)
-        return lk_error_set(err, LK_ENOMEM, "tpqrt", NULL, "out of memory");
+    if (!FITS_INT(src->rows) || !FITS_INT(src->cols) || !FITS_INT(src->ld) ||
+        !FITS_INT(dst->ld))
+        return LK_ETOOBIG;
 #if LK_REAL_IS_DOUBLE
-    lapack_int info = LAPACKE_dtpqrt(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, 0,
-                                     (lapack_int)nb, r->data, (lapack_int)r->ld, b->data,
-                                     (lapack_int)b->ld, t, (lapack_int)n);
+    cblas_domatcopy(CblasRowMajor, CblasTrans, (blasint)src->rows, (blasint)src->cols, 1.0,
+                    src->data, (blasint)src->ld, dst->data, (blasint)dst->ld);
 #else
-    lapack_int info = LAPACKE_stpqrt(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, 0,
-                                     (lapack_int)nb, r->data, (lapack_int)r->ld, b->data,
-                                     (lapack_int)b->ld, t, (lapack_int)n);
+    cblas_somatcopy(CblasRowMajor, CblasTrans, (blasint)src->rows, (blasint)src->cols, 1.0f,
+                    src->data, (blasint)src->ld, dst->data, (blasint)dst->ld);
 #endif
-    free(t);
-    return lapack_status(info, "tpqrt", err);
+    return LK_OK;
+}
+
+size_t lk_geqrf_cols_lwork(size_t m, size_t n)
+{
+    if (m == 0 || n == 0 || !FITS_INT(m) || !FITS_INT(n))
+        return 0;
+    lk_real q = 0, dummy = 0;
+#if LK_REAL_IS_DOUBLE
+    lapack_int info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n, &dummy,
+                                          (lapack_int)m, &dummy, &q, -1);
+#else
+    lapack_int info = LAPACKE_sgeqrf_work(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n, &dummy,
+                                          (lapack_int)m, &dummy, &q, -1);
+#endif
+    return info == 0 && q >= 1 ? (size_t)q : n;
+}
+
+lk_status lk_geqrf_cols(lk_mat *at, size_t m, lk_real *tau, lk_real *work, size_t lwork,
+                        lk_error *err)
+{
+    size_t n = at->rows;
+    if (m > at->cols || n == 0 || m == 0)
+        return lk_error_set(err, LK_EINVAL, "geqrf", NULL, "%zu rows of %zu columns", m,
+                            at->cols);
+    if (!FITS_INT(m) || !FITS_INT(n) || !FITS_INT(at->ld) || !FITS_INT(lwork))
+        return lk_error_set(err, LK_ETOOBIG, "geqrf", NULL, "matrix too large for LAPACK");
+#if LK_REAL_IS_DOUBLE
+    lapack_int info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
+                                          at->data, (lapack_int)at->ld, tau, work,
+                                          (lapack_int)lwork);
+#else
+    lapack_int info = LAPACKE_sgeqrf_work(LAPACK_COL_MAJOR, (lapack_int)m, (lapack_int)n,
+                                          at->data, (lapack_int)at->ld, tau, work,
+                                          (lapack_int)lwork);
+#endif
+    return lapack_status(info, "geqrf", err);
 }
 
 /* ---------------------------------------------------------------- double */

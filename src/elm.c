@@ -79,12 +79,12 @@ static size_t block_of(const lk_elm_params *p)
     return p->block_rows ? p->block_rows : DEFAULT_BLOCK;
 }
 
-/* Rows gathered before each TSQR fold: few, large folds (each call pays
- * LAPACKE's row-major copy of the triangle), at least twice the triangle. */
+/* Rows gathered before each TSQR fold: each fold also factors the
+ * triangle's c rows again, so at least 4c rows keep that under 25%. */
 static size_t tsqr_rows(const lk_elm_params *p, size_t k)
 {
     size_t c = add(p->hidden, k), b = 8192;
-    return c > SIZE_MAX / 2 ? SIZE_MAX : (2 * c > b ? 2 * c : b);
+    return c > SIZE_MAX / 4 ? SIZE_MAX : (4 * c > b ? 4 * c : b);
 }
 
 size_t lk_elm_memory(const lk_elm_params *p, size_t n, size_t d, size_t k)

@@ -15,13 +15,14 @@ size_t lk_tsqr_bytes(size_t p, size_t k, size_t buf_rows)
     size_t c = p + k;
     if (c < p || buf_rows + c < c)
         return 0;
-    /* triangle and buffer, twice (LAPACKE's column-major copies), then the
+    /* the transposed stack, tau and geqrf's workspace (about 64 c), then the
      * solve's double R11, R12 and singular values */
-    size_t w = mul(mul(buf_rows + c, c), 2 * sizeof(lk_real));
+    size_t w = mul(mul(c, buf_rows + c), sizeof(lk_real));
+    size_t ws = mul(mul(c, 65), sizeof(lk_real));
     size_t sol = mul(mul(p, p + k + 2), sizeof(double));
-    if (w == SIZE_MAX || sol == SIZE_MAX || w > SIZE_MAX - sol)
+    if (w == SIZE_MAX || ws == SIZE_MAX || sol == SIZE_MAX || w > SIZE_MAX - sol - ws)
         return 0;
-    return w + sol;
+    return w + ws + sol;
 }
 
 lk_status lk_tsqr_alloc(lk_tsqr *w, size_t p, size_t k, size_t buf_rows, lk_error *err)
@@ -29,12 +30,20 @@ lk_status lk_tsqr_alloc(lk_tsqr *w, size_t p, size_t k, size_t buf_rows, lk_erro
     memset(w, 0, sizeof *w);
     if (p == 0 || k == 0 || buf_rows == 0)
         return lk_error_set(err, LK_EINVAL, "tsqr", NULL, "sizes must be positive");
+    size_t c = p + k;
+    if (c < p || buf_rows > SIZE_MAX - c)
+        return lk_error_set(err, LK_ETOOBIG, "tsqr", NULL, "sizes too large");
     w->p = p;
     w->k = k;
     w->buf_rows = buf_rows;
-    lk_status s = lk_mat_alloc(&w->r, p + k, p + k, err);
-    if (s == LK_OK)
-        s = lk_mat_alloc_uninit(&w->buf, buf_rows, p + k, err);
+    w->lwork = lk_geqrf_cols_lwork(c + buf_rows, c);
+    lk_status s = lk_mat_alloc_uninit(&w->cols, c, c + buf_rows, err);
+    if (s == LK_OK) {
+        w->tau = malloc(c * sizeof(lk_real));
+        w->work = malloc((w->lwork ? w->lwork : 1) * sizeof(lk_real));
+        if (!w->tau || !w->work)
+            s = lk_error_set(err, LK_ENOMEM, "tsqr", NULL, "out of memory");
+    }
     if (s != LK_OK)
         lk_tsqr_free(w);
     return s;
@@ -42,39 +51,67 @@ lk_status lk_tsqr_alloc(lk_tsqr *w, size_t p, size_t k, size_t buf_rows, lk_erro
 
 void lk_tsqr_free(lk_tsqr *w)
 {
-    lk_mat_free(&w->r);
-    lk_mat_free(&w->buf);
+    lk_mat_free(&w->cols);
+    free(w->tau);
+    free(w->work);
     memset(w, 0, sizeof *w);
 }
 
-/* Fold the gathered rows into the triangle. */
+/* Fold the gathered rows into the triangle.  The first fold factors the
+ * gathered rows alone (stored after the triangle's place) and moves R to
+ * the front; later folds factor [R; rows] and clear the reflectors below
+ * R's diagonal, which the next fold must read as zeros. */
 static lk_status reduce(lk_tsqr *w, lk_error *err)
 {
     if (w->fill == 0)
         return LK_OK;
-    lk_mat b = lk_mat_rows(&w->buf, 0, w->fill);
-    double c = (double)(w->p + w->k);
-    w->flops += 2.0 * c * c * (double)w->fill;
+    size_t c = w->p + w->k, m = w->fill;
+    lk_mat *a = &w->cols;
+    lk_status s;
+    if (!w->folded) {
+        lk_mat rows = lk_mat_view(a->data + c, c, m, a->ld);
+        if ((s = lk_geqrf_cols(&rows, m, w->tau, w->work, w->lwork, err)) != LK_OK)
+            return s;
+        for (size_t j = 0; j < c; j++) {
+            lk_real *aj = lk_mat_row(a, j);
+            size_t top = j + 1 < m ? j + 1 : m;     /* R is m x c when m < c */
+            memmove(aj, aj + c, top * sizeof(lk_real));
+            memset(aj + top, 0, (c - top) * sizeof(lk_real));
+        }
+        w->folded = 1;
+    } else {
+        if ((s = lk_geqrf_cols(a, c + m, w->tau, w->work, w->lwork, err)) != LK_OK)
+            return s;
+        for (size_t j = 0; j + 1 < c; j++)
+            memset(lk_mat_row(a, j) + j + 1, 0, (c - j - 1) * sizeof(lk_real));
+        m += c;
+    }
+    w->flops += 2.0 * (double)c * (double)c * (double)m;
     w->fill = 0;
-    return lk_tpqrt(&w->r, &b, err);
+    return LK_OK;
 }
 
 lk_status lk_tsqr_add(lk_tsqr *w, const lk_mat *z, const lk_mat *t, lk_error *err)
 {
-    size_t p = w->p, k = w->k;
+    size_t p = w->p, k = w->k, c = p + k;
     if (z->cols != p || t->cols != k || t->rows != z->rows)
         return lk_error_set(err, LK_EINVAL, "tsqr", NULL, "block of the wrong shape");
-    for (size_t i = 0; i < z->rows; i++) {
+    for (size_t i = 0; i < z->rows;) {
         if (w->fill == w->buf_rows) {
             lk_status s = reduce(w, err);
             if (s != LK_OK)
                 return s;
         }
-        lk_real *o = lk_mat_row(&w->buf, w->fill);
-        memcpy(o, lk_mat_row(z, i), p * sizeof(lk_real));
-        memcpy(o + p, lk_mat_row(t, i), k * sizeof(lk_real));
-        w->fill++;
-        w->n++;
+        size_t m = z->rows - i < w->buf_rows - w->fill ? z->rows - i : w->buf_rows - w->fill;
+        lk_real *at = w->cols.data + c + w->fill;
+        lk_mat zs = lk_mat_rows(z, i, m), ts = lk_mat_rows(t, i, m);
+        lk_mat zd = lk_mat_view(at, p, m, w->cols.ld);
+        lk_mat td = lk_mat_view(at + p * w->cols.ld, k, m, w->cols.ld);
+        if (lk_transpose(&zs, &zd) != LK_OK || lk_transpose(&ts, &td) != LK_OK)
+            return lk_error_set(err, LK_ETOOBIG, "tsqr", NULL, "block too large for BLAS");
+        w->fill += m;
+        w->n += m;
+        i += m;
     }
     return LK_OK;
 }
@@ -101,12 +138,14 @@ lk_status lk_tsqr_solve(lk_tsqr *w, double rcond, lk_matd *x, int *rank, double 
     }
     if ((st = lk_matd_alloc(&r12, p, k, err)) == LK_OK) {
         /* The triangle in double: the SVD then loses nothing more. */
-        for (size_t i = 0; i < p; i++) {
-            const lk_real *ri = lk_mat_row(&w->r, i);
-            for (size_t j = i; j < p; j++)
-                r11.data[i * r11.ld + j] = ri[j];
-            for (size_t j = 0; j < k; j++)
-                r12.data[i * r12.ld + j] = ri[p + j];
+        for (size_t j = 0; j < p + k; j++) {
+            const lk_real *col = lk_mat_row(&w->cols, j);   /* column j of R */
+            for (size_t i = 0; i <= j && i < p; i++) {
+                if (j < p)
+                    r11.data[i * r11.ld + j] = col[i];
+                else
+                    r12.data[i * r12.ld + (j - p)] = col[i];
+            }
         }
         st = lk_dgelsd(&r11, &r12, rcond, sv, rank, err);
         if (st == LK_OK)

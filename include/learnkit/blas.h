@@ -53,11 +53,22 @@ void lk_add_row_vector(lk_mat *m, const lk_real *v);
  * M->rows elements), so it runs at BLAS speed. */
 void lk_col_sums(const lk_mat *m, const lk_real *ones, lk_real beta, lk_real *v);
 
-/* elm module: one step of TSQR.  R (n x n, upper triangle) and B (m x n)
- * are replaced by the R factor of [R; B] (upper triangle of R; its strict
- * lower triangle is not referenced) and B by the reflectors (discard).
- * LAPACK tpqrt with a rectangular B. */
-lk_status lk_tpqrt(lk_mat *r, lk_mat *b, lk_error *err);
+/* elm module: the kernels of TSQR.
+ *
+ * lk_transpose: dst = src^T (OpenBLAS omatcopy); LK_EINVAL on shapes.
+ *
+ * lk_geqrf_cols: the QR factorization (LAPACK geqrf) of the column-major
+ * m x n matrix whose column j is the first m entries of row j of `at`
+ * (n x >= m, any ld): a row-major matrix is the column-major storage of
+ * its transpose, so blocks gathered as rows of `at` factor in place with
+ * no layout conversion.  On return the first n entries of those rows hold
+ * R (upper triangle: R[i][j] = at[j][i] for i <= j) and the rest the
+ * reflectors.  tau has n entries; work has lwork entries, lwork from
+ * lk_geqrf_cols_lwork(m, n) (LAPACK's own query). */
+lk_status lk_transpose(const lk_mat *src, lk_mat *dst);
+size_t lk_geqrf_cols_lwork(size_t m, size_t n);
+lk_status lk_geqrf_cols(lk_mat *at, size_t m, lk_real *tau, lk_real *work, size_t lwork,
+                        lk_error *err);
 
 /* ---------------------------------------------------------------- double */
 
