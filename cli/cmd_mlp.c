@@ -249,8 +249,9 @@ static int plan_init_from(const lk_ae_stack *st, size_t *n_hidden, size_t *hidde
 }
 
 /* Load the stack of O.init_from and check it fits the data: its inputs
- * and preprocessing (a file problem: exit 1). */
-static int load_init_from(const cli_run *run, lk_ae_stack *st)
+ * and preprocessing (a file problem: exit 1).  *other_stats: the scaling is
+ * the same kind but fitted on other rows. */
+static int load_init_from(const cli_run *run, lk_ae_stack *st, int *other_stats)
 {
     lk_error err;
     lk_model *m = NULL;
@@ -272,10 +273,9 @@ static int load_init_from(const cli_run *run, lk_ae_stack *st)
         rc = cli_fail("%s: the encoders were trained on features scaled '%s', this run "
                       "scales them '%s' (see --scale)", f, lk_scale_name(prep.kind),
                       lk_scale_name(run->prep.kind));
-    } else if ((prep.shift && memcmp(prep.shift, run->prep.shift, d * sizeof *prep.shift)) ||
-               (prep.scale && memcmp(prep.scale, run->prep.scale, d * sizeof *prep.scale))) {
-        cli_notice("%s: the encoders were trained with other '%s' statistics than this data's",
-                   f, lk_scale_name(prep.kind));
+    } else {
+        *other_stats = (prep.shift && memcmp(prep.shift, run->prep.shift, d * sizeof *prep.shift)) ||
+                       (prep.scale && memcmp(prep.scale, run->prep.scale, d * sizeof *prep.scale));
     }
 done:
     if (rc)
@@ -311,12 +311,16 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     memcpy(hidden, P.hidden, sizeof hidden);
     memcpy(acts, P.acts, sizeof acts);
     if (O.init_from) {
-        if ((rc = load_init_from(run, &pre)) != 0)
+        int other_stats = 0;
+        if ((rc = load_init_from(run, &pre, &other_stats)) != 0)
             return rc;
         if ((rc = plan_init_from(&pre, &n_hidden, hidden, acts)) != 0) {
             lk_ae_stack_free(&pre);
             return rc;
         }
+        if (other_stats)
+            cli_notice("%s: the encoders were trained on features scaled with other '%s' "
+                       "statistics than this run's", O.init_from, lk_scale_name(run->prep.kind));
         n_acts = n_hidden;
         rc = EXIT_FAILURE;
     }
