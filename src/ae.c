@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <learnkit/ae.h>
 #include <learnkit/error.h>
+#include <learnkit/ridge.h>
 
 void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng)
 {
@@ -57,33 +58,22 @@ lk_status lk_ae_encode(const lk_net *net, const lk_mat *x, lk_mat *out, lk_error
     return LK_OK;
 }
 
-lk_status lk_ae_ridge(const lk_matd *a, const lk_matd *y, double lambda, lk_matd *b,
-                      lk_error *err)
-{
-    size_t k = a->cols;
-    lk_matd g;
-    lk_status s = lk_matd_alloc(&g, k, k, err);
-    if (s != LK_OK)
-        return s;
-    lk_dsyrk(LK_TRANS, 1, a, 0, &g);
-    for (size_t i = 0; i < k; i++)
-        g.data[i * g.ld + i] += lambda;
-    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, a, y, 0, b);
-    s = lk_dposv(&g, b, err);
-    lk_matd_free(&g);
-    return s;
-}
+/* Rows of H computed and added to the ridge sums at a time: H is never
+ * held whole. */
+#define AE_ELM_BLOCK 2048
 
 lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rng *rng,
                     lk_mat *beta, lk_error *err)
 {
     size_t n = x->rows, d = x->cols;
-    if (hidden == 0 || !(C > 0) || beta->rows != hidden || beta->cols != d)
+    if (n == 0 || hidden == 0 || !(C > 0) || beta->rows != hidden || beta->cols != d)
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "ELM autoencoder needs hidden > 0, C > 0, beta hidden x inputs");
-    size_t k = hidden < d ? hidden : d;
-    lk_matd g = { 0 }, u = { 0 }, vt = { 0 }, a = { 0 }, xd = { 0 }, h = { 0 }, bd = { 0 };
+                            "ELM autoencoder needs rows, hidden > 0, C > 0, beta hidden x "
+                            "inputs");
+    size_t k = hidden < d ? hidden : d, blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
+    lk_matd g = { 0 }, u = { 0 }, vt = { 0 }, a = { 0 }, bd = { 0 }, hd = { 0 }, xd = { 0 };
     lk_mat af = { 0 }, hf = { 0 };
+    lk_ridge rw = { 0 };
     double *sv = malloc(k * sizeof *sv);
     lk_real *bias = malloc(hidden * sizeof *bias);
     lk_status s = LK_ENOMEM;
@@ -106,19 +96,29 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
         goto done;
     lk_dgemm(LK_NOTRANS, LK_NOTRANS, 1, &u, &vt, 0, &a);
     if ((s = lk_mat_alloc(&af, hidden, d, err)) != LK_OK ||
-        (s = lk_mat_alloc(&hf, n, hidden, err)) != LK_OK)
+        (s = lk_mat_alloc(&hf, blk, hidden, err)) != LK_OK)
         goto done;
     lk_matd_to_mat(&af, &a);
-    lk_gemm(LK_NOTRANS, LK_TRANS, 1, x, &af, 0, &hf);
-    lk_add_row_vector(&hf, bias);
-    lk_act_forward(&act, &hf, &hf, NULL);
-    if ((s = lk_matd_alloc(&h, n, hidden, err)) != LK_OK ||
-        (s = lk_matd_alloc(&xd, n, d, err)) != LK_OK ||
-        (s = lk_matd_alloc(&bd, hidden, d, err)) != LK_OK)
+    /* beta = (H^T H + I/C)^-1 H^T X by the shared streamed ridge (no bias:
+     * the encoder is f(beta x)), its products in double: the default C =
+     * 1000 is too large a ridge constant for sums formed in float. */
+    if ((s = lk_ridge_alloc(&rw, hidden, d, blk, 0, err)) != LK_OK ||
+        (s = lk_matd_alloc(&bd, hidden, d, err)) != LK_OK ||
+        (s = lk_matd_alloc(&hd, blk, hidden, err)) != LK_OK ||
+        (s = lk_matd_alloc(&xd, blk, d, err)) != LK_OK)
         goto done;
-    lk_mat_to_d(&h, &hf);
-    lk_mat_to_d(&xd, x);
-    if ((s = lk_ae_ridge(&h, &xd, 1.0 / C, &bd, err)) != LK_OK)
+    for (size_t r0 = 0; r0 < n; r0 += blk) {
+        lk_mat xb = lk_mat_rows(x, r0, blk), hb = lk_mat_rows(&hf, 0, xb.rows);
+        lk_gemm(LK_NOTRANS, LK_TRANS, 1, &xb, &af, 0, &hb);
+        lk_add_row_vector(&hb, bias);
+        lk_act_forward(&act, &hb, &hb, NULL);
+        lk_matd hbd = { xb.rows, hidden, hidden, hd.data, 0 }, xbd = { xb.rows, d, d, xd.data, 0 };
+        lk_mat_to_d(&hbd, &hb);
+        lk_mat_to_d(&xbd, &xb);
+        if ((s = lk_ridge_add_d(&rw, &hbd, &xbd, err)) != LK_OK)
+            goto done;
+    }
+    if ((s = lk_ridge_solve(&rw, 1.0 / C, &bd, NULL, err)) != LK_OK)
         goto done;
     lk_matd_to_mat(beta, &bd);
 done:
@@ -126,9 +126,10 @@ done:
     lk_matd_free(&u);
     lk_matd_free(&vt);
     lk_matd_free(&a);
-    lk_matd_free(&xd);
-    lk_matd_free(&h);
     lk_matd_free(&bd);
+    lk_matd_free(&hd);
+    lk_matd_free(&xd);
+    lk_ridge_free(&rw);
     lk_mat_free(&af);
     lk_mat_free(&hf);
     free(sv);

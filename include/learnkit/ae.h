@@ -10,7 +10,8 @@
  *
  * Closed form, all in double:
  *   lk_ae_elm: random orthogonal A (hidden x in), random b, H = f(X A^T + b),
- *     beta (hidden x in) = (H^T H + I/C)^-1 H^T X; the encoder is x -> f(beta x).
+ *     beta (hidden x in) = (H^T H + I/C)^-1 H^T X by the streamed ridge of
+ *     learnkit/ridge.h (H in blocks, never whole); the encoder is x -> f(beta x).
  *   lk_ae_mda: the mDA of Chen et al. (2012): with x~ = [x; 1] and masking
  *     probability p, q = [1-p, ..., 1-p, 1], S = X~^T X~,
  *     Q = S .* q q^T with diagonal q_i S_ii, P = S(1:d, :) .* q^T,
@@ -78,11 +79,6 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
  * to Q's diagonal (except the bias entry).  w: d x (d + 1), its last column the
  * bias; reconstruction x -> W [x; 1]. */
 lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err);
-
-/* Ridge solve in double: B (k x m) = (A^T A + lambda I)^-1 A^T Y for A n x k,
- * Y n x m. */
-lk_status lk_ae_ridge(const lk_matd *a, const lk_matd *y, double lambda, lk_matd *b,
-                      lk_error *err);
 
 /* ---------------------------------------------------------------- stacks */
 
