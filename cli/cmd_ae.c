@@ -470,7 +470,9 @@ const cli_learner CLI_LEARNER_AE = {
         "--solver mda: marginalized denoising autoencoder, codes tanh(W [x; 1])).  Several\n"
         "--hidden widths train a stack greedily.  Reports the test reconstruction MSE per\n"
         "value of the first layer (not for elm) and, with --classify, the test accuracy of a\n"
-        "softmax classifier trained on the last codes.",
+        "softmax classifier trained on the last codes.  -o FILE saves the stack (encoders,\n"
+        "decoders, the classifier with --classify) for predict and eval (which need\n"
+        "--classify) and for 'learnkit mlp --init-from FILE'.",
     .opts = OPTS,
     .reset = reset,
     .check = check,
