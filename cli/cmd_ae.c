@@ -110,8 +110,13 @@ static int check(size_t n_features, size_t n_classes)
         return cli_usage("--solver mda marginalizes masking noise only");
     if (O.filters && !strcmp(O.solver, "mda"))
         return cli_usage("--filters: for backprop and elm (mda's W is inputs x inputs)");
-    if (CLI.output)
-        return cli_usage("ae: -o is not supported yet");
+    if (P.act.kind == LK_ACT_SOFTMAX)
+        return cli_usage("--activation: softmax is for an output layer, not an encoder");
+    /* The decoder is an output layer: the loss must fit its activation
+     * (and PReLU's learnable slopes cannot be one's). */
+    const char *why = lk_loss_check(P.loss, &P.act);
+    if (why)
+        return cli_usage("--activation %s: %s", O.activation, why);
     return 0;
 }
 
@@ -165,8 +170,9 @@ static double mse(const lk_mat *a, const lk_mat *b)
 }
 
 /* One backprop layer: trains on *x, writes codes of train and test. */
-static int layer_backprop(cli_run *run, size_t l, const lk_mat *x, const lk_mat *xt,
-                          lk_mat *cx, lk_mat *ct, double *test_mse, double *secs)
+static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x,
+                          const lk_mat *xt, lk_mat *cx, lk_mat *ct, double *test_mse,
+                          double *secs)
 {
     lk_error err;
     lk_net net = { 0 };
@@ -195,16 +201,16 @@ static int layer_backprop(cli_run *run, size_t l, const lk_mat *x, const lk_mat 
         goto done;
     }
     while (!lk_net_trainer_done(&tr)) {
-        lk_net_epoch_stats st;
+        lk_net_epoch_stats es;
         double t0 = cli_now();
-        if ((s = lk_net_trainer_epoch(&tr, &st, &err)) != LK_OK) {
+        if ((s = lk_net_trainer_epoch(&tr, &es, &err)) != LK_OK) {
             rc = cli_fail_err(&err);
             goto done;
         }
         double sec = cli_now() - t0;
         *secs += sec;
-        cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", l + 1, st.epoch,
-                          cfg.epochs, st.loss, sec);
+        cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", l + 1, es.epoch,
+                          cfg.epochs, es.loss, sec);
     }
     if (l == 0 && O.filters) {
         lk_mat w = lk_dense_w(&net.layers[0], &net.params);
@@ -224,6 +230,10 @@ static int layer_backprop(cli_run *run, size_t l, const lk_mat *x, const lk_mat 
         lk_net_predict(&net, &ev, xt, &rec);
         *test_mse = mse(&rec, xt);
     }
+    if ((s = lk_ae_copy_layer(&st->enc, l, &net, 0, &err)) != LK_OK)
+        goto fail;
+    st->layers[l] = net;    /* the stack keeps the whole autoencoder (its decoder) */
+    net = (lk_net){ 0 };
     rc = 0;
     goto done;
 fail:
@@ -246,8 +256,8 @@ static void apply_map(const lk_mat *x, const lk_mat *a, const lk_real *bias, lk_
     lk_act_forward(&act, out, out, NULL);
 }
 
-static int layer_elm(cli_run *run, size_t l, const lk_mat *x, const lk_mat *xt, lk_mat *cx,
-                     lk_mat *ct, double *secs)
+static int layer_elm(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x,
+                     const lk_mat *xt, lk_mat *cx, lk_mat *ct, double *secs)
 {
     lk_error err;
     lk_mat beta;
@@ -269,13 +279,14 @@ static int layer_elm(cli_run *run, size_t l, const lk_mat *x, const lk_mat *xt, 
     }
     if (xt->rows)
         apply_map(xt, &beta, NULL, P.act, ct);
+    lk_status s = lk_ae_set_layer(&st->enc, l, &beta, NULL, &err);
     lk_mat_free(&beta);
-    return 0;
+    return s == LK_OK ? 0 : cli_fail_err(&err);
 }
 
 /* mDA: codes tanh(W [x; 1]), d wide. */
-static int layer_mda(const lk_mat *x, const lk_mat *xt, lk_mat *cx, lk_mat *ct,
-                     double *test_mse, double *secs)
+static int layer_mda(lk_ae_stack *st, size_t l, const lk_mat *x, const lk_mat *xt, lk_mat *cx,
+                     lk_mat *ct, double *test_mse, double *secs)
 {
     lk_error err;
     size_t d = x->cols;
@@ -309,12 +320,14 @@ static int layer_mda(const lk_mat *x, const lk_mat *xt, lk_mat *cx, lk_mat *ct,
         *test_mse = mse(ct, xt);
         lk_act_forward(&th, ct, ct, NULL);
     }
+    s = lk_ae_set_layer(&st->enc, l, &wv, bias, &err);
     free(bias);
     lk_mat_free(&wf);
-    return 0;
+    return s == LK_OK ? 0 : cli_fail_err(&err);
 }
 
-static int classify(cli_run *run, const lk_mat *cx, const lk_mat *ct, double *acc)
+static int classify(cli_run *run, lk_ae_stack *st, const lk_mat *cx, const lk_mat *ct,
+                    double *acc)
 {
     lk_split *sp = &run->split;
     size_t k = sp->labels.k;
@@ -344,6 +357,9 @@ static int classify(cli_run *run, const lk_mat *cx, const lk_mat *ct, double *ac
             goto done;
         }
     *acc = ct->rows ? lk_mlp_accuracy(&net, &ev, ct, sp->test.y) : NAN;
+    st->clf = net;
+    st->has_clf = 1;
+    net = (lk_net){ 0 };
 done:
     lk_net_trainer_free(&tr);
     lk_net_work_free(&ev);
@@ -352,9 +368,31 @@ done:
     return rc;
 }
 
+/* The stack's encoder network planned (widths and activations), its
+ * weights set layer by layer as they are trained. */
+static int plan_stack(lk_ae_stack *st, size_t d, int mda, int elm)
+{
+    lk_error err;
+    lk_status s = LK_OK;
+    *st = (lk_ae_stack){ .solver = mda ? LK_AE_MDA : elm ? LK_AE_ELM : LK_AE_BACKPROP };
+    lk_net_begin(&st->enc, d);
+    for (size_t l = 0; l < P.n_hidden && s == LK_OK; l++)
+        s = lk_net_add(&st->enc, mda ? d : P.hidden[l],
+                       mda ? lk_act_default(LK_ACT_TANH) : P.act, &err);
+    if (s == LK_OK)
+        s = lk_net_finish(&st->enc, &err);
+    if (s == LK_OK && !mda && !elm &&
+        !(st->layers = calloc(P.n_hidden, sizeof *st->layers)))
+        s = lk_error_set(&err, LK_ENOMEM, "ae", NULL, "out of memory");
+    if (s != LK_OK) {
+        lk_ae_stack_free(st);
+        return cli_fail_err(&err);
+    }
+    return 0;
+}
+
 static int fit(cli_run *run, json_t **result, lk_model **model)
 {
-    (void)model;
     lk_split *sp = &run->split;
     lk_error err;
     lk_mat x = sp->train.x, xt = sp->test.x;
@@ -364,6 +402,9 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     double test_mse = NAN, secs = 0, acc = NAN;
     int rc = 0;
     int mda = !strcmp(O.solver, "mda"), elm = !strcmp(O.solver, "elm");
+    lk_ae_stack st;
+    if ((rc = plan_stack(&st, x.cols, mda, elm)) != 0)
+        return rc;
     for (size_t l = 0; l < P.n_hidden && rc == 0; l++) {
         size_t h = mda ? x.cols : P.hidden[l];
         lk_mat *ox = &cx[l % 2], *ot = &ct[l % 2];
@@ -377,18 +418,20 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         ot->rows = xt.rows;
         double m = NAN;
         if (mda)
-            rc = layer_mda(&x, &xt, ox, ot, &m, &secs);
+            rc = layer_mda(&st, l, &x, &xt, ox, ot, &m, &secs);
         else if (elm)
-            rc = layer_elm(run, l, &x, &xt, ox, ot, &secs);
+            rc = layer_elm(run, &st, l, &x, &xt, ox, ot, &secs);
         else
-            rc = layer_backprop(run, l, &x, &xt, ox, ot, &m, &secs);
+            rc = layer_backprop(run, &st, l, &x, &xt, ox, ot, &m, &secs);
         if (l == 0)
             test_mse = m;
         x = *ox;
         xt = *ot;
     }
     if (rc == 0 && O.classify)
-        rc = classify(run, &x, &xt, &acc);
+        rc = classify(run, &st, &x, &xt, &acc);
+    if (rc == 0 && model && lk_ae_save(&st, model, &err) != LK_OK)
+        rc = cli_fail_err(&err);
     if (rc == 0) {
         json_t *r = cli_result_json(run, "ae");
         json_object_set_new(r, "train_seconds", json_real(secs));
@@ -411,7 +454,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         lk_mat_free(&cx[i]);
         lk_mat_free(&ct[i]);
     }
-    (void)err;
+    lk_ae_stack_free(&st);
     return rc;
 }
 
@@ -427,7 +470,9 @@ const cli_learner CLI_LEARNER_AE = {
         "--solver mda: marginalized denoising autoencoder, codes tanh(W [x; 1])).  Several\n"
         "--hidden widths train a stack greedily.  Reports the test reconstruction MSE per\n"
         "value of the first layer (not for elm) and, with --classify, the test accuracy of a\n"
-        "softmax classifier trained on the last codes.",
+        "softmax classifier trained on the last codes.  -o FILE saves the stack (encoders,\n"
+        "decoders, the classifier with --classify) for predict and eval (which need\n"
+        "--classify) and for 'learnkit mlp --init-from FILE'.",
     .opts = OPTS,
     .reset = reset,
     .check = check,

@@ -6,11 +6,12 @@
 #include <string.h>
 #include "learner.h"
 #include "commands.h"
+#include <learnkit/ae.h>
 
 #define MAX_LAYERS 64
 
 typedef struct mlp_opts {
-    const char *layers, *hidden, *activation, *output, *loss, *optimizer, *init;
+    const char *layers, *hidden, *activation, *output, *loss, *optimizer, *init, *init_from;
     double lr, momentum, l2, clip_norm, validation;
     int nesterov, verbose;
     size_t batch, epochs, patience;
@@ -32,7 +33,7 @@ static struct {
 
 static void reset(void)
 {
-    O = (mlp_opts){ .activation = "relu", .loss = "softmax-ce", .optimizer = "adam",
+    O = (mlp_opts){ .activation = NULL, .loss = "softmax-ce", .optimizer = "adam",
                      .init = "auto", .lr = 0, .momentum = 0.9, .batch = 100, .epochs = 10,
                      .patience = 5 };
 }
@@ -68,6 +69,10 @@ static const cli_opt OPTS[] = {
       "stop after N epochs without validation improvement (default 5)", 1, 1e7 },
     { "init", 0, OPT_STR, &O.init, "auto|he|he-uniform|glorot|glorot-normal|lecun",
       "weight initialization (default auto: He for the ReLU family, Glorot otherwise)", 0, 0 },
+    { "init-from", 0, OPT_STR, &O.init_from, "AE_MODEL",
+      "start the first hidden layers from a stack of encoders saved by 'learnkit ae -o' "
+      "(pretrain, then fine-tune): their widths and activations must match, and are the "
+      "defaults when --hidden or --activation is not given", 0, 0 },
     { "verbose", 'v', OPT_FLAG, &O.verbose, NULL,
       "show the per-layer gradient norms of every epoch", 0, 0 },
     CLI_OPT_END
@@ -83,9 +88,10 @@ static int usage_err(const lk_error *err)
 static int parse_acts(void)
 {
     char buf[1024];
-    if (strlen(O.activation) >= sizeof buf)
+    const char *text = O.activation ? O.activation : "relu";
+    if (strlen(text) >= sizeof buf)
         return cli_usage("--activation: list too long");
-    strcpy(buf, O.activation);
+    strcpy(buf, text);
     P.n_acts = 0;
     lk_error err;
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -131,7 +137,7 @@ static int check(size_t n_features, size_t n_classes)
     free(v);
     if (parse_acts())
         return EXIT_USAGE;
-    if (P.n_acts != 1 && P.n_acts != P.n_hidden)
+    if (P.n_acts != 1 && P.n_acts != P.n_hidden && !(O.init_from && !O.hidden && !O.layers))
         return cli_usage("--activation: %zu names for %zu hidden layers (give one, or one per "
                          "hidden layer)", P.n_acts, P.n_hidden);
     P.has_output = O.output != NULL;
@@ -147,8 +153,8 @@ static int check(size_t n_features, size_t n_classes)
         return usage_err(&err);
     if (lk_init_parse(O.init, &P.init, "--init", &err) != LK_OK)
         return usage_err(&err);
-    for (size_t l = 0; l < P.n_hidden; l++)
-        if (P.acts[P.n_acts == 1 ? 0 : l].kind == LK_ACT_SOFTMAX)
+    for (size_t l = 0; l < P.n_acts; l++)
+        if (P.acts[l].kind == LK_ACT_SOFTMAX)
             return cli_usage("--activation: softmax is for the output layer, not hidden layer %zu",
                              l + 1);
     if (n_features && P.n_sizes) {
@@ -200,9 +206,83 @@ static json_t *params_json(const lk_net *net, const lk_net_config *cfg)
     if (cfg->validation > 0)
         json_object_set_new(p, "patience", json_integer((json_int_t)cfg->patience));
     json_object_set_new(p, "init", json_string(lk_init_name(P.init)));
+    if (O.init_from)
+        json_object_set_new(p, "init_from", json_string(O.init_from));
     json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
     json_object_set_new(p, "threads", json_integer(lk_blas_get_threads()));
     return p;
+}
+
+/* The hidden widths and activations of a network started from the stack of
+ * encoders in O.init_from (st, already loaded): the first layers are the
+ * encoders', checked against --hidden/--layers and --activation when given
+ * (a conflict is a usage error naming both), the rest as the options say. */
+static int plan_init_from(const lk_ae_stack *st, size_t *n_hidden, size_t *hidden,
+                          lk_act *acts)
+{
+    const lk_net *enc = &st->enc;
+    size_t L = enc->n_layers;
+    const char *f = O.init_from;
+    int given = O.hidden || O.layers;
+    *n_hidden = given ? P.n_hidden : L;
+    if (*n_hidden < L)
+        return cli_usage("--init-from %s: %zu encoder layers, but the network has only %zu "
+                         "hidden layers", f, L, *n_hidden);
+    if (O.activation && P.n_acts != 1 && P.n_acts != *n_hidden)
+        return cli_usage("--activation: %zu names for %zu hidden layers (give one, or one per "
+                         "hidden layer)", P.n_acts, *n_hidden);
+    for (size_t l = 0; l < *n_hidden; l++) {
+        size_t want = l < L ? enc->layers[l].out : 0;
+        hidden[l] = given ? P.hidden[l] : want;
+        if (l < L && hidden[l] != want)
+            return cli_usage("--init-from %s: hidden layer %zu has %zu units, but encoder layer "
+                             "%zu has %zu", f, l + 1, hidden[l], l + 1, want);
+        acts[l] = O.activation ? P.acts[P.n_acts == 1 ? 0 : l]
+                  : l < L ? enc->layers[l].act : lk_act_default(LK_ACT_RELU);
+        char a[64], b[64];
+        if (l < L && strcmp(lk_act_format(&acts[l], a, sizeof a),
+                            lk_act_format(&enc->layers[l].act, b, sizeof b)) != 0)
+            return cli_usage("--init-from %s: hidden layer %zu has activation %s, but encoder "
+                             "layer %zu has %s", f, l + 1, a, l + 1, b);
+    }
+    return 0;
+}
+
+/* Load the stack of O.init_from and check it fits the data: its inputs
+ * and preprocessing (a file problem: exit 1).  *other_stats: the scaling is
+ * the same kind but fitted on other rows. */
+static int load_init_from(const cli_run *run, lk_ae_stack *st, int *other_stats)
+{
+    lk_error err;
+    lk_model *m = NULL;
+    lk_prep prep = { 0 };
+    int rc = 0;
+    const char *f = O.init_from;
+    if (lk_model_load(f, &m, &err) != LK_OK || lk_ae_load(m, st, &err) != LK_OK ||
+        lk_prep_load(&prep, m, &err) != LK_OK) {
+        if (strchr(err.source, '.') == NULL)
+            snprintf(err.source, sizeof err.source, "%s", f);
+        rc = cli_fail_err(&err);
+        goto done;
+    }
+    size_t d = run->split.train.d;
+    if (lk_net_inputs(&st->enc) != d || prep.d != d) {
+        rc = cli_fail("%s: the encoders take %zu features, the data has %zu", f,
+                      lk_net_inputs(&st->enc), d);
+    } else if (prep.kind != run->prep.kind) {
+        rc = cli_fail("%s: the encoders were trained on features scaled '%s', this run "
+                      "scales them '%s' (see --scale)", f, lk_scale_name(prep.kind),
+                      lk_scale_name(run->prep.kind));
+    } else {
+        *other_stats = (prep.shift && memcmp(prep.shift, run->prep.shift, d * sizeof *prep.shift)) ||
+                       (prep.scale && memcmp(prep.scale, run->prep.scale, d * sizeof *prep.scale));
+    }
+done:
+    if (rc)
+        lk_ae_stack_free(st);
+    lk_prep_free(&prep);
+    lk_model_free(m);
+    return rc;
 }
 
 /* Forward FLOPs plus both backward GEMMs: 6 per weight per row. */
@@ -225,11 +305,38 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     lk_mat t = { 0 };
     json_t *hist = NULL;
     int rc = EXIT_FAILURE;
-    lk_status s = lk_mlp_build(&net, d, P.n_hidden, P.hidden, P.n_acts, P.acts, k,
+    lk_ae_stack pre = { 0 };
+    size_t n_hidden = P.n_hidden, hidden[MAX_LAYERS], n_acts = P.n_acts;
+    lk_act acts[MAX_LAYERS];
+    memcpy(hidden, P.hidden, sizeof hidden);
+    memcpy(acts, P.acts, sizeof acts);
+    if (O.init_from) {
+        int other_stats = 0;
+        if ((rc = load_init_from(run, &pre, &other_stats)) != 0)
+            return rc;
+        if ((rc = plan_init_from(&pre, &n_hidden, hidden, acts)) != 0) {
+            lk_ae_stack_free(&pre);
+            return rc;
+        }
+        if (other_stats)
+            cli_notice("%s: the encoders were trained on features scaled with other '%s' "
+                       "statistics than this run's", O.init_from, lk_scale_name(run->prep.kind));
+        n_acts = n_hidden;
+        rc = EXIT_FAILURE;
+    }
+    lk_status s = lk_mlp_build(&net, d, n_hidden, hidden, n_acts, acts, k,
                                P.has_output ? &P.output : NULL, P.loss, &err);
-    if (s != LK_OK)
+    if (s != LK_OK) {
+        lk_ae_stack_free(&pre);
         return s == LK_EINVAL ? usage_err(&err) : cli_fail_err(&err);
+    }
     lk_net_init(&net, P.init, run->rng);
+    /* Pretrained layers replace their random start; the rest keep theirs, so
+     * the generator's sequence is that of a network without --init-from. */
+    if (O.init_from && (s = lk_ae_init_net(&net, &pre.enc, &err)) != LK_OK) {
+        rc = cli_fail_err(&err);
+        goto done;
+    }
     lk_net_config cfg = lk_net_config_default();
     cfg.loss = P.loss;
     cfg.optim = P.optim;
@@ -319,6 +426,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     *result = r;
     rc = 0;
 done:
+    lk_ae_stack_free(&pre);
     json_decref(hist);
     lk_net_trainer_free(&tr);
     lk_net_work_free(&ev);
@@ -330,14 +438,18 @@ done:
 static const cli_learner CLI_LEARNER_MLP = {
     .name = "mlp",
     .family = "iterative",
-    .usage = "(--layers N,N,... | --hidden N[,N...]) [OPTIONS] [DATA]",
+    .usage = "(--layers N,N,... | --hidden N[,N...] | --init-from AE_MODEL) [OPTIONS] [DATA]",
     .about =
         "Train a multilayer perceptron by mini-batch backpropagation (row-major BLAS GEMMs on\n"
         "whole batches).  Defaults are the classic MNIST experiment: ReLU hidden layers, a\n"
         "softmax output with cross-entropy, Adam (lr 0.001), batch 100, 10 epochs, the\n"
         "training rows shuffled every epoch.  The textbook configuration is\n"
         "--activation sigmoid --loss mse --optimizer sgd --lr 0.5.  A NaN or infinite loss\n"
-        "stops training (exit 1) without writing a model.",
+        "stops training (exit 1) without writing a model.  --init-from AE_MODEL starts the\n"
+        "first hidden layers from a stack of encoders saved by 'learnkit ae -o' (backprop,\n"
+        "elm or mda; pretrain then fine-tune), e.g.\n"
+        "  learnkit ae --hidden 500,250 --noise 0.3 -o ae.lkm\n"
+        "  learnkit mlp --init-from ae.lkm           (layers 784,500,250,10)",
     .opts = OPTS,
     .reset = reset,
     .check = check,

@@ -6,6 +6,7 @@
 #include <gsl/gsl_randist.h>
 #include <learnkit/ae.h>
 #include <learnkit/error.h>
+#include <learnkit/ridge.h>
 
 void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng)
 {
@@ -57,33 +58,22 @@ lk_status lk_ae_encode(const lk_net *net, const lk_mat *x, lk_mat *out, lk_error
     return LK_OK;
 }
 
-lk_status lk_ae_ridge(const lk_matd *a, const lk_matd *y, double lambda, lk_matd *b,
-                      lk_error *err)
-{
-    size_t k = a->cols;
-    lk_matd g;
-    lk_status s = lk_matd_alloc(&g, k, k, err);
-    if (s != LK_OK)
-        return s;
-    lk_dsyrk(LK_TRANS, 1, a, 0, &g);
-    for (size_t i = 0; i < k; i++)
-        g.data[i * g.ld + i] += lambda;
-    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, a, y, 0, b);
-    s = lk_dposv(&g, b, err);
-    lk_matd_free(&g);
-    return s;
-}
+/* Rows of H computed and added to the ridge sums at a time: H is never
+ * held whole. */
+#define AE_ELM_BLOCK 2048
 
 lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rng *rng,
                     lk_mat *beta, lk_error *err)
 {
     size_t n = x->rows, d = x->cols;
-    if (hidden == 0 || !(C > 0) || beta->rows != hidden || beta->cols != d)
+    if (n == 0 || hidden == 0 || !(C > 0) || beta->rows != hidden || beta->cols != d)
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "ELM autoencoder needs hidden > 0, C > 0, beta hidden x inputs");
-    size_t k = hidden < d ? hidden : d;
-    lk_matd g = { 0 }, u = { 0 }, vt = { 0 }, a = { 0 }, xd = { 0 }, h = { 0 }, bd = { 0 };
+                            "ELM autoencoder needs rows, hidden > 0, C > 0, beta hidden x "
+                            "inputs");
+    size_t k = hidden < d ? hidden : d, blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
+    lk_matd g = { 0 }, u = { 0 }, vt = { 0 }, a = { 0 }, bd = { 0 }, hd = { 0 }, xd = { 0 };
     lk_mat af = { 0 }, hf = { 0 };
+    lk_ridge rw = { 0 };
     double *sv = malloc(k * sizeof *sv);
     lk_real *bias = malloc(hidden * sizeof *bias);
     lk_status s = LK_ENOMEM;
@@ -106,19 +96,29 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
         goto done;
     lk_dgemm(LK_NOTRANS, LK_NOTRANS, 1, &u, &vt, 0, &a);
     if ((s = lk_mat_alloc(&af, hidden, d, err)) != LK_OK ||
-        (s = lk_mat_alloc(&hf, n, hidden, err)) != LK_OK)
+        (s = lk_mat_alloc(&hf, blk, hidden, err)) != LK_OK)
         goto done;
     lk_matd_to_mat(&af, &a);
-    lk_gemm(LK_NOTRANS, LK_TRANS, 1, x, &af, 0, &hf);
-    lk_add_row_vector(&hf, bias);
-    lk_act_forward(&act, &hf, &hf, NULL);
-    if ((s = lk_matd_alloc(&h, n, hidden, err)) != LK_OK ||
-        (s = lk_matd_alloc(&xd, n, d, err)) != LK_OK ||
-        (s = lk_matd_alloc(&bd, hidden, d, err)) != LK_OK)
+    /* beta = (H^T H + I/C)^-1 H^T X by the shared streamed ridge (no bias:
+     * the encoder is f(beta x)), its products in double: the default C =
+     * 1000 is too large a ridge constant for sums formed in float. */
+    if ((s = lk_ridge_alloc(&rw, hidden, d, blk, 0, err)) != LK_OK ||
+        (s = lk_matd_alloc(&bd, hidden, d, err)) != LK_OK ||
+        (s = lk_matd_alloc(&hd, blk, hidden, err)) != LK_OK ||
+        (s = lk_matd_alloc(&xd, blk, d, err)) != LK_OK)
         goto done;
-    lk_mat_to_d(&h, &hf);
-    lk_mat_to_d(&xd, x);
-    if ((s = lk_ae_ridge(&h, &xd, 1.0 / C, &bd, err)) != LK_OK)
+    for (size_t r0 = 0; r0 < n; r0 += blk) {
+        lk_mat xb = lk_mat_rows(x, r0, blk), hb = lk_mat_rows(&hf, 0, xb.rows);
+        lk_gemm(LK_NOTRANS, LK_TRANS, 1, &xb, &af, 0, &hb);
+        lk_add_row_vector(&hb, bias);
+        lk_act_forward(&act, &hb, &hb, NULL);
+        lk_matd hbd = { xb.rows, hidden, hidden, hd.data, 0 }, xbd = { xb.rows, d, d, xd.data, 0 };
+        lk_mat_to_d(&hbd, &hb);
+        lk_mat_to_d(&xbd, &xb);
+        if ((s = lk_ridge_add_d(&rw, &hbd, &xbd, err)) != LK_OK)
+            goto done;
+    }
+    if ((s = lk_ridge_solve(&rw, 1.0 / C, &bd, NULL, err)) != LK_OK)
         goto done;
     lk_matd_to_mat(beta, &bd);
 done:
@@ -126,9 +126,10 @@ done:
     lk_matd_free(&u);
     lk_matd_free(&vt);
     lk_matd_free(&a);
-    lk_matd_free(&xd);
-    lk_matd_free(&h);
     lk_matd_free(&bd);
+    lk_matd_free(&hd);
+    lk_matd_free(&xd);
+    lk_ridge_free(&rw);
     lk_mat_free(&af);
     lk_mat_free(&hf);
     free(sv);
@@ -185,3 +186,361 @@ done:
     lk_matd_free(&pt);
     return s;
 }
+
+/* ---------------------------------------------------------------- stacks */
+
+static const char *const SOLVERS[] = { "backprop", "elm", "mda" };
+
+const char *lk_ae_solver_name(lk_ae_solver s)
+{
+    return (unsigned)s < sizeof SOLVERS / sizeof *SOLVERS ? SOLVERS[s] : NULL;
+}
+
+void lk_ae_stack_free(lk_ae_stack *st)
+{
+    if (st->layers)
+        for (size_t l = 0; l < st->enc.n_layers; l++)
+            lk_net_free(&st->layers[l]);
+    free(st->layers);
+    lk_net_free(&st->enc);
+    if (st->has_clf)
+        lk_net_free(&st->clf);
+    memset(st, 0, sizeof *st);
+}
+
+lk_status lk_ae_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t from,
+                           lk_error *err)
+{
+    if (to >= dst->n_layers || from >= src->n_layers)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "layer %zu has no counterpart (the networks have %zu and %zu "
+                            "layers)", (to > from ? to : from) + 1, dst->n_layers,
+                            src->n_layers);
+    lk_dense *d = &dst->layers[to];
+    const lk_dense *s = &src->layers[from];
+    char an[64], bn[64];
+    lk_act_format(&d->act, an, sizeof an);
+    lk_act_format(&s->act, bn, sizeof bn);
+    if (d->in != s->in || d->out != s->out)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "layer %zu maps %zu to %zu units, but the encoder's maps %zu to %zu",
+                            to + 1, d->in, d->out, s->in, s->out);
+    if (strcmp(an, bn) != 0)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "layer %zu has activation %s, but the encoder's has %s", to + 1, an,
+                            bn);
+    if (d->tied || s->tied)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "layer %zu is tied", to + 1);
+    memcpy(dst->params.w + d->w, src->params.w + s->w, d->in * d->out * sizeof(lk_real));
+    memcpy(dst->params.w + d->b, src->params.w + s->b, d->out * sizeof(lk_real));
+    if (d->gamma != LK_NO_OFFSET)
+        memcpy(dst->params.w + d->gamma, src->params.w + s->gamma, d->out * sizeof(lk_real));
+    return LK_OK;
+}
+
+lk_status lk_ae_set_layer(lk_net *net, size_t l, const lk_mat *w, const lk_real *b,
+                          lk_error *err)
+{
+    if (l >= net->n_layers)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "no layer %zu", l + 1);
+    const lk_dense *d = &net->layers[l];
+    if (d->tied || d->gamma != LK_NO_OFFSET || w->rows != d->out || w->cols != d->in)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "layer %zu is %zu x %zu, not %zu x %zu%s", l + 1, d->out, d->in,
+                            w->rows, w->cols, d->tied ? " (tied)" : "");
+    lk_mat dw = lk_dense_w(d, &net->params);
+    lk_status s = lk_mat_copy(&dw, w, err);
+    if (s != LK_OK)
+        return s;
+    lk_real *db = lk_dense_b(d, &net->params);
+    for (size_t i = 0; i < d->out; i++)
+        db[i] = b ? b[i] : 0;
+    return LK_OK;
+}
+
+lk_status lk_ae_init_net(lk_net *net, const lk_net *enc, lk_error *err)
+{
+    if (net->n_layers <= enc->n_layers)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "%zu encoder layers need a network of at least %zu layers, not %zu",
+                            enc->n_layers, enc->n_layers + 1, net->n_layers);
+    /* Check every layer before copying any, so a refusal leaves net as it was. */
+    for (size_t l = 0; l < enc->n_layers; l++) {
+        const lk_dense *d = &net->layers[l], *s = &enc->layers[l];
+        char an[64], bn[64];
+        if (d->in != s->in || d->out != s->out || d->tied || s->tied ||
+            strcmp(lk_act_format(&d->act, an, sizeof an), lk_act_format(&s->act, bn, sizeof bn)))
+            return lk_ae_copy_layer(net, l, enc, l, err);
+    }
+    for (size_t l = 0; l < enc->n_layers; l++)
+        lk_ae_copy_layer(net, l, enc, l, NULL);
+    return LK_OK;
+}
+
+static void dkey(char *buf, size_t n, size_t l, const char *name)
+{
+    snprintf(buf, n, "dec.%zu.%s", l, name);
+}
+
+/* Layer l's decoder: layer 1 of its autoencoder. */
+static lk_status save_decoder(const lk_net *ae, size_t l, lk_model *m, lk_error *err)
+{
+    const lk_dense *d = &ae->layers[1];
+    char k[64], name[64];
+    lk_status s;
+    dkey(k, sizeof k, l, "activation");
+    if ((s = lk_model_put_str(m, k, lk_act_format(&d->act, name, sizeof name), err)) != LK_OK)
+        return s;
+    dkey(k, sizeof k, l, "tied");
+    if ((s = lk_model_put_int(m, k, d->tied, err)) != LK_OK)
+        return s;
+    if (!d->tied) {
+        lk_mat w = lk_dense_w(d, &ae->params);
+        dkey(k, sizeof k, l, "w");
+        if ((s = lk_model_put_mat(m, k, &w, err)) != LK_OK)
+            return s;
+    }
+    dkey(k, sizeof k, l, "b");
+    if ((s = lk_model_put_vec(m, k, d->out, lk_dense_b(d, &ae->params), err)) != LK_OK)
+        return s;
+    if (d->gamma != LK_NO_OFFSET) {
+        dkey(k, sizeof k, l, "gamma");
+        s = lk_model_put_vec(m, k, d->out, ae->params.w + d->gamma, err);
+    }
+    return s;
+}
+
+lk_status lk_ae_save(const lk_ae_stack *st, lk_model **out, lk_error *err)
+{
+    *out = NULL;
+    const lk_net *enc = &st->enc;
+    size_t L = enc->n_layers;
+    if (!lk_ae_solver_name(st->solver) || L == 0 || (st->solver == LK_AE_BACKPROP) != !!st->layers ||
+        (st->has_clf && lk_net_inputs(&st->clf) != lk_net_outputs(enc)))
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "inconsistent autoencoder stack");
+    for (size_t l = 0; st->layers && l < L; l++)
+        if (st->layers[l].n_layers != 2 || st->layers[l].layers[0].in != enc->layers[l].in ||
+            st->layers[l].layers[0].out != enc->layers[l].out)
+            return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                                "autoencoder %zu does not match encoder layer %zu", l + 1, l + 1);
+    lk_model *m = lk_model_new("ae");
+    if (!m)
+        return lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
+    lk_status s = lk_model_put_str(m, "arch.solver", lk_ae_solver_name(st->solver), err);
+    if (s == LK_OK)
+        s = lk_net_save(enc, m, "enc.", err);
+    for (size_t l = 0; s == LK_OK && st->layers && l < L; l++)
+        s = save_decoder(&st->layers[l], l, m, err);
+    if (s == LK_OK && st->has_clf)
+        s = lk_net_save(&st->clf, m, "clf.", err);
+    if (s != LK_OK) {
+        lk_model_free(m);
+        return s;
+    }
+    *out = m;
+    return LK_OK;
+}
+
+static lk_status bad(const char *k, const char *what, lk_error *err)
+{
+    return lk_error_set(err, LK_EFORMAT, "ae model", k, "%s", what);
+}
+
+/* Layer l's autoencoder: encoder layer l of enc, and the decoder entries. */
+static lk_status load_decoder(const lk_model *m, const lk_net *enc, size_t l, lk_net *ae,
+                              lk_error *err)
+{
+    const lk_dense *e = &enc->layers[l];
+    char k[64];
+    const char *name;
+    int64_t tied;
+    lk_act act;
+    lk_status s;
+    size_t rows, cols;
+    dkey(k, sizeof k, l, "activation");
+    if ((s = lk_model_get_str(m, k, &name, err)) != LK_OK)
+        return s;
+    if (lk_act_parse(name, &act, k, NULL) != LK_OK || act.kind == LK_ACT_SOFTMAX)
+        return bad(k, "names an unknown or unusable activation", err);
+    dkey(k, sizeof k, l, "tied");
+    if ((s = lk_model_get_int(m, k, &tied, err)) != LK_OK)
+        return s;
+    if (tied != 0 && tied != 1)
+        return bad(k, "must be 0 or 1", err);
+    if (tied && e->gamma != LK_NO_OFFSET)
+        return bad(k, "a tied decoder needs an encoder without PReLU slopes", err);
+    /* Shapes first, so nothing is allocated for a damaged file. */
+    dkey(k, sizeof k, l, "w");
+    if (!tied) {
+        if ((s = lk_model_get_shape(m, k, &rows, &cols, err)) != LK_OK)
+            return s;
+        if (rows != e->in || cols != e->out)
+            return bad(k, "has the wrong shape for its encoder", err);
+    } else if (lk_model_has(m, k)) {
+        return bad(k, "is present for a tied decoder", err);
+    }
+    dkey(k, sizeof k, l, "b");
+    if ((s = lk_model_get_shape(m, k, &rows, &cols, err)) != LK_OK)
+        return s;
+    if (rows != 1 || cols != e->in)
+        return bad(k, "has the wrong shape for its encoder", err);
+    if ((s = lk_ae_build(ae, e->in, e->out, e->act, act, (int)tied, err)) != LK_OK)
+        return s;
+    if ((s = lk_ae_copy_layer(ae, 0, enc, l, err)) != LK_OK)
+        goto fail;
+    const lk_dense *d = &ae->layers[1];
+    if (!tied) {
+        lk_mat w = lk_dense_w(d, &ae->params);
+        dkey(k, sizeof k, l, "w");
+        if ((s = lk_model_get_mat(m, k, d->out, d->in, &w, err)) != LK_OK)
+            goto fail;
+    }
+    lk_mat b = lk_mat_view(lk_dense_b(d, &ae->params), 1, d->out, d->out);
+    dkey(k, sizeof k, l, "b");
+    if ((s = lk_model_get_mat(m, k, 1, d->out, &b, err)) != LK_OK)
+        goto fail;
+    if (d->gamma != LK_NO_OFFSET) {
+        lk_mat g = lk_mat_view(ae->params.w + d->gamma, 1, d->out, d->out);
+        dkey(k, sizeof k, l, "gamma");
+        if ((s = lk_model_get_mat(m, k, 1, d->out, &g, err)) != LK_OK)
+            goto fail;
+    }
+    if (!lk_mat_all_finite(&(lk_mat){ 1, ae->params.n, ae->params.n, ae->params.w, 0 })) {
+        s = bad(k, "holds NaN or infinite values", err);
+        goto fail;
+    }
+    return LK_OK;
+fail:
+    lk_net_free(ae);
+    return s;
+}
+
+lk_status lk_ae_load(const lk_model *m, lk_ae_stack *st, lk_error *err)
+{
+    memset(st, 0, sizeof *st);
+    const char *name;
+    lk_status s;
+    if (strcmp(lk_model_kind(m), "ae") != 0)
+        return lk_error_set(err, LK_EFORMAT, "model", NULL,
+                            "a model of kind '%s', not an autoencoder (kind 'ae')",
+                            lk_model_kind(m));
+    if ((s = lk_model_get_str(m, "arch.solver", &name, err)) != LK_OK)
+        return s;
+    size_t k = 0;
+    while (k < sizeof SOLVERS / sizeof *SOLVERS && strcmp(SOLVERS[k], name) != 0)
+        k++;
+    if (k == sizeof SOLVERS / sizeof *SOLVERS)
+        return bad("arch.solver", "names an unknown solver (expected backprop, elm or mda)", err);
+    st->solver = (lk_ae_solver)k;
+    if ((s = lk_net_load(&st->enc, m, "enc.", err)) != LK_OK)
+        return s;
+    size_t L = st->enc.n_layers;
+    for (size_t l = 0; l < L; l++) {
+        const lk_dense *d = &st->enc.layers[l];
+        if (d->tied || d->act.kind == LK_ACT_SOFTMAX) {
+            s = bad("enc.arch.activations", "a layer is tied or softmax: not an encoder", err);
+            goto fail;
+        }
+        if (st->solver == LK_AE_MDA && (d->in != d->out || d->act.kind != LK_ACT_TANH)) {
+            s = bad("enc.arch.sizes", "an mDA layer must be square, with tanh", err);
+            goto fail;
+        }
+        if (st->solver == LK_AE_ELM && d->gamma != LK_NO_OFFSET) {
+            s = bad("enc.arch.activations", "an ELM encoder has no PReLU slopes", err);
+            goto fail;
+        }
+    }
+    if (st->solver == LK_AE_BACKPROP) {
+        if (!(st->layers = calloc(L, sizeof *st->layers))) {
+            s = lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
+            goto fail;
+        }
+        for (size_t l = 0; l < L; l++)
+            if ((s = load_decoder(m, &st->enc, l, &st->layers[l], err)) != LK_OK)
+                goto fail;
+    } else if (lk_model_has(m, "dec.0.b")) {
+        s = bad("dec.0.b", "a closed-form stack has no decoder entries", err);
+        goto fail;
+    }
+    if (lk_model_has(m, "clf.arch.sizes")) {
+        if ((s = lk_net_load(&st->clf, m, "clf.", err)) != LK_OK)
+            goto fail;
+        st->has_clf = 1;
+        if (st->clf.n_layers != 1 || lk_net_inputs(&st->clf) != lk_net_outputs(&st->enc) ||
+            lk_net_output_act(&st->clf)->kind != LK_ACT_SOFTMAX) {
+            s = bad("clf.arch.sizes", "the classifier must be one softmax layer on the codes", err);
+            goto fail;
+        }
+    }
+    return LK_OK;
+fail:
+    lk_ae_stack_free(st);
+    return s;
+}
+
+/* ---------------------------------------------------------------- predictor */
+
+static lk_status pred_load(const lk_model *m, void **state, size_t *n_in, size_t *n_out,
+                           lk_error *err)
+{
+    lk_ae_stack st;
+    lk_status s = lk_ae_load(m, &st, err);
+    if (s != LK_OK)
+        return s;
+    if (!st.has_clf) {
+        lk_ae_stack_free(&st);
+        return lk_error_set(err, LK_EUNSUPPORTED, "model", NULL,
+                            "this autoencoder has no classifier, so it cannot predict "
+                            "classes; train it with 'learnkit ae --classify'");
+    }
+    /* One network, encoders then the softmax, so predicting is lk_net_predict. */
+    lk_net *net = calloc(1, sizeof *net);
+    if (!net) {
+        lk_ae_stack_free(&st);
+        return lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
+    }
+    lk_net_begin(net, lk_net_inputs(&st.enc));
+    for (size_t l = 0; l < st.enc.n_layers && s == LK_OK; l++)
+        s = lk_net_add(net, st.enc.layers[l].out, st.enc.layers[l].act, err);
+    if (s == LK_OK)
+        s = lk_net_add(net, lk_net_outputs(&st.clf), st.clf.layers[0].act, err);
+    if (s == LK_OK)
+        s = lk_net_finish(net, err);
+    if (s == LK_OK)
+        s = lk_ae_init_net(net, &st.enc, err);
+    if (s == LK_OK)
+        s = lk_ae_copy_layer(net, st.enc.n_layers, &st.clf, 0, err);
+    lk_ae_stack_free(&st);
+    if (s != LK_OK) {
+        lk_net_free(net);
+        free(net);
+        return s;
+    }
+    *state = net;
+    *n_in = lk_net_inputs(net);
+    *n_out = lk_net_outputs(net);
+    return LK_OK;
+}
+
+static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    const lk_net *net = state;
+    lk_net_work w;
+    size_t batch = x->rows < 256 ? (x->rows ? x->rows : 1) : 256;
+    lk_status s = lk_net_work_alloc(&w, net, batch, err);
+    if (s != LK_OK)
+        return s;
+    lk_net_predict(net, &w, x, scores);
+    lk_net_work_free(&w);
+    return LK_OK;
+}
+
+static void pred_free(void *state)
+{
+    if (state) {
+        lk_net_free(state);
+        free(state);
+    }
+}
+
+const lk_predictor_type lk_ae_predictor = { "ae", pred_load, pred_scores, pred_free, 1 };

@@ -1,5 +1,6 @@
 /* registry.c — the list of model kinds learnkit can load.  One line per
  * learner; each learner's file defines its lk_predictor_type. */
+#include <learnkit/ae.h>
 #include <learnkit/logreg.h>
 #include <learnkit/perceptron.h>
 #include "registry.h"
@@ -12,5 +13,6 @@ const lk_predictor_type *const LK_PREDICTORS[] = {
     &lk_mlp_predictor,
     &lk_logreg_predictor,
     &lk_perceptron_predictor,
+    &lk_ae_predictor,
     NULL
 };

@@ -127,6 +127,31 @@ lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *
     return LK_OK;
 }
 
+/* ae: a block given in double, its products in double (for the ELM
+ * autoencoder, whose tiny default lambda needs G to double precision). */
+lk_status lk_ridge_add_d(lk_ridge *w, const lk_matd *z, const lk_matd *t, lk_error *err)
+{
+    size_t m = z->rows, p = w->p, k = w->k;
+    if (z->cols != p || t->cols != k || t->rows != m)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL,
+                            "block of %zu x %zu and %zu x %zu, expected %zu and %zu columns",
+                            z->rows, z->cols, t->rows, t->cols, p, k);
+    if (w->finished)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "rows added after solving");
+    if (m == 0)
+        return LK_OK;
+    lk_dsyrk(LK_TRANS, 1, z, 1, &w->g);
+    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, z, t, 1, &w->r);
+    for (size_t i = 0; i < m; i++) {
+        for (size_t j = 0; j < p; j++)
+            w->zsum[j] += z->data[i * z->ld + j];
+        for (size_t j = 0; j < k; j++)
+            w->tsum[j] += t->data[i * t->ld + j];
+    }
+    w->n += m;
+    return LK_OK;
+}
+
 /* Center G and R once (G - n mu mu^T, R - n mu tau^T) and mirror G. */
 static lk_status finish(lk_ridge *w, lk_error *err)
 {

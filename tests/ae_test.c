@@ -7,6 +7,8 @@
 #include <gsl/gsl_randist.h>
 #include "testhelp.h"
 #include <learnkit/ae.h>
+#include <learnkit/mlp.h>
+#include <learnkit/data.h>
 
 typedef struct gc_ctx {
     lk_net *net;
@@ -208,6 +210,21 @@ START_TEST(test_mda_p0_is_least_squares)
 }
 END_TEST
 
+/* Reference least squares in double by the normal equations:
+ * B (k x m) = (A^T A)^-1 A^T Y for A n x k, Y n x m. */
+static lk_status least_squares(const lk_matd *a, const lk_matd *y, lk_matd *b)
+{
+    lk_matd g;
+    lk_status s = lk_matd_alloc(&g, a->cols, a->cols, NULL);
+    if (s != LK_OK)
+        return s;
+    lk_dsyrk(LK_TRANS, 1, a, 0, &g);
+    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, a, y, 0, b);
+    s = lk_dposv(&g, b, NULL);
+    lk_matd_free(&g);
+    return s;
+}
+
 START_TEST(test_mda_matches_monte_carlo)
 {
     gsl_rng *r = th_rng(1913);
@@ -234,7 +251,7 @@ START_TEST(test_mda_matches_monte_carlo)
             }
             row[d] = 1;
         }
-    ck_assert_int_eq(lk_ae_ridge(&xc, &y, 0, &b, NULL), LK_OK);
+    ck_assert_int_eq(least_squares(&xc, &y, &b), LK_OK);
     double worst = 0;
     for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j <= d; j++)
@@ -289,6 +306,384 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- saved stacks */
+
+/* k well separated classes in d features: class c raises features c, c+k, ... */
+static void make_blobs(lk_mat *x, uint32_t *y, size_t n, size_t d, size_t k, gsl_rng *r)
+{
+    ck_assert_int_eq(lk_mat_alloc(x, n, d, NULL), LK_OK);
+    for (size_t i = 0; i < n; i++) {
+        y[i] = (uint32_t)(i % k);
+        for (size_t j = 0; j < d; j++)
+            LK_AT(x, i, j) = (lk_real)((j % k == y[i]) * 0.18 + 0.35 * gsl_rng_uniform(r));
+    }
+}
+
+static void train(lk_net *net, const lk_mat *x, const lk_mat *y, lk_loss_kind loss,
+                  size_t epochs, gsl_rng *r)
+{
+    lk_net_config cfg = lk_net_config_default();
+    cfg.loss = loss;
+    cfg.optim_cfg.lr = 0.02;
+    cfg.batch = 10;
+    cfg.epochs = epochs;
+    lk_net_trainer tr;
+    ck_assert_int_eq(lk_net_trainer_init(&tr, net, &cfg, x, y, r, NULL), LK_OK);
+    while (!lk_net_trainer_done(&tr))
+        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
+    lk_net_trainer_free(&tr);
+}
+
+/* Codes of x under every layer of a stack's encoder network. */
+static void encode_all(const lk_net *enc, const lk_mat *x, lk_mat *out)
+{
+    lk_net_work w;
+    ck_assert_int_eq(lk_mat_alloc(out, x->rows, lk_net_outputs(enc), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_work_alloc(&w, enc, x->rows, NULL), LK_OK);
+    lk_net_predict(enc, &w, x, out);
+    lk_net_work_free(&w);
+}
+
+/* Train the softmax head of st on the codes of x, as `ae --classify` does,
+ * and return its test accuracy on the codes of xt; then save the stack,
+ * read it back through the model file format and the "ae" predictor, and
+ * return the predictor's accuracy on xt itself. */
+static void classify_round_trip(lk_ae_stack *st, const lk_mat *x, const uint32_t *y,
+                                const lk_mat *xt, const uint32_t *yt, size_t k, gsl_rng *r,
+                                double *acc, double *acc_back)
+{
+    lk_mat c, ct, t, scores;
+    encode_all(&st->enc, x, &c);
+    encode_all(&st->enc, xt, &ct);
+    lk_act sm = lk_act_default(LK_ACT_SOFTMAX);
+    ck_assert_int_eq(lk_mlp_build(&st->clf, c.cols, 0, NULL, 1, &sm, k, NULL,
+                                  LK_LOSS_SOFTMAX_CE, NULL), LK_OK);
+    st->has_clf = 1;
+    lk_net_init(&st->clf, LK_INIT_AUTO, r);
+    ck_assert_int_eq(lk_onehot(y, x->rows, k, &t, NULL), LK_OK);
+    train(&st->clf, &c, &t, LK_LOSS_SOFTMAX_CE, 60, r);
+    lk_net_work w;
+    ck_assert_int_eq(lk_net_work_alloc(&w, &st->clf, 500, NULL), LK_OK);
+    *acc = lk_mlp_accuracy(&st->clf, &w, &ct, yt);
+    lk_net_work_free(&w);
+
+    lk_model *m, *back;
+    unsigned char *buf;
+    size_t n;
+    ck_assert_int_eq(lk_ae_save(st, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_model_serialize(m, &buf, &n, NULL), LK_OK);
+    ck_assert_int_eq(lk_model_parse(buf, n, "<memory>", &back, NULL), LK_OK);
+    lk_predictor *p;
+    ck_assert_int_eq(lk_predictor_load(back, &p, NULL), LK_OK);
+    ck_assert_uint_eq(lk_predictor_inputs(p), x->cols);
+    ck_assert_uint_eq(lk_predictor_outputs(p), k);
+    ck_assert(lk_predictor_is_probability(p));
+    ck_assert_int_eq(lk_mat_alloc(&scores, xt->rows, k, NULL), LK_OK);
+    ck_assert_int_eq(lk_predictor_scores(p, xt, &scores, NULL), LK_OK);
+    size_t right = 0;
+    for (size_t i = 0; i < xt->rows; i++)
+        right += lk_argmax(lk_mat_row(&scores, i), k) == yt[i];
+    *acc_back = (double)right / (double)xt->rows;
+    lk_predictor_free(p);
+    lk_model_free(back);
+    lk_model_free(m);
+    free(buf);
+    lk_mat_free(&scores);
+    lk_mat_free(&t);
+    lk_mat_free(&c);
+    lk_mat_free(&ct);
+}
+
+/* A stack of two backprop autoencoders (a tied sigmoid one, then an untied
+ * tanh one with an identity decoder), trained on x. */
+static void backprop_stack(lk_ae_stack *st, const lk_mat *x, gsl_rng *r)
+{
+    size_t d = x->cols, h[2] = { 5, 4 };
+    lk_act enc[2] = { lk_act_default(LK_ACT_SIGMOID), lk_act_default(LK_ACT_TANH) };
+    lk_act dec[2] = { lk_act_default(LK_ACT_SIGMOID), lk_act_default(LK_ACT_IDENTITY) };
+    *st = (lk_ae_stack){ .solver = LK_AE_BACKPROP };
+    st->layers = calloc(2, sizeof *st->layers);
+    lk_net_begin(&st->enc, d);
+    for (size_t l = 0; l < 2; l++)
+        ck_assert_int_eq(lk_net_add(&st->enc, h[l], enc[l], NULL), LK_OK);
+    ck_assert_int_eq(lk_net_finish(&st->enc, NULL), LK_OK);
+    lk_mat in = *x, codes[2];
+    for (size_t l = 0; l < 2; l++) {
+        lk_net *ae = &st->layers[l];
+        ck_assert_int_eq(lk_ae_build(ae, in.cols, h[l], enc[l], dec[l], l == 0, NULL), LK_OK);
+        lk_net_init(ae, LK_INIT_AUTO, r);
+        train(ae, &in, &in, LK_LOSS_MSE, 15, r);
+        ck_assert_int_eq(lk_mat_alloc(&codes[l], in.rows, h[l], NULL), LK_OK);
+        ck_assert_int_eq(lk_ae_encode(ae, &in, &codes[l], NULL), LK_OK);
+        ck_assert_int_eq(lk_ae_copy_layer(&st->enc, l, ae, 0, NULL), LK_OK);
+        in = codes[l];
+    }
+    lk_mat_free(&codes[0]);
+    lk_mat_free(&codes[1]);
+}
+
+/* Save, load, predict: the predictor's test accuracy is exactly the one
+ * measured on the codes at training time, for each solver. */
+START_TEST(test_save_load_predict_exact)
+{
+    gsl_rng *r = th_rng(2385);
+    size_t n = 150, nt = 60, d = 7, k = 3;
+    uint32_t y[150], yt[60];
+    lk_mat x, xt;
+    make_blobs(&x, y, n, d, k, r);
+    make_blobs(&xt, yt, nt, d, k, r);
+    for (int solver = 0; solver < 3; solver++) {
+        lk_ae_stack st;
+        if (solver == LK_AE_BACKPROP) {
+            backprop_stack(&st, &x, r);
+        } else if (solver == LK_AE_ELM) {
+            lk_mat beta;
+            st = (lk_ae_stack){ .solver = LK_AE_ELM };
+            lk_net_begin(&st.enc, d);
+            ck_assert_int_eq(lk_net_add(&st.enc, 6, lk_act_default(LK_ACT_SIGMOID), NULL), LK_OK);
+            ck_assert_int_eq(lk_net_finish(&st.enc, NULL), LK_OK);
+            ck_assert_int_eq(lk_mat_alloc(&beta, 6, d, NULL), LK_OK);
+            ck_assert_int_eq(lk_ae_elm(&x, 6, lk_act_default(LK_ACT_SIGMOID), 1e3, r, &beta,
+                                       NULL), LK_OK);
+            ck_assert_int_eq(lk_ae_set_layer(&st.enc, 0, &beta, NULL, NULL), LK_OK);
+            lk_mat_free(&beta);
+        } else {
+            lk_matd w;
+            lk_mat wf;
+            lk_real bias[7];
+            st = (lk_ae_stack){ .solver = LK_AE_MDA };
+            lk_net_begin(&st.enc, d);
+            ck_assert_int_eq(lk_net_add(&st.enc, d, lk_act_default(LK_ACT_TANH), NULL), LK_OK);
+            ck_assert_int_eq(lk_net_finish(&st.enc, NULL), LK_OK);
+            ck_assert_int_eq(lk_matd_alloc(&w, d, d + 1, NULL), LK_OK);
+            ck_assert_int_eq(lk_mat_alloc(&wf, d, d + 1, NULL), LK_OK);
+            ck_assert_int_eq(lk_ae_mda(&x, 0.3, 1e-5, &w, NULL), LK_OK);
+            lk_matd_to_mat(&wf, &w);
+            for (size_t i = 0; i < d; i++)
+                bias[i] = LK_AT(&wf, i, d);
+            lk_mat wv = lk_mat_view(wf.data, d, d, d + 1);
+            ck_assert_int_eq(lk_ae_set_layer(&st.enc, 0, &wv, bias, NULL), LK_OK);
+            lk_matd_free(&w);
+            lk_mat_free(&wf);
+        }
+        double acc, back;
+        classify_round_trip(&st, &x, y, &xt, yt, k, r, &acc, &back);
+        ck_assert_msg(acc > 0.8, "solver %d: the codes classify at %.3f only", solver, acc);
+        ck_assert_msg(acc == back, "solver %d: %.6f at training, %.6f after loading", solver,
+                      acc, back);
+        lk_ae_stack_free(&st);
+    }
+    lk_mat_free(&x);
+    lk_mat_free(&xt);
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* A loaded stack holds exactly what was saved, decoders included. */
+START_TEST(test_load_is_faithful)
+{
+    gsl_rng *r = th_rng(71);
+    uint32_t y[40];
+    lk_mat x;
+    make_blobs(&x, y, 40, 7, 2, r);
+    lk_ae_stack st, back;
+    backprop_stack(&st, &x, r);
+    lk_model *m;
+    ck_assert_int_eq(lk_ae_save(&st, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_load(m, &back, NULL), LK_OK);
+    ck_assert_int_eq(back.solver, LK_AE_BACKPROP);
+    ck_assert(!back.has_clf);
+    ck_assert_uint_eq(back.enc.params.n, st.enc.params.n);
+    ck_assert_mem_eq(back.enc.params.w, st.enc.params.w, st.enc.params.n * sizeof(lk_real));
+    for (size_t l = 0; l < 2; l++) {
+        ck_assert_int_eq(back.layers[l].layers[1].tied, l == 0);
+        ck_assert_uint_eq(back.layers[l].params.n, st.layers[l].params.n);
+        ck_assert_mem_eq(back.layers[l].params.w, st.layers[l].params.w,
+                         st.layers[l].params.n * sizeof(lk_real));
+    }
+    /* Without a classifier the predictor refuses, saying how to get one. */
+    lk_predictor *p;
+    lk_error err;
+    ck_assert_int_eq(lk_predictor_load(m, &p, &err), LK_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(err.text, "--classify"));
+    lk_ae_stack_free(&back);
+    lk_ae_stack_free(&st);
+    lk_model_free(m);
+    lk_mat_free(&x);
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* --init-from: the first layers of an MLP take exactly the saved encoder
+ * weights, the others keep their own; mismatches are refused untouched. */
+START_TEST(test_init_net_copies_encoders)
+{
+    gsl_rng *r = th_rng(909);
+    uint32_t y[40];
+    lk_mat x;
+    make_blobs(&x, y, 40, 7, 2, r);
+    lk_ae_stack st, back;
+    backprop_stack(&st, &x, r);
+    lk_model *m;
+    ck_assert_int_eq(lk_ae_save(&st, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_load(m, &back, NULL), LK_OK);
+    size_t hidden[] = { 5, 4, 3 };
+    lk_act acts[] = { lk_act_default(LK_ACT_SIGMOID), lk_act_default(LK_ACT_TANH),
+                      lk_act_default(LK_ACT_RELU) };
+    lk_net net;
+    ck_assert_int_eq(lk_mlp_build(&net, 7, 3, hidden, 3, acts, 2, NULL, LK_LOSS_SOFTMAX_CE,
+                                  NULL), LK_OK);
+    lk_net_init(&net, LK_INIT_AUTO, r);
+    lk_real *before = malloc(net.params.n * sizeof *before);
+    memcpy(before, net.params.w, net.params.n * sizeof *before);
+    ck_assert_int_eq(lk_ae_init_net(&net, &back.enc, NULL), LK_OK);
+    for (size_t l = 0; l < net.n_layers; l++) {
+        const lk_dense *d = &net.layers[l];
+        lk_mat w = lk_dense_w(d, &net.params);
+        const lk_real *b = lk_dense_b(d, &net.params);
+        if (l < 2) {
+            const lk_dense *e = &st.enc.layers[l];
+            lk_mat we = lk_dense_w(e, &st.enc.params);
+            ck_assert_mem_eq(w.data, we.data, d->in * d->out * sizeof(lk_real));
+            ck_assert_mem_eq(b, lk_dense_b(e, &st.enc.params), d->out * sizeof(lk_real));
+        } else {
+            ck_assert_mem_eq(w.data, before + d->w, d->in * d->out * sizeof(lk_real));
+            ck_assert_mem_eq(b, before + d->b, d->out * sizeof(lk_real));
+        }
+    }
+    lk_net_free(&net);
+
+    /* A width that differs: refused naming both widths, nothing copied. */
+    size_t other[] = { 5, 3 };
+    lk_error err;
+    ck_assert_int_eq(lk_mlp_build(&net, 7, 2, other, 2, acts, 2, NULL, LK_LOSS_SOFTMAX_CE,
+                                  NULL), LK_OK);
+    lk_net_init(&net, LK_INIT_AUTO, r);
+    memcpy(before, net.params.w, net.params.n * sizeof *before);
+    ck_assert_int_eq(lk_ae_init_net(&net, &back.enc, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "maps 5 to 3 units, but the encoder's maps 5 to 4"));
+    ck_assert_mem_eq(net.params.w, before, net.params.n * sizeof *before);
+    lk_net_free(&net);
+    /* An activation that differs. */
+    lk_act relu = lk_act_default(LK_ACT_RELU);
+    ck_assert_int_eq(lk_mlp_build(&net, 7, 2, hidden, 1, &relu, 2, NULL, LK_LOSS_SOFTMAX_CE,
+                                  NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_init_net(&net, &back.enc, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "activation relu, but the encoder's has sigmoid"));
+    lk_net_free(&net);
+    /* Too few layers: the encoders would leave no output layer. */
+    ck_assert_int_eq(lk_mlp_build(&net, 7, 1, hidden, 1, acts, 5, NULL, LK_LOSS_SOFTMAX_CE,
+                                  NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_init_net(&net, &back.enc, &err), LK_EINVAL);
+    lk_net_free(&net);
+    free(before);
+    lk_ae_stack_free(&back);
+    lk_ae_stack_free(&st);
+    lk_model_free(m);
+    lk_mat_free(&x);
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* Damaged ae models: every entry the loader reads, made wrong one at a
+ * time, is refused with LK_EFORMAT (or LK_ENOTFOUND) and no leak; every
+ * truncation of the file is refused. */
+START_TEST(test_load_errors)
+{
+    gsl_rng *r = th_rng(4242);
+    uint32_t y[40];
+    lk_mat x;
+    make_blobs(&x, y, 40, 7, 2, r);
+    lk_ae_stack st, back;
+    backprop_stack(&st, &x, r);
+    lk_act sm = lk_act_default(LK_ACT_SOFTMAX);
+    ck_assert_int_eq(lk_mlp_build(&st.clf, 4, 0, NULL, 1, &sm, 2, NULL, LK_LOSS_SOFTMAX_CE,
+                                  NULL), LK_OK);
+    st.has_clf = 1;
+    lk_net_init(&st.clf, LK_INIT_AUTO, r);
+    lk_real nan_b[7] = { 0, 0, NAN, 0, 0, 0, 0 };
+    lk_real w75[35] = { 0 }, w64[24] = { 0 };
+    lk_mat m75 = lk_mat_view(w75, 7, 5, 5), m57 = lk_mat_view(w75, 5, 7, 7);
+    lk_mat m64 = lk_mat_view(w64, 6, 4, 4);
+    for (int c = 0; c < 17; c++) {
+        lk_model *m;
+        ck_assert_int_eq(lk_ae_save(&st, &m, NULL), LK_OK);
+        lk_status want = LK_EFORMAT;
+        switch (c) {
+        case 0: lk_model_put_str(m, "arch.solver", "pca", NULL); break;
+        case 1: lk_model_put_str(m, "arch.solver", "mda", NULL); break;  /* not square */
+        case 2: lk_model_put_str(m, "arch.solver", "elm", NULL); break;  /* has decoders */
+        case 3: lk_model_put_mat(m, "enc.w.0", &m75, NULL); break;
+        case 4: lk_model_put_mat(m, "dec.1.w", &m64, NULL); break;
+        case 5: lk_model_put_vec(m, "dec.0.b", 5, w75, NULL); break;
+        case 6: lk_model_put_int(m, "dec.0.tied", 2, NULL); break;
+        case 7: lk_model_put_str(m, "dec.1.activation", "swish", NULL); break;
+        case 8: lk_model_put_mat(m, "dec.0.w", &m57, NULL); break;  /* tied, yet a W */
+        case 9: lk_model_put_vec(m, "dec.0.b", 7, nan_b, NULL); break;
+        case 10: lk_model_put_vec(m, "enc.b.0", 5, nan_b + 1, NULL); break;
+        case 11: {
+            const char *names[] = { "sigmoid", "softmax" };
+            lk_model_put_strs(m, "enc.arch.activations", 2, names, NULL);
+            break;
+        }
+        case 12: {
+            double sizes[] = { 5, 2 };    /* a classifier on 5 codes, not 4 */
+            lk_model_put_dvec(m, "clf.arch.sizes", 2, sizes, NULL);
+            break;
+        }
+        case 13: {
+            const char *names[] = { "sigmoid" };
+            lk_model_put_strs(m, "clf.arch.activations", 1, names, NULL);
+            break;
+        }
+        case 14: {
+            double t[] = { -1, 0 };       /* an encoder layer tied to another */
+            lk_model_put_dvec(m, "enc.arch.tied", 2, t, NULL);
+            break;
+        }
+        case 15: {
+            lk_model *e = lk_model_new("ae");
+            lk_model_put_str(e, "arch.solver", "backprop", NULL);
+            lk_model_free(m);
+            m = e;
+            want = LK_ENOTFOUND;
+            break;
+        }
+        case 16: {
+            lk_model *e = lk_model_new("mlp");
+            lk_model_free(m);
+            m = e;
+            break;
+        }
+        }
+        lk_error err;
+        lk_status s = lk_ae_load(m, &back, &err);
+        ck_assert_msg(s == want, "case %d: status %d, expected %d (%s)", c, s, want, err.text);
+        lk_predictor *p = NULL;
+        ck_assert_int_ne(lk_predictor_load(m, &p, NULL), LK_OK);
+        ck_assert_ptr_null(p);
+        lk_model_free(m);
+    }
+    /* The intact model reads back; every truncation of its bytes does not. */
+    lk_model *m, *tmp;
+    unsigned char *buf;
+    size_t n;
+    ck_assert_int_eq(lk_ae_save(&st, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_model_serialize(m, &buf, &n, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_load(m, &back, NULL), LK_OK);
+    ck_assert(back.has_clf);
+    lk_ae_stack_free(&back);
+    for (size_t len = 0; len < n; len += 1 + len / 64) {
+        ck_assert_int_ne(lk_model_parse(buf, len, "<memory>", &tmp, NULL), LK_OK);
+    }
+    free(buf);
+    lk_model_free(m);
+    lk_ae_stack_free(&st);
+    lk_mat_free(&x);
+    gsl_rng_free(r);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ae");
@@ -300,9 +695,13 @@ int main(void)
     tcase_add_test(core, test_mda_p0_is_least_squares);
     tcase_add_test(core, test_mda_matches_monte_carlo);
     tcase_add_test(core, test_elm_ae_reconstructs);
+    tcase_add_test(core, test_save_load_predict_exact);
+    tcase_add_test(core, test_load_is_faithful);
+    tcase_add_test(core, test_init_net_copies_encoders);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_errors);
+    tcase_add_test(errors, test_load_errors);
     suite_add_tcase(s, errors);
     return th_run_suite(s);
 }

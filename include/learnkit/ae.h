@@ -10,11 +10,32 @@
  *
  * Closed form, all in double:
  *   lk_ae_elm: random orthogonal A (hidden x in), random b, H = f(X A^T + b),
- *     beta (hidden x in) = (H^T H + I/C)^-1 H^T X; the encoder is x -> f(beta x).
+ *     beta (hidden x in) = (H^T H + I/C)^-1 H^T X by the streamed ridge of
+ *     learnkit/ridge.h (H in blocks, never whole); the encoder is x -> f(beta x).
  *   lk_ae_mda: the mDA of Chen et al. (2012): with x~ = [x; 1] and masking
  *     probability p, q = [1-p, ..., 1-p, 1], S = X~^T X~,
  *     Q = S .* q q^T with diagonal q_i S_ii, P = S(1:d, :) .* q^T,
- *     W (d x d+1) = P (Q + reg I)^-1, by Cholesky. */
+ *     W (d x d+1) = P (Q + reg I)^-1, by Cholesky.
+ *
+ * A trained stack is an lk_ae_stack: its encoders as one lk_net (layer l
+ * maps the codes of layer l-1 to those of layer l), whatever the solver:
+ *   backprop  layer l is the trained encoder f(W x + b);
+ *   elm       layer l is f(beta x), beta the ELM autoencoder's output
+ *             weights, with a zero bias;
+ *   mda       layer l is tanh(W x + c), W (d x d) and c the mDA map.
+ * Backprop stacks also keep each layer's whole autoencoder (encoder and
+ * decoder, tied or not), and a stack trained with a classifier keeps the
+ * softmax layer on its last codes.  lk_ae_save / lk_ae_load put it in a
+ * model of kind "ae":
+ *   arch.solver        "backprop", "elm" or "mda"
+ *   enc.*              the encoder network (lk_net_save with prefix "enc.")
+ *   dec.L.activation   backprop: layer L's decoder activation
+ *   dec.L.tied         1 if it uses the encoder's W transposed
+ *   dec.L.w            untied: its weights (inputs x codes)
+ *   dec.L.b            its bias (inputs); dec.L.gamma for PReLU
+ *   clf.*              the classifier (lk_net_save with prefix "clf.")
+ * and the "ae" predictor classifies with encoder then softmax; it refuses a
+ * stack without a classifier. */
 #ifndef LEARNKIT_AE_H
 #define LEARNKIT_AE_H
 
@@ -24,6 +45,7 @@
 #include <learnkit/blas.h>
 #include <learnkit/activation.h>
 #include <learnkit/net.h>
+#include <learnkit/predictor.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,10 +80,54 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
  * bias; reconstruction x -> W [x; 1]. */
 lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err);
 
-/* Ridge solve in double: B (k x m) = (A^T A + lambda I)^-1 A^T Y for A n x k,
- * Y n x m. */
-lk_status lk_ae_ridge(const lk_matd *a, const lk_matd *y, double lambda, lk_matd *b,
-                      lk_error *err);
+/* ---------------------------------------------------------------- stacks */
+
+typedef enum lk_ae_solver { LK_AE_BACKPROP, LK_AE_ELM, LK_AE_MDA } lk_ae_solver;
+
+/* "backprop", "elm", "mda"; NULL when out of range. */
+const char *lk_ae_solver_name(lk_ae_solver s);
+
+typedef struct lk_ae_stack {
+    lk_ae_solver solver;
+    lk_net enc;         /* L encoder layers, finished */
+    lk_net *layers;     /* backprop: L autoencoders (lk_ae_build), layer 0 of
+                           each equal to enc's layer l; NULL otherwise */
+    int has_clf;
+    lk_net clf;         /* one softmax layer on the last codes, if has_clf */
+} lk_ae_stack;
+
+void lk_ae_stack_free(lk_ae_stack *st);
+
+/* Copy layer `from` of src into layer `to` of dst: W, b and PReLU slopes.
+ * Both must have the same input and output widths and the same activation
+ * (name and parameter), and neither be tied; LK_EINVAL naming both
+ * otherwise, with nothing copied. */
+lk_status lk_ae_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t from,
+                           lk_error *err);
+
+/* Set layer l of a finished network from a weight matrix (out x in), a bias
+ * (out values, or NULL for zeros); for layers without PReLU slopes. */
+lk_status lk_ae_set_layer(lk_net *net, size_t l, const lk_mat *w, const lk_real *b,
+                          lk_error *err);
+
+/* Initialize the first enc->n_layers layers of net (for example an MLP
+ * built by lk_mlp_build) from a stack's encoders, by lk_ae_copy_layer: the
+ * pretrain-then-fine-tune start.  LK_EINVAL naming the layer and both widths
+ * or activations when they differ, or when net has too few layers. */
+lk_status lk_ae_init_net(lk_net *net, const lk_net *enc, lk_error *err);
+
+/* A new model of kind "ae" holding the stack (without preprocessing or
+ * labels, which the caller adds).  LK_EINVAL for an inconsistent stack. */
+lk_status lk_ae_save(const lk_ae_stack *st, lk_model **out, lk_error *err);
+
+/* Rebuild a stack from a model of kind "ae", checking the solver name,
+ * every width, activation and array shape before allocating (LK_EFORMAT
+ * naming the entry, LK_ENOTFOUND for a missing one). */
+lk_status lk_ae_load(const lk_model *m, lk_ae_stack *st, lk_error *err);
+
+/* The predictor of kind "ae" (learnkit/predictor.h): encoders then the
+ * softmax; loading refuses a stack without a classifier (LK_EUNSUPPORTED). */
+extern const lk_predictor_type lk_ae_predictor;
 
 #ifdef __cplusplus
 }

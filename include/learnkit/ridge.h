@@ -77,6 +77,11 @@ void lk_ridge_free(lk_ridge *w);
 /* Accumulate a block: z (m x p) and t (m x k), m <= block_rows. */
 lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
 
+/* The same for a block in double, its products formed in double (any
+ * number of rows; for solves whose lambda is too small for lk_real
+ * products). */
+lk_status lk_ridge_add_d(lk_ridge *w, const lk_matd *z, const lk_matd *t, lk_error *err);
+
 /* W (p x k) and, when centering, bias (k values; may be NULL otherwise) for
  * lambda > 0, by Cholesky of G + lambda I.  LK_ENUMERIC if it is not positive
  * definite; LK_EINVAL when no rows were added. */
