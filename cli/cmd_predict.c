@@ -39,9 +39,10 @@ int cmd_predict(int argc, char **argv)
     if ((rc = cli_score(model, n_pos ? pos[0] : NULL, &s)) != 0)
         return rc;
     if (proba && !s.probability) {
+        rc = cli_usage("predict: a %s model gives scores, not probabilities: --proba is "
+                       "refused rather than invented", lk_model_kind(s.model));
         cli_scored_free(&s);
-        return cli_usage("predict: a %s model gives scores, not probabilities: --proba is "
-                         "refused rather than invented", lk_model_kind(s.model));
+        return rc;
     }
     if (proba) {
         for (size_t c = 0; c < s.classes.k; c++)

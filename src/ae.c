@@ -543,4 +543,4 @@ static void pred_free(void *state)
     }
 }
 
-const lk_predictor_type lk_ae_predictor = { "ae", pred_load, pred_scores, pred_free, 1 };
+const lk_predictor_type lk_ae_predictor = { "ae", pred_load, pred_scores, pred_free, 1, NULL };

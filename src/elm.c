@@ -441,4 +441,4 @@ static void pred_free(void *state)
     free(state);
 }
 
-const lk_predictor_type lk_elm_predictor = { "elm", pred_load, pred_scores, pred_free, 0 };
+const lk_predictor_type lk_elm_predictor = { "elm", pred_load, pred_scores, pred_free, 0, NULL };

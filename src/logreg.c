@@ -204,7 +204,7 @@ static void pred_free(void *state)
     free(state);
 }
 
-const lk_predictor_type lk_logreg_predictor = { "logreg", pred_load, pred_scores, pred_free, 1 };
+const lk_predictor_type lk_logreg_predictor = { "logreg", pred_load, pred_scores, pred_free, 1, NULL };
 
 /* ---------------------------------------------------------------- training */
 

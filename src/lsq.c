@@ -209,4 +209,4 @@ static void pred_free(void *state)
     free(state);
 }
 
-const lk_predictor_type lk_lsq_predictor = { "lsq", pred_load, pred_scores, pred_free, 0 };
+const lk_predictor_type lk_lsq_predictor = { "lsq", pred_load, pred_scores, pred_free, 0, NULL };

@@ -143,4 +143,11 @@ static void pred_free(void *state)
     }
 }
 
-const lk_predictor_type lk_mlp_predictor = { "mlp", pred_load, pred_scores, pred_free, 1 };
+static int pred_probability(const void *state)
+{
+    lk_act_kind out = lk_net_output_act(state)->kind;
+    return out == LK_ACT_SOFTMAX || out == LK_ACT_SIGMOID;
+}
+
+const lk_predictor_type lk_mlp_predictor = { "mlp", pred_load, pred_scores, pred_free, 1,
+                                             pred_probability };

@@ -194,7 +194,7 @@ static void pred_free(void *state)
 }
 
 const lk_predictor_type lk_perceptron_predictor = { "perceptron", pred_load, pred_scores,
-                                                    pred_free, 0 };
+                                                    pred_free, 0, NULL };
 
 /* ---------------------------------------------------------------- training */
 

@@ -40,7 +40,10 @@ lk_status lk_predictor_load(const lk_model *m, lk_predictor **out, lk_error *err
 
 size_t lk_predictor_inputs(const lk_predictor *p) { return p->n_in; }
 size_t lk_predictor_outputs(const lk_predictor *p) { return p->n_out; }
-int lk_predictor_is_probability(const lk_predictor *p) { return p->type->probability; }
+int lk_predictor_is_probability(const lk_predictor *p)
+{
+    return p->type->probability_of ? p->type->probability_of(p->state) : p->type->probability;
+}
 
 lk_status lk_predictor_scores(const lk_predictor *p, const lk_mat *x, lk_mat *scores,
                               lk_error *err)

@@ -20,6 +20,13 @@ run 0 mlp --layers 3,6,3 --epochs 2 --verbose --threads 1 -o "$TMPD/m.lkm" "$D" 
     err_has '^epoch 2/2  loss [0-9.]+  train [0-9.]+%  test [0-9.]+%' && err_has 'gradient norm by layer: [0-9.e-]+ [0-9.e-]+$' &&
     out_has '^test accuracy'
 run 0 inspect "$TMPD/m.lkm" && out_has 'mlp'
+# --proba: a softmax output gives probabilities; an identity output gives
+# scores, which predict refuses to pass off as probabilities.
+run 0 predict -m "$TMPD/m.lkm" --proba "$D" && out_has '^0,1,2$' &&
+    out_has '^0\.[0-9]+,0\.[0-9]+,0\.[0-9]+$'
+run 0 mlp --layers 3,5,3 --output identity --loss mse --epochs 2 -q -o "$TMPD/id.lkm" "$D"
+run 2 predict -m "$TMPD/id.lkm" --proba "$D" && err_has 'scores, not probabilities' &&
+    err_lines 1
 run 0 mlp --layers 3,5,3 --activation sigmoid --loss mse --optimizer sgd --lr 0.5 --epochs 2 -q "$D"
 run 0 mlp --layers 3,5,3 --loss bce --optimizer momentum --nesterov --epochs 2 -q "$D"
 run 0 mlp --layers 3,5,3 --validation 0.25 --patience 2 --epochs 50 --json -q "$D" && out_has '"best_epoch": [0-9]+' &&

@@ -28,6 +28,9 @@ typedef struct lk_predictor_type {
     lk_status (*scores)(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err);
     void (*free)(void *state);
     int probability;           /* 1 if scores are probabilities */
+    /* If set, decides `probability` per model instead (an MLP's outputs are
+     * probabilities only behind a softmax or sigmoid output layer). */
+    int (*probability_of)(const void *state);
 } lk_predictor_type;
 
 typedef struct lk_predictor lk_predictor;
