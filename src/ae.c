@@ -145,16 +145,26 @@ lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error 
                             "mDA needs 0 <= p < 1, reg >= 0 and W inputs x (inputs + 1)");
     lk_matd xt = { 0 }, sm = { 0 }, pt = { 0 };
     lk_status s;
-    if ((s = lk_matd_alloc(&xt, n, D, err)) != LK_OK ||
+    /* S = [X 1]^T [X 1] in double, a block of rows at a time: the scatter
+     * must be exact enough for reg = 1e-5 to matter, and X is never
+     * copied whole. */
+    size_t blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
+    if ((s = lk_matd_alloc(&xt, blk, D, err)) != LK_OK ||
         (s = lk_matd_alloc(&sm, D, D, err)) != LK_OK ||
         (s = lk_matd_alloc(&pt, D, d, err)) != LK_OK)
         goto done;
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < d; j++)
-            xt.data[i * D + j] = (double)LK_AT(x, i, j);
-        xt.data[i * D + d] = 1;
+    for (size_t r0 = 0; r0 < n; r0 += blk) {
+        size_t m = n - r0 < blk ? n - r0 : blk;
+        for (size_t i = 0; i < m; i++) {
+            const lk_real *xi = lk_mat_row(x, r0 + i);
+            double *o = xt.data + i * D;
+            for (size_t j = 0; j < d; j++)
+                o[j] = (double)xi[j];
+            o[d] = 1;
+        }
+        lk_matd xb = lk_matd_view(xt.data, m, D, D);
+        lk_dsyrk(LK_TRANS, 1, &xb, r0 ? 1 : 0, &sm);
     }
-    lk_dsyrk(LK_TRANS, 1, &xt, 0, &sm);
     lk_matd_symmetrize(&sm);
     /* P^T (D x d): P_ij = S_ij q_j, so P^T_ji = S_ji q_j... with S symmetric
      * P^T_ij = S_ij q_i for i < D, j < d. */
