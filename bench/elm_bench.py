@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """elm_bench.py — learnkit elm and lsq on MNIST beside numpy/scipy/scikit-learn.
 
-Runs, in one session and on the same threads:
+Runs, in one process tree and on the same threads:
   - bench/gemm_peak: the GEMM rate (float and double) every GFLOP/s is divided by;
   - `learnkit elm --json` for each --hidden and solver: seconds per phase
     (hidden layer, solve, evaluation), GFLOP/s, fraction of the GEMM peak,

@@ -327,7 +327,7 @@ static int layer_mda(lk_ae_stack *st, size_t l, const lk_mat *x, const lk_mat *x
 }
 
 static int classify(cli_run *run, lk_ae_stack *st, const lk_mat *cx, const lk_mat *ct,
-                    double *acc)
+                    double *train_acc, double *acc)
 {
     lk_split *sp = &run->split;
     size_t k = sp->labels.k;
@@ -356,6 +356,7 @@ static int classify(cli_run *run, lk_ae_stack *st, const lk_mat *cx, const lk_ma
             rc = cli_fail_err(&err);
             goto done;
         }
+    *train_acc = lk_mlp_accuracy(&net, &ev, cx, sp->train.y);
     *acc = ct->rows ? lk_mlp_accuracy(&net, &ev, ct, sp->test.y) : NAN;
     st->clf = net;
     st->has_clf = 1;
@@ -399,7 +400,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     if (!sp->test.n)
         xt.rows = 0;
     lk_mat cx[2] = { { 0 } }, ct[2] = { { 0 } };
-    double test_mse = NAN, secs = 0, acc = NAN;
+    double test_mse = NAN, secs = 0, acc = NAN, train_acc = NAN;
     int rc = 0;
     int mda = !strcmp(O.solver, "mda"), elm = !strcmp(O.solver, "elm");
     lk_ae_stack st;
@@ -429,13 +430,15 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         xt = *ot;
     }
     if (rc == 0 && O.classify)
-        rc = classify(run, &st, &x, &xt, &acc);
+        rc = classify(run, &st, &x, &xt, &train_acc, &acc);
     if (rc == 0 && model && lk_ae_save(&st, model, &err) != LK_OK)
         rc = cli_fail_err(&err);
     if (rc == 0) {
         json_t *r = cli_result_json(run, "ae");
         json_object_set_new(r, "train_seconds", json_real(secs));
         json_object_set_new(r, "test_mse", isnan(test_mse) ? json_null() : json_real(test_mse));
+        json_object_set_new(r, "train_accuracy",
+                            isnan(train_acc) ? json_null() : json_real(train_acc));
         json_object_set_new(r, "test_accuracy", isnan(acc) ? json_null() : json_real(acc));
         json_t *p = json_object();
         json_object_set_new(p, "hidden", json_string(O.hidden));
@@ -458,9 +461,16 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     return rc;
 }
 
+/* elm and mda solve in closed form; backprop iterates. */
+static const char *ae_family(void)
+{
+    return O.solver && strcmp(O.solver, "backprop") ? "closed-form" : "iterative";
+}
+
 const cli_learner CLI_LEARNER_AE = {
     .name = "ae",
     .family = "iterative",
+    .family_of = ae_family,
     .usage = "--hidden N[,N...] [--tied] [--noise X --noise-type mask|gauss] "
              "[--solver backprop|elm|mda] [--classify] [DATA]",
     .about =

@@ -17,16 +17,16 @@
 #pragma weak CLI_LEARNER_PERCEPTRON
 #pragma weak CLI_LEARNER_AE
 
-/* The lineup: closed-form first, then the iterative learners. */
+/* The default lineup: closed-form first, then the iterative learners. */
 #define DEFAULT_LINEUP                                                         \
     "lsq;\n    "                                                                \
     "elm:hidden=1000,solver=svd,label=elm-svd;\n    "                           \
     "elm:hidden=2000,solver=ridge,C=auto,label=elm-ridge;\n    "               \
     "ae:solver=elm,hidden=500,classify,label=ae-elm+softmax;\n    "            \
-    "ae:solver=mda,classify,label=mda+softmax;\n    "                          \
+    "ae:solver=mda,noise=0.5,classify,label=mda+softmax;\n    "              \
     "perceptron; logreg;\n    "                                                \
     "mlp:hidden=500,label=mlp-784-500-10;\n    "                               \
-    "ae:solver=backprop,hidden=500,noise=0.3,classify,label=dae+softmax"
+    "ae:solver=backprop,hidden=500,tied,noise=0.3,classify,label=dae+softmax"
 
 static struct {
     const char *learners;
@@ -168,6 +168,8 @@ static void print_table(const cli_lineup *l, const json_t *res, size_t repeat)
         stats(res, from, repeat, "train_accuracy", &tr, &trs);
         stats(res, from, repeat, "test_accuracy", &te, &tes);
         const char *set = *en->settings ? en->settings : "(defaults)";
+        const char *family = json_string_value(json_object_get(json_array_get(res, from),
+                                                               "family"));
         char gb[16] = "-", gsb[16] = "-";
         if (isfinite(g)) {
             snprintf(gb, sizeof gb, "%.1f", g);
@@ -175,7 +177,7 @@ static void print_table(const cli_lineup *l, const json_t *res, size_t repeat)
                 snprintf(gsb, sizeof gsb, "%.1f", g / t);
         }
         printf("%-18s %-11s %-34.34s %9.2f %8s %8s %8.0f %9.2f %9.2f\n", en->label,
-               en->learner->family, set, t, gb, gsb, m / 1048576.0, 100 * tr, 100 * te);
+               family ? family : "", set, t, gb, gsb, m / 1048576.0, 100 * tr, 100 * te);
         if (spread)
             printf("%-18s %-11s %-34s %9.2f %8s %8s %8s %9.2f %9.2f\n", "", "", "  +- (sd)",
                    ts, "", "", "", 100 * trs, 100 * tes);
@@ -226,11 +228,12 @@ int cmd_compare(int argc, char **argv)
         for (size_t r = 0; rc == 0 && r < O.repeat; r++) {
             if ((rc = cli_lineup_configure(en, sp->train.d, sp->labels.k)) != 0)
                 break;
+            const char *family = cli_learner_family(en->learner);
             CLI.seed = seed0 + (long)r;
             gsl_rng_set(run.rng, (unsigned long)CLI.seed);
             if (!CLI.quiet) {
                 fprintf(stderr, "learnkit: compare: [%zu/%zu] %s (%s)", e + 1, lineup.n,
-                        en->label, en->learner->family);
+                        en->label, family);
                 if (O.repeat > 1)
                     fprintf(stderr, ", seed %ld (%zu/%zu)", CLI.seed, r + 1, O.repeat);
                 fprintf(stderr, "\n");
@@ -247,7 +250,7 @@ int cmd_compare(int argc, char **argv)
             json_object_set_new(res, "peak_rss_bytes", json_integer((json_int_t)peak_now()));
             json_object_set_new(res, "learner", json_string(en->learner->name));
             json_object_set_new(res, "label", json_string(en->label));
-            json_object_set_new(res, "family", json_string(en->learner->family));
+            json_object_set_new(res, "family", json_string(family));
             json_object_set_new(res, "settings", json_string(en->settings));
             json_object_set_new(res, "seed", json_integer(CLI.seed));
             json_array_append_new(results, res);

@@ -206,7 +206,7 @@ const cli_learner CLI_LEARNER_ELM = {
     "[--C X|auto] [--rcond X] [--max-memory SIZE] [DATA]",
     "Extreme Learning Machine: a random hidden layer H = G(X A' + b) and output weights\n"
     "fitted in closed form, by the pseudoinverse (svd) or regularized least squares (ridge).",
-    ELM_OPTS, elm_reset, elm_check, elm_fit
+    ELM_OPTS, elm_reset, elm_check, elm_fit, NULL
 };
 
 int cmd_elm(int argc, char **argv)

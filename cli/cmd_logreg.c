@@ -187,7 +187,7 @@ const cli_learner CLI_LEARNER_LOGREG = {
     "gradient norm below --tol, or when the loss stops decreasing.  adam:\n"
     "mini-batches through the Adam optimizer, --max-iter epochs.  Two classes are\n"
     "a softmax of two.  Reports iterations, final loss and gradient norm.",
-    OPTS, reset, check, fit
+    OPTS, reset, check, fit, NULL
 };
 
 int cmd_logreg(int argc, char **argv) { return cli_learner_main(&CLI_LEARNER_LOGREG, argc, argv); }

@@ -105,7 +105,7 @@ const cli_learner CLI_LEARNER_LSQ = {
     "lsq", "closed-form", "[--C X|auto] [DATA]",
     "Least-squares classifier: ridge regression of one-hot targets with an unpenalized bias\n"
     "per class, (X'X + I/C) W = X'T by Cholesky in double; the class is the argmax.",
-    LSQ_OPTS, lsq_reset, lsq_check, lsq_fit
+    LSQ_OPTS, lsq_reset, lsq_check, lsq_fit, NULL
 };
 
 int cmd_lsq(int argc, char **argv)

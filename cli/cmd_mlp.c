@@ -418,7 +418,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_object_set_new(r, "params", params_json(&net, &cfg));
     json_object_set_new(r, "history", hist);
     hist = NULL;
-    if ((s = lk_mlp_save(&net, P.loss, model, &err)) != LK_OK) {
+    if (model && (s = lk_mlp_save(&net, P.loss, model, &err)) != LK_OK) {
         json_decref(r);
         rc = cli_fail_err(&err);
         goto done;
@@ -435,7 +435,7 @@ done:
     return rc;
 }
 
-static const cli_learner CLI_LEARNER_MLP = {
+const cli_learner CLI_LEARNER_MLP = {
     .name = "mlp",
     .family = "iterative",
     .usage = "(--layers N,N,... | --hidden N[,N...] | --init-from AE_MODEL) [OPTIONS] [DATA]",

@@ -152,7 +152,7 @@ const cli_learner CLI_LEARNER_PERCEPTRON = {
     "for two classes), updated on each mistake, samples in a fresh seeded order\n"
     "every epoch.  Stops after --epochs or on an epoch without mistakes.\n"
     "--averaged predicts with the mean of the weights over every sample visit.",
-    OPTS, reset, check, fit
+    OPTS, reset, check, fit, NULL
 };
 
 int cmd_perceptron(int argc, char **argv)

@@ -241,3 +241,8 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
     cli_run_free(&run);
     return rc;
 }
+
+const char *cli_learner_family(const cli_learner *learner)
+{
+    return learner->family_of ? learner->family_of() : learner->family;
+}

@@ -68,7 +68,13 @@ typedef struct cli_learner {
      * cli_run_save adds).  Progress on stderr unless -q.  Returns 0 or an
      * exit code after printing the error. */
     int (*fit)(cli_run *run, json_t **result, lk_model **model);
+    /* The family under the options parsed now, for a learner whose family
+     * depends on them (ae --solver); NULL: always `family`. */
+    const char *(*family_of)(void);
 } cli_learner;
+
+/* The learner's family under the options parsed now. */
+const char *cli_learner_family(const cli_learner *learner);
 
 /* The whole command: parse own + data + common + output options, --help,
  * check, load DATA, fit, print the summary (or the JSON with --json) on
