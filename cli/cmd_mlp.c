@@ -378,7 +378,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         double train_acc = 1.0 - (double)st.errors / (double)st.rows;
         json_t *h = json_pack("{s:I,s:f,s:f,s:o,s:f}", "epoch", (json_int_t)st.epoch, "loss",
                               st.loss, "train_accuracy", train_acc, "test_accuracy",
-                              isnan(test_acc) ? json_null() : json_real(test_acc), "seconds", sec);
+                              isnan(test_acc) ? json_null() : json_real(test_acc), "seconds",
+                              train_seconds);
         if (tr.n_val)
             json_object_set_new(h, "val_loss", json_real(st.val_loss));
         json_t *g = json_array();

@@ -35,6 +35,45 @@ static void text_at(cairo_t *cr, double x, double y, const char *s, double ax, d
     cairo_show_text(cr, s);
 }
 
+/* Marker labels that do not cover one another: each label tries a few
+ * places around its marker and takes the first clear of the labels already
+ * placed and of the other markers (boxes as x0, y0, x1, y1). */
+typedef struct box { double x0, y0, x1, y1; } box;
+
+static int overlaps(const box *a, const box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+static void place_label(cairo_t *cr, const panel *p, double x, double y, const char *s,
+                        box *taken, size_t *n_taken)
+{
+    cairo_text_extents_t e;
+    cairo_text_extents(cr, s, &e);
+    double w = e.width, h = e.height;
+    /* right, left, then above and below on either side, farther out */
+    const double dx[] = { 10, -10 - w, 10, -10 - w, 10, -10 - w, -w / 2, -w / 2, 10, -10 - w };
+    const double dy[] = { -4 - h / 2, -4 - h / 2, -10 - h, -10 - h, 8, 8, -12 - h, 10, -24 - h, 22 };
+    size_t nc = sizeof dx / sizeof *dx, best = 0;
+    for (size_t c = 0; c < nc; c++) {
+        box b = { x + dx[c], y + dy[c], x + dx[c] + w, y + dy[c] + h };
+        int clear = b.x0 >= p->x0 && b.x1 <= p->x0 + p->w && b.y0 >= p->y0 &&
+                    b.y1 <= p->y0 + p->h;
+        for (size_t i = 0; clear && i < *n_taken; i++)
+            clear = !overlaps(&b, &taken[i]);
+        if (clear) {
+            best = c;
+            break;
+        }
+        if (c + 1 == nc)
+            best = x > p->x0 + p->w - 130 ? 1 : 0;
+    }
+    box b = { x + dx[best], y + dy[best], x + dx[best] + w, y + dy[best] + h };
+    taken[(*n_taken)++] = b;
+    cairo_move_to(cr, b.x0 - e.x_bearing, b.y0 - e.y_bearing);
+    cairo_show_text(cr, s);
+}
+
 static void axes(cairo_t *cr, const panel *p, const char *title, const char *xlabel)
 {
     char buf[32];
@@ -205,6 +244,17 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
     free(ord);
 
     cairo_set_font_size(cr, 13);
+    /* Every marker's box first, so no label covers a marker drawn later. */
+    box *taken = malloc(2 * (n ? n : 1) * sizeof *taken);
+    box *taken_r = malloc((n ? n : 1) * sizeof *taken_r);
+    size_t n_taken = 0, n_taken_r = 0;
+    for (size_t i = 0; taken && i < n; i++) {
+        const json_t *r = json_array_get(results, i);
+        double t = num(r, "train_seconds"), a = num(r, "test_accuracy");
+        if (t > 0 && isfinite(a))
+            taken[n_taken++] = (box){ px(&L, t) - 7, py(&L, a) - 7, px(&L, t) + 7,
+                                      py(&L, a) + 7 };
+    }
     for (size_t i = 0; i < n; i++) {
         const json_t *r = json_array_get(results, i);
         double t = num(r, "train_seconds"), a = num(r, "test_accuracy");
@@ -219,8 +269,8 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
             cairo_arc(cr, x, y, 6.5, 0, 2 * M_PI);
         cairo_fill(cr);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        if (x > L.x0 + L.w - 130)
-            text_at(cr, x - 10, y - 4, label_of(r), 1, 1);
+        if (taken)
+            place_label(cr, &L, x, y, label_of(r), taken, &n_taken);
         else
             text_at(cr, x + 10, y - 4, label_of(r), 0, 1);
         /* Right panel: curves, and closed-form marks at their finishing time. */
@@ -257,22 +307,36 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
             }
             if (!first) {
                 cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-                text_at(cr, lx - 4, ly - 6, label_of(r), 1, 1);
+                if (taken_r)
+                    place_label(cr, &R, lx, ly, label_of(r), taken_r, &n_taken_r);
+                else
+                    text_at(cr, lx - 4, ly - 6, label_of(r), 1, 1);
             }
-        } else if (is_closed(r)) {
+        } else {
+            /* Closed-form results as a mark at their finishing time; an
+             * iterative learner without per-epoch test accuracy (an
+             * autoencoder's classifier comes after it) as its final point. */
             double x1 = px(&R, t), y1 = py(&R, a);
-            cairo_set_line_width(cr, 3);
-            cairo_move_to(cr, x1 - 22, y1);
-            cairo_line_to(cr, x1 + 22, y1);
-            cairo_stroke(cr);
+            if (is_closed(r)) {
+                cairo_set_line_width(cr, 3);
+                cairo_move_to(cr, x1 - 22, y1);
+                cairo_line_to(cr, x1 + 22, y1);
+                cairo_stroke(cr);
+            } else {
+                cairo_arc(cr, x1, y1, 5, 0, 2 * M_PI);
+                cairo_fill(cr);
+            }
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            if (x1 > R.x0 + R.w - 140)
-                text_at(cr, x1 - 26, y1, label_of(r), 1, 0.5);
+            if (taken_r)
+                place_label(cr, &R, x1 + (is_closed(r) ? 16 : 0), y1, label_of(r), taken_r,
+                            &n_taken_r);
             else
                 text_at(cr, x1 + 26, y1, label_of(r), 0, 0.5);
         }
         cairo_restore(cr);
     }
+    free(taken);
+    free(taken_r);
     /* Legend. */
     cairo_set_font_size(cr, 13);
     double lx = L.x0 + 12, ly = L.y0 + 18;
