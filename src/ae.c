@@ -7,6 +7,7 @@
 #include <learnkit/ae.h>
 #include <learnkit/error.h>
 #include <learnkit/ridge.h>
+#include "registry.h"
 
 void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng)
 {
@@ -532,25 +533,5 @@ static lk_status pred_load(const lk_model *m, void **state, size_t *n_in, size_t
     return LK_OK;
 }
 
-static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
-{
-    const lk_net *net = state;
-    lk_net_work w;
-    size_t batch = x->rows < 256 ? (x->rows ? x->rows : 1) : 256;
-    lk_status s = lk_net_work_alloc(&w, net, batch, err);
-    if (s != LK_OK)
-        return s;
-    lk_net_predict(net, &w, x, scores);
-    lk_net_work_free(&w);
-    return LK_OK;
-}
-
-static void pred_free(void *state)
-{
-    if (state) {
-        lk_net_free(state);
-        free(state);
-    }
-}
-
-const lk_predictor_type lk_ae_predictor = { "ae", pred_load, pred_scores, pred_free, 1, NULL };
+const lk_predictor_type lk_ae_predictor = { "ae", pred_load, lki_net_scores, lki_net_free, 1,
+                                            NULL };

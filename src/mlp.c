@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <learnkit/mlp.h>
+#include "registry.h"
 
 lk_act lk_mlp_output_act(lk_loss_kind loss)
 {
@@ -122,32 +123,11 @@ static lk_status pred_load(const lk_model *m, void **state, size_t *n_in, size_t
     return LK_OK;
 }
 
-static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
-{
-    const lk_net *net = state;
-    lk_net_work w;
-    size_t batch = x->rows < 256 ? (x->rows ? x->rows : 1) : 256;
-    lk_status s = lk_net_work_alloc(&w, net, batch, err);
-    if (s != LK_OK)
-        return s;
-    lk_net_predict(net, &w, x, scores);
-    lk_net_work_free(&w);
-    return LK_OK;
-}
-
-static void pred_free(void *state)
-{
-    if (state) {
-        lk_net_free(state);
-        free(state);
-    }
-}
-
 static int pred_probability(const void *state)
 {
     lk_act_kind out = lk_net_output_act(state)->kind;
     return out == LK_ACT_SOFTMAX || out == LK_ACT_SIGMOID;
 }
 
-const lk_predictor_type lk_mlp_predictor = { "mlp", pred_load, pred_scores, pred_free, 1,
+const lk_predictor_type lk_mlp_predictor = { "mlp", pred_load, lki_net_scores, lki_net_free, 1,
                                              pred_probability };

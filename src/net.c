@@ -7,6 +7,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include <learnkit/net.h>
+#include "registry.h"
 #include <learnkit/blas.h>
 
 #define NET_MAX_LAYERS 1024
@@ -605,4 +606,27 @@ size_t lk_net_trainer_finish(lk_net_trainer *tr)
         return tr->best_epoch;
     }
     return tr->epoch;
+}
+
+/* ---------------------------------------------------------------- predictors */
+
+lk_status lki_net_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    const lk_net *net = state;
+    lk_net_work w;
+    size_t batch = x->rows < 256 ? (x->rows ? x->rows : 1) : 256;
+    lk_status s = lk_net_work_alloc(&w, net, batch, err);
+    if (s != LK_OK)
+        return s;
+    lk_net_predict(net, &w, x, scores);
+    lk_net_work_free(&w);
+    return LK_OK;
+}
+
+void lki_net_free(void *state)
+{
+    if (state) {
+        lk_net_free(state);
+        free(state);
+    }
 }
