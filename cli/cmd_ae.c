@@ -2,11 +2,13 @@
  * in closed form (ELM autoencoder, mDA), stacked greedily; reconstruction
  * MSE on the test set and, with --classify, a softmax on the codes. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "learner.h"
 #include "commands.h"
 #include <learnkit/ae.h>
+#include <learnkit/logreg.h>
 #include "learners.h"
 #include "plot.h"
 
@@ -247,13 +249,21 @@ done:
 }
 
 /* codes = act(x A^T) for A (h x d). */
+/* Rows mapped at a time: each block's activation runs while its GEMM
+ * output is still in cache (60000 MNIST rows at once: 0.39 s, by blocks of
+ * 2048: 0.29 s for 500 sigmoid codes). */
+#define MAP_BLOCK 2048
+
 static void apply_map(const lk_mat *x, const lk_mat *a, const lk_real *bias, lk_act act,
                       lk_mat *out)
 {
-    lk_gemm(LK_NOTRANS, LK_TRANS, 1, x, a, 0, out);
-    if (bias)
-        lk_add_row_vector(out, bias);
-    lk_act_forward(&act, out, out, NULL);
+    for (size_t r0 = 0; r0 < x->rows; r0 += MAP_BLOCK) {
+        lk_mat xb = lk_mat_rows(x, r0, MAP_BLOCK), ob = lk_mat_rows(out, r0, MAP_BLOCK);
+        lk_gemm(LK_NOTRANS, LK_TRANS, 1, &xb, a, 0, &ob);
+        if (bias)
+            lk_add_row_vector(&ob, bias);
+        lk_act_forward(&act, &ob, &ob, NULL);
+    }
 }
 
 static int layer_elm(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x,
@@ -326,46 +336,99 @@ static int layer_mda(lk_ae_stack *st, size_t l, const lk_mat *x, const lk_mat *x
     return s == LK_OK ? 0 : cli_fail_err(&err);
 }
 
+/* The softmax classifier on the codes is the logreg learner's multinomial
+ * logistic regression, solved by L-BFGS until its own convergence test
+ * stops it (the cap only guards against a problem that never settles): the
+ * problem is convex, so its accuracy measures the codes, not how far a
+ * budget of epochs got.  Measured on MNIST, ELM-AE codes: Adam for 10
+ * epochs 93.5%, L-BFGS to convergence 94.5%. */
+#define CLASSIFY_MAX_ITER 1000
+
+typedef struct classify_result {
+    double train_acc, test_acc, seconds;
+    size_t iterations;
+    lk_logreg_state stop;
+} classify_result;
+
+/* Copy the trained logistic regression into st->clf, the stack's one-layer
+ * softmax net (what the "ae" model kind saves and predicts with). */
+static lk_status store_classifier(lk_ae_stack *st, const lk_logreg *m, lk_error *err)
+{
+    lk_net net = { 0 };
+    lk_act sm = lk_act_default(LK_ACT_SOFTMAX);
+    lk_status s = lk_mlp_build(&net, m->d, 0, NULL, 1, &sm, m->k, NULL, LK_LOSS_SOFTMAX_CE,
+                               err);
+    if (s != LK_OK)
+        return s;
+    lk_mat src = lk_dense_w(&m->layer, &m->params), dst = lk_dense_w(&net.layers[0], &net.params);
+    if ((s = lk_mat_copy(&dst, &src, err)) != LK_OK) {
+        lk_net_free(&net);
+        return s;
+    }
+    memcpy(lk_dense_b(&net.layers[0], &net.params), lk_dense_b(&m->layer, &m->params),
+           m->k * sizeof(lk_real));
+    st->clf = net;
+    st->has_clf = 1;
+    return LK_OK;
+}
+
+static double codes_accuracy(const lk_logreg *m, const lk_mat *codes, const uint32_t *y,
+                             lk_mat *scores)
+{
+    if (codes->rows == 0)
+        return NAN;
+    lk_mat sc = lk_mat_rows(scores, 0, codes->rows);
+    lk_logreg_proba(m, codes, &sc, NULL);
+    return cli_accuracy(&sc, y);
+}
+
 static int classify(cli_run *run, lk_ae_stack *st, const lk_mat *cx, const lk_mat *ct,
-                    double *train_acc, double *acc)
+                    classify_result *out)
 {
     lk_split *sp = &run->split;
-    size_t k = sp->labels.k;
     lk_error err;
-    lk_net net = { 0 };
-    lk_net_trainer tr = { 0 };
-    lk_net_work ev = { 0 };
-    lk_mat t = { 0 };
+    lk_logreg m = { 0 };
+    lk_logreg_trainer *tr = NULL;
+    lk_mat scores = { 0 };
+    lk_logreg_config cfg = lk_logreg_defaults();
+    cfg.max_iter = CLASSIFY_MAX_ITER;
+    size_t rows = cx->rows > ct->rows ? cx->rows : ct->rows;
     int rc = 0;
-    lk_act sm = lk_act_default(LK_ACT_SOFTMAX);
-    lk_status s = lk_mlp_build(&net, cx->cols, 0, NULL, 1, &sm, k, NULL, LK_LOSS_SOFTMAX_CE,
-                               &err);
-    if (s != LK_OK)
-        return cli_fail_err(&err);
-    lk_net_init(&net, LK_INIT_AUTO, run->rng);
-    lk_net_config cfg = lk_net_config_default();
-    cfg.epochs = 10;
-    if ((s = lk_onehot(sp->train.y, sp->train.n, k, &t, &err)) != LK_OK ||
-        (s = lk_net_trainer_init(&tr, &net, &cfg, cx, &t, run->rng, &err)) != LK_OK ||
-        (s = lk_net_work_alloc(&ev, &net, 500, &err)) != LK_OK) {
+    double t0 = cli_now();
+    lk_status s;
+    if ((s = lk_logreg_alloc(&m, cx->cols, sp->labels.k, &err)) != LK_OK ||
+        (s = lk_mat_alloc(&scores, rows, sp->labels.k, &err)) != LK_OK ||
+        (s = lk_logreg_trainer_alloc(&tr, &m, cx, sp->train.y, &cfg, NULL, &err)) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
     }
-    while (!lk_net_trainer_done(&tr))
-        if ((s = lk_net_trainer_epoch(&tr, NULL, &err)) != LK_OK) {
-            rc = cli_fail_err(&err);
-            goto done;
-        }
-    *train_acc = lk_mlp_accuracy(&net, &ev, cx, sp->train.y);
-    *acc = ct->rows ? lk_mlp_accuracy(&net, &ev, ct, sp->test.y) : NAN;
-    st->clf = net;
-    st->has_clf = 1;
-    net = (lk_net){ 0 };
+    cli_progress prog;
+    cli_progress_begin(&prog, "ae: softmax", cfg.max_iter);
+    do {
+        if ((s = lk_logreg_iterate(tr, &err)) != LK_OK)
+            break;
+        size_t it = lk_logreg_iterations(tr);
+        if (prog.tty)
+            cli_progress_update(&prog, it);
+        else if (it % 25 == 0)
+            cli_progress_line("ae: softmax on the codes, iteration %zu  loss %.6f  %.1f s", it,
+                              lk_logreg_loss(tr), cli_now() - t0);
+    } while (lk_logreg_test(tr) == LK_LOGREG_CONTINUE);
+    cli_progress_end(&prog);
+    if (s != LK_OK) {
+        rc = cli_fail_err(&err);
+        goto done;
+    }
+    *out = (classify_result){ .seconds = cli_now() - t0, .iterations = lk_logreg_iterations(tr),
+                              .stop = lk_logreg_test(tr) };
+    out->train_acc = codes_accuracy(&m, cx, sp->train.y, &scores);
+    out->test_acc = codes_accuracy(&m, ct, sp->test.y, &scores);
+    if ((s = store_classifier(st, &m, &err)) != LK_OK)
+        rc = cli_fail_err(&err);
 done:
-    lk_net_trainer_free(&tr);
-    lk_net_work_free(&ev);
-    lk_mat_free(&t);
-    lk_net_free(&net);
+    lk_logreg_trainer_free(tr);
+    lk_logreg_free(&m);
+    lk_mat_free(&scores);
     return rc;
 }
 
@@ -400,7 +463,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     if (!sp->test.n)
         xt.rows = 0;
     lk_mat cx[2] = { { 0 } }, ct[2] = { { 0 } };
-    double test_mse = NAN, secs = 0, acc = NAN, train_acc = NAN;
+    double test_mse = NAN, secs = 0;
+    classify_result clf = { .train_acc = NAN, .test_acc = NAN };
     int rc = 0;
     int mda = !strcmp(O.solver, "mda"), elm = !strcmp(O.solver, "elm");
     lk_ae_stack st;
@@ -430,7 +494,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         xt = *ot;
     }
     if (rc == 0 && O.classify)
-        rc = classify(run, &st, &x, &xt, &train_acc, &acc);
+        rc = classify(run, &st, &x, &xt, &clf);
     if (rc == 0 && model && lk_ae_save(&st, model, &err) != LK_OK)
         rc = cli_fail_err(&err);
     if (rc == 0) {
@@ -438,8 +502,19 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(r, "train_seconds", json_real(secs));
         json_object_set_new(r, "test_mse", isnan(test_mse) ? json_null() : json_real(test_mse));
         json_object_set_new(r, "train_accuracy",
-                            isnan(train_acc) ? json_null() : json_real(train_acc));
-        json_object_set_new(r, "test_accuracy", isnan(acc) ? json_null() : json_real(acc));
+                            isnan(clf.train_acc) ? json_null() : json_real(clf.train_acc));
+        json_object_set_new(r, "test_accuracy",
+                            isnan(clf.test_acc) ? json_null() : json_real(clf.test_acc));
+        if (O.classify) {
+            char note[160];
+            snprintf(note, sizeof note,
+                     "softmax on the codes: %zu L-BFGS iterations (%s), %.2f s",
+                     clf.iterations, lk_logreg_state_name(clf.stop), clf.seconds);
+            json_object_set_new(r, "classifier_seconds", json_real(clf.seconds));
+            json_object_set_new(r, "classifier_iterations",
+                                json_integer((json_int_t)clf.iterations));
+            json_object_set_new(r, "notes", json_pack("[s]", note));
+        }
         json_t *p = json_object();
         json_object_set_new(p, "hidden", json_string(O.hidden));
         json_object_set_new(p, "solver", json_string(O.solver));

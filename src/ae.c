@@ -63,6 +63,30 @@ lk_status lk_ae_encode(const lk_net *net, const lk_mat *x, lk_mat *out, lk_error
  * held whole. */
 #define AE_ELM_BLOCK 2048
 
+/* Random weights with orthonormal rows (columns when hidden > d): the Q of
+ * a gaussian matrix, Haar distributed.  a: hidden x d. */
+static lk_status orthogonal_weights(size_t hidden, size_t d, gsl_rng *rng, lk_mat *a,
+                                    lk_error *err)
+{
+    int rows = hidden <= d;    /* orthonormal rows: Q of the d x hidden transpose */
+    size_t m = rows ? d : hidden, k = rows ? hidden : d;
+    lk_matd q = { 0 };
+    double *tau = malloc(2 * k * sizeof *tau);
+    lk_status s = tau ? lk_matd_alloc(&q, m, k, err)
+                      : lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
+    if (s == LK_OK) {
+        for (size_t i = 0; i < m * k; i++)
+            q.data[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
+        s = lk_dqr_q(&q, tau, err);
+    }
+    for (size_t i = 0; s == LK_OK && i < hidden; i++)
+        for (size_t j = 0; j < d; j++)
+            LK_AT(a, i, j) = (lk_real)(rows ? q.data[j * q.ld + i] : q.data[i * q.ld + j]);
+    lk_matd_free(&q);
+    free(tau);
+    return s;
+}
+
 lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rng *rng,
                     lk_mat *beta, lk_error *err)
 {
@@ -71,69 +95,47 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
                             "ELM autoencoder needs rows, hidden > 0, C > 0, beta hidden x "
                             "inputs");
-    size_t k = hidden < d ? hidden : d, blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
-    lk_matd g = { 0 }, u = { 0 }, vt = { 0 }, a = { 0 }, bd = { 0 }, hd = { 0 }, xd = { 0 };
-    lk_mat af = { 0 }, hf = { 0 };
+    size_t blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
+    lk_matd bd = { 0 };
+    lk_mat a = { 0 }, h = { 0 };
     lk_ridge rw = { 0 };
-    double *sv = malloc(k * sizeof *sv);
     lk_real *bias = malloc(hidden * sizeof *bias);
-    lk_status s = LK_ENOMEM;
-    if (!sv || !bias) {
+    lk_status s;
+    if (!bias) {
         s = lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
         goto done;
     }
-    /* Random orthogonal rows (columns when hidden > d): the polar factor
-     * U V^T of a gaussian matrix. */
-    if ((s = lk_matd_alloc(&g, hidden, d, err)) != LK_OK ||
-        (s = lk_matd_alloc(&u, hidden, k, err)) != LK_OK ||
-        (s = lk_matd_alloc(&vt, k, d, err)) != LK_OK ||
-        (s = lk_matd_alloc(&a, hidden, d, err)) != LK_OK)
+    if ((s = lk_mat_alloc(&a, hidden, d, err)) != LK_OK ||
+        (s = orthogonal_weights(hidden, d, rng, &a, err)) != LK_OK)
         goto done;
-    for (size_t i = 0; i < hidden * d; i++)
-        g.data[i] = gsl_ran_gaussian_ziggurat(rng, 1.0);
     for (size_t i = 0; i < hidden; i++)
         bias[i] = (lk_real)gsl_ran_gaussian_ziggurat(rng, 1.0 / sqrt((double)d));
-    if ((s = lk_dsvd(&g, sv, &u, &vt, err)) != LK_OK)
-        goto done;
-    lk_dgemm(LK_NOTRANS, LK_NOTRANS, 1, &u, &vt, 0, &a);
-    if ((s = lk_mat_alloc(&af, hidden, d, err)) != LK_OK ||
-        (s = lk_mat_alloc(&hf, blk, hidden, err)) != LK_OK)
-        goto done;
-    lk_matd_to_mat(&af, &a);
     /* beta = (H^T H + I/C)^-1 H^T X by the shared streamed ridge (no bias:
-     * the encoder is f(beta x)), its products in double: the default C =
-     * 1000 is too large a ridge constant for sums formed in float. */
+     * the encoder is f(beta x)).  H^T H is formed in double: the default
+     * C = 1000 is a ridge constant below the rounding of a float Gram
+     * matrix of these nearly collinear features; H^T X, three times the
+     * flops, runs at the float rate. */
     if ((s = lk_ridge_alloc(&rw, hidden, d, blk, 0, err)) != LK_OK ||
+        (s = lk_ridge_gram_in_double(&rw, err)) != LK_OK ||
         (s = lk_matd_alloc(&bd, hidden, d, err)) != LK_OK ||
-        (s = lk_matd_alloc(&hd, blk, hidden, err)) != LK_OK ||
-        (s = lk_matd_alloc(&xd, blk, d, err)) != LK_OK)
+        (s = lk_mat_alloc(&h, blk, hidden, err)) != LK_OK)
         goto done;
     for (size_t r0 = 0; r0 < n; r0 += blk) {
-        lk_mat xb = lk_mat_rows(x, r0, blk), hb = lk_mat_rows(&hf, 0, xb.rows);
-        lk_gemm(LK_NOTRANS, LK_TRANS, 1, &xb, &af, 0, &hb);
+        lk_mat xb = lk_mat_rows(x, r0, blk), hb = lk_mat_rows(&h, 0, xb.rows);
+        lk_gemm(LK_NOTRANS, LK_TRANS, 1, &xb, &a, 0, &hb);
         lk_add_row_vector(&hb, bias);
         lk_act_forward(&act, &hb, &hb, NULL);
-        lk_matd hbd = { xb.rows, hidden, hidden, hd.data, 0 }, xbd = { xb.rows, d, d, xd.data, 0 };
-        lk_mat_to_d(&hbd, &hb);
-        lk_mat_to_d(&xbd, &xb);
-        if ((s = lk_ridge_add_d(&rw, &hbd, &xbd, err)) != LK_OK)
+        if ((s = lk_ridge_add(&rw, &hb, &xb, err)) != LK_OK)
             goto done;
     }
     if ((s = lk_ridge_solve(&rw, 1.0 / C, &bd, NULL, err)) != LK_OK)
         goto done;
     lk_matd_to_mat(beta, &bd);
 done:
-    lk_matd_free(&g);
-    lk_matd_free(&u);
-    lk_matd_free(&vt);
-    lk_matd_free(&a);
     lk_matd_free(&bd);
-    lk_matd_free(&hd);
-    lk_matd_free(&xd);
     lk_ridge_free(&rw);
-    lk_mat_free(&af);
-    lk_mat_free(&hf);
-    free(sv);
+    lk_mat_free(&a);
+    lk_mat_free(&h);
     free(bias);
     return s;
 }

@@ -368,6 +368,30 @@ lk_status lk_dqr_r(lk_matd *a, double *tau, lk_error *err)
     return LK_OK;
 }
 
+lk_status lk_dqr_q(lk_matd *a, double *tau, lk_error *err)
+{
+    size_t m = a->rows, n = a->cols;
+    if (m < n)
+        return lk_error_set(err, LK_EINVAL, "dgeqrf", NULL, "QR needs rows >= cols");
+    if (n == 0)
+        return LK_OK;
+    lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, a->data,
+                                     (lapack_int)a->ld, tau);
+    if (info != 0)
+        return lapack_status(info, "dgeqrf", err);
+    double *sign = tau + n;
+    for (size_t j = 0; j < n; j++)
+        sign[j] = a->data[j * a->ld + j] < 0 ? -1 : 1;
+    info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, (lapack_int)n, a->data,
+                          (lapack_int)a->ld, tau);
+    if (info != 0)
+        return lapack_status(info, "dorgqr", err);
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = 0; j < n; j++)
+            a->data[i * a->ld + j] *= sign[j];
+    return LK_OK;
+}
+
 /* ---------------------------------------------------------------- threads */
 
 #ifdef OPENBLAS_VERSION
@@ -383,3 +407,4 @@ void lk_blas_set_threads(int n) { (void)n; }
 int lk_blas_get_threads(void) { return 1; }
 const char *lk_blas_name(void) { return "reference CBLAS"; }
 #endif
+

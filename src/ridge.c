@@ -71,6 +71,7 @@ void lk_ridge_free(lk_ridge *w)
 {
     lk_matd_free(&w->g);
     lk_matd_free(&w->r);
+    lk_matd_free(&w->zd);
     lk_matd_free(&w->q);
     lk_matd_free(&w->qr);
     lk_mat_free(&w->gb);
@@ -104,13 +105,20 @@ lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "rows added after solving");
     if (m == 0)
         return LK_OK;
-    /* One block's products in lk_real (the fast rate), summed into double. */
-    lk_syrk(LK_TRANS, 1, z, 0, &w->gb);
+    /* One block's products in lk_real (the fast rate), summed into double;
+     * Z^T Z straight into double when asked. */
+    int gram_d = w->zd.data != NULL;
+    if (gram_d) {
+        lk_matd zd = { m, p, w->zd.ld, w->zd.data, 0 };
+        lk_mat_to_d(&zd, z);
+        lk_dsyrk(LK_TRANS, 1, &zd, 1, &w->g);
+    } else
+        lk_syrk(LK_TRANS, 1, z, 0, &w->gb);
     lk_gemm(LK_TRANS, LK_NOTRANS, 1, z, t, 0, &w->rb);
     for (size_t i = 0; i < p; i++) {
         double *gi = w->g.data + i * w->g.ld;
         const lk_real *bi = lk_mat_row(&w->gb, i);
-        for (size_t j = i; j < p; j++)
+        for (size_t j = i; j < p && !gram_d; j++)
             gi[j] += bi[j];
         double *ri = w->r.data + i * w->r.ld;
         const lk_real *si = lk_mat_row(&w->rb, i);
@@ -127,29 +135,11 @@ lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *
     return LK_OK;
 }
 
-/* ae: a block given in double, its products in double (for the ELM
- * autoencoder, whose tiny default lambda needs G to double precision). */
-lk_status lk_ridge_add_d(lk_ridge *w, const lk_matd *z, const lk_matd *t, lk_error *err)
+lk_status lk_ridge_gram_in_double(lk_ridge *w, lk_error *err)
 {
-    size_t m = z->rows, p = w->p, k = w->k;
-    if (z->cols != p || t->cols != k || t->rows != m)
-        return lk_error_set(err, LK_EINVAL, "ridge", NULL,
-                            "block of %zu x %zu and %zu x %zu, expected %zu and %zu columns",
-                            z->rows, z->cols, t->rows, t->cols, p, k);
-    if (w->finished)
-        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "rows added after solving");
-    if (m == 0)
+    if (w->zd.data)
         return LK_OK;
-    lk_dsyrk(LK_TRANS, 1, z, 1, &w->g);
-    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, z, t, 1, &w->r);
-    for (size_t i = 0; i < m; i++) {
-        for (size_t j = 0; j < p; j++)
-            w->zsum[j] += z->data[i * z->ld + j];
-        for (size_t j = 0; j < k; j++)
-            w->tsum[j] += t->data[i * t->ld + j];
-    }
-    w->n += m;
-    return LK_OK;
+    return lk_matd_alloc(&w->zd, w->block_rows, w->p, err);
 }
 
 /* Center G and R once (G - n mu mu^T, R - n mu tau^T) and mirror G. */

@@ -344,7 +344,7 @@ static void encode_all(const lk_net *enc, const lk_mat *x, lk_mat *out)
     lk_net_work_free(&w);
 }
 
-/* Train the softmax head of st on the codes of x, as `ae --classify` does,
+/* Train a softmax head of st on the codes of x (the layer `ae --classify` stores),
  * and return its test accuracy on the codes of xt; then save the stack,
  * read it back through the model file format and the "ae" predictor, and
  * return the predictor's accuracy on xt itself. */

@@ -140,6 +140,41 @@ START_TEST(test_double_solvers)
 }
 END_TEST
 
+START_TEST(test_qr_orthonormal_factor)
+{
+    /* Q of a 9 x 4 matrix: orthonormal columns, and Q^T A is R, upper
+     * triangular with a positive diagonal (the sign convention that makes
+     * the Q of a gaussian matrix Haar distributed). */
+    gsl_rng *r = th_rng(4);
+    const size_t m = 9, n = 4;
+    lk_matd a, q, qq, rr;
+    double tau[8];
+    lk_matd_alloc(&a, m, n, NULL);
+    lk_matd_alloc(&q, m, n, NULL);
+    lk_matd_alloc(&qq, n, n, NULL);
+    lk_matd_alloc(&rr, n, n, NULL);
+    for (size_t k = 0; k < m * n; k++)
+        a.data[k] = gsl_rng_uniform(r) - 0.5;
+    memcpy(q.data, a.data, m * n * sizeof(double));
+    ck_assert_int_eq(lk_dqr_q(&q, tau, NULL), LK_OK);
+    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, &q, &q, 0, &qq);
+    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, &q, &a, 0, &rr);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            ck_assert_double_le(fabs(qq.data[i * n + j] - (i == j)), 1e-13);
+            if (j < i)
+                ck_assert_double_le(fabs(rr.data[i * n + j]), 1e-13);
+        }
+    for (size_t i = 0; i < n; i++)
+        ck_assert_double_gt(rr.data[i * n + i], 1e-3);
+    lk_error err;
+    lk_matd wide = lk_matd_view(a.data, n, m, m);
+    ck_assert_int_eq(lk_dqr_q(&wide, tau, &err), LK_EINVAL);
+    lk_matd_free(&a); lk_matd_free(&q); lk_matd_free(&qq); lk_matd_free(&rr);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* ================================================================ views */
 
 START_TEST(test_views_and_alloc)
@@ -618,6 +653,7 @@ static Suite *core_suite(void)
     tcase_add_test(core, test_gemm_all_transposes);
     tcase_add_test(core, test_syrk_gemv_colsums);
     tcase_add_test(core, test_double_solvers);
+    tcase_add_test(core, test_qr_orthonormal_factor);
     tcase_add_test(core, test_views_and_alloc);
     tcase_add_test(core, test_activation_derivatives);
     tcase_add_test(core, test_activation_parse);

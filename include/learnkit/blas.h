@@ -119,6 +119,11 @@ lk_status lk_dsvd(lk_matd *a, double *s, lk_matd *u, lk_matd *vt, lk_error *err)
  * n rows is R (the rest is zeroed).  tau receives n reflector scalars. */
 lk_status lk_dqr_r(lk_matd *a, double *tau, lk_error *err);
 
+/* A (m x n, m >= n) <- Q, the n orthonormal columns of A = Q R, each column's
+ * sign chosen so that diag(R) > 0: for a gaussian A, Q is then uniformly
+ * (Haar) distributed.  tau: 2 n doubles of scratch. */
+lk_status lk_dqr_q(lk_matd *a, double *tau, lk_error *err);
+
 /* ---------------------------------------------------------------- threads */
 
 /* Number of BLAS threads (OpenBLAS); 0 or less means all cores. */

@@ -42,6 +42,7 @@ typedef struct lk_ridge {
     lk_matd r;            /* p x k: Z^T T, then centered */
     double *zsum, *tsum;  /* p and k column sums */
     lk_mat gb, rb;        /* lk_real scratch for one block's products */
+    lk_matd zd;           /* block in double, after lk_ridge_gram_in_double */
     lk_real *ones;        /* block_rows ones for the column sums */
     size_t block_rows;    /* the largest block lk_ridge_add accepts */
     int finished;         /* centering applied */
@@ -77,10 +78,11 @@ void lk_ridge_free(lk_ridge *w);
 /* Accumulate a block: z (m x p) and t (m x k), m <= block_rows. */
 lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
 
-/* The same for a block in double, its products formed in double (any
- * number of rows; for solves whose lambda is too small for lk_real
- * products). */
-lk_status lk_ridge_add_d(lk_ridge *w, const lk_matd *z, const lk_matd *t, lk_error *err);
+/* From now on form each block's Z^T Z in double (Z^T T stays at the lk_real
+ * rate): for solves whose lambda is below the rounding of a Gram matrix
+ * formed in lk_real (the ELM autoencoder's 1e-3 on near-collinear sigmoid
+ * features).  Allocates a block_rows x p double scratch; LK_ENOMEM. */
+lk_status lk_ridge_gram_in_double(lk_ridge *w, lk_error *err);
 
 /* W (p x k) and, when centering, bias (k values; may be NULL otherwise) for
  * lambda > 0, by Cholesky of G + lambda I.  LK_ENUMERIC if it is not positive
