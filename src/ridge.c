@@ -94,6 +94,31 @@ void lk_ridge_free(lk_ridge *w)
     memset(w, 0, sizeof *w);
 }
 
+/* Rows whose lk_real products are summed in lk_real before they join the
+ * double sums.  Each flush reads the p x p block and updates G in double, a
+ * pass over memory that costs as much as a SYRK of ~1500 rows when p is in
+ * the thousands: flushing every 2048-row block cost 15% of the solve at
+ * 5000 units (10.2 s, 147 GFLOP/s), while 8192 rows keep the float
+ * rounding of one sum near sqrt(8192) eps relative. */
+#define FLUSH_ROWS 8192
+
+static void flush(lk_ridge *w)
+{
+    if (!w->pending)
+        return;
+    for (size_t i = 0; i < w->p; i++) {
+        double *gi = w->g.data + i * w->g.ld;
+        const lk_real *bi = lk_mat_row(&w->gb, i);
+        for (size_t j = i; j < w->p && !w->zd.data; j++)
+            gi[j] += bi[j];
+        double *ri = w->r.data + i * w->r.ld;
+        const lk_real *si = lk_mat_row(&w->rb, i);
+        for (size_t j = 0; j < w->k; j++)
+            ri[j] += si[j];
+    }
+    w->pending = 0;
+}
+
 lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err)
 {
     size_t m = z->rows, p = w->p, k = w->k;
@@ -105,26 +130,20 @@ lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "rows added after solving");
     if (m == 0)
         return LK_OK;
-    /* One block's products in lk_real (the fast rate), summed into double;
-     * Z^T Z straight into double when asked. */
+    /* Products in lk_real (the fast rate), summed into double every
+     * FLUSH_ROWS rows; Z^T Z straight into double when asked. */
     int gram_d = w->zd.data != NULL;
+    lk_real keep = w->pending ? 1 : 0;
     if (gram_d) {
         lk_matd zd = { m, p, w->zd.ld, w->zd.data, 0 };
         lk_mat_to_d(&zd, z);
         lk_dsyrk(LK_TRANS, 1, &zd, 1, &w->g);
     } else
-        lk_syrk(LK_TRANS, 1, z, 0, &w->gb);
-    lk_gemm(LK_TRANS, LK_NOTRANS, 1, z, t, 0, &w->rb);
-    for (size_t i = 0; i < p; i++) {
-        double *gi = w->g.data + i * w->g.ld;
-        const lk_real *bi = lk_mat_row(&w->gb, i);
-        for (size_t j = i; j < p && !gram_d; j++)
-            gi[j] += bi[j];
-        double *ri = w->r.data + i * w->r.ld;
-        const lk_real *si = lk_mat_row(&w->rb, i);
-        for (size_t j = 0; j < k; j++)
-            ri[j] += si[j];
-    }
+        lk_syrk(LK_TRANS, 1, z, keep, &w->gb);
+    lk_gemm(LK_TRANS, LK_NOTRANS, 1, z, t, keep, &w->rb);
+    w->pending += m;
+    if (w->pending >= FLUSH_ROWS)
+        flush(w);
     lk_col_sums(z, w->ones, 0, w->cs);
     lk_col_sums(t, w->ones, 0, w->cs + p);
     for (size_t j = 0; j < p; j++)
@@ -149,6 +168,7 @@ static lk_status finish(lk_ridge *w, lk_error *err)
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "no rows to fit");
     if (w->finished)
         return LK_OK;
+    flush(w);
     size_t p = w->p, k = w->k;
     if (w->center) {
         double n = (double)w->n;

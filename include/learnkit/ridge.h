@@ -41,7 +41,8 @@ typedef struct lk_ridge {
     lk_matd g;            /* p x p: Z^T Z (upper triangle), then centered */
     lk_matd r;            /* p x k: Z^T T, then centered */
     double *zsum, *tsum;  /* p and k column sums */
-    lk_mat gb, rb;        /* lk_real scratch for one block's products */
+    lk_mat gb, rb;        /* lk_real sums of the rows not yet in g and r */
+    size_t pending;       /* rows summed in gb and rb */
     lk_matd zd;           /* block in double, after lk_ridge_gram_in_double */
     lk_real *ones;        /* block_rows ones for the column sums */
     size_t block_rows;    /* the largest block lk_ridge_add accepts */
