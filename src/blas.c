@@ -351,39 +351,39 @@ lk_status lk_dsvd(lk_matd *a, double *s, lk_matd *u, lk_matd *vt, lk_error *err)
     return lapack_status(info, "dgesdd", err);
 }
 
+/* geqrf in place on a (rows >= cols): reflectors below, R on and above the
+ * diagonal.  Shared by lk_dqr_r and lk_dqr_q. */
+static lk_status dgeqrf(lk_matd *a, double *tau, lk_error *err)
+{
+    if (a->rows < a->cols)
+        return lk_error_set(err, LK_EINVAL, "dgeqrf", NULL, "QR needs rows >= cols");
+    if (a->cols == 0)
+        return LK_OK;
+    lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)a->rows,
+                                     (lapack_int)a->cols, a->data, (lapack_int)a->ld, tau);
+    return info != 0 ? lapack_status(info, "dgeqrf", err) : LK_OK;
+}
+
 lk_status lk_dqr_r(lk_matd *a, double *tau, lk_error *err)
 {
-    size_t m = a->rows, n = a->cols;
-    if (m < n)
-        return lk_error_set(err, LK_EINVAL, "dgeqrf", NULL, "QR needs rows >= cols");
-    if (n == 0)
-        return LK_OK;
-    lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, a->data,
-                                     (lapack_int)a->ld, tau);
-    if (info != 0)
-        return lapack_status(info, "dgeqrf", err);
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < n && j < i; j++)
+    lk_status s = dgeqrf(a, tau, err);
+    for (size_t i = 0; s == LK_OK && i < a->rows; i++)
+        for (size_t j = 0; j < a->cols && j < i; j++)
             a->data[i * a->ld + j] = 0;
-    return LK_OK;
+    return s;
 }
 
 lk_status lk_dqr_q(lk_matd *a, double *tau, lk_error *err)
 {
     size_t m = a->rows, n = a->cols;
-    if (m < n)
-        return lk_error_set(err, LK_EINVAL, "dgeqrf", NULL, "QR needs rows >= cols");
-    if (n == 0)
-        return LK_OK;
-    lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, a->data,
-                                     (lapack_int)a->ld, tau);
-    if (info != 0)
-        return lapack_status(info, "dgeqrf", err);
+    lk_status s = dgeqrf(a, tau, err);
+    if (s != LK_OK || n == 0)
+        return s;
     double *sign = tau + n;
     for (size_t j = 0; j < n; j++)
         sign[j] = a->data[j * a->ld + j] < 0 ? -1 : 1;
-    info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n, (lapack_int)n, a->data,
-                          (lapack_int)a->ld, tau);
+    lapack_int info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n,
+                                     (lapack_int)n, a->data, (lapack_int)a->ld, tau);
     if (info != 0)
         return lapack_status(info, "dorgqr", err);
     for (size_t i = 0; i < m; i++)
@@ -407,4 +407,3 @@ void lk_blas_set_threads(int n) { (void)n; }
 int lk_blas_get_threads(void) { return 1; }
 const char *lk_blas_name(void) { return "reference CBLAS"; }
 #endif
-

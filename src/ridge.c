@@ -109,8 +109,9 @@ static void flush(lk_ridge *w)
     for (size_t i = 0; i < w->p; i++) {
         double *gi = w->g.data + i * w->g.ld;
         const lk_real *bi = lk_mat_row(&w->gb, i);
-        for (size_t j = i; j < w->p && !w->zd.data; j++)
-            gi[j] += bi[j];
+        if (!w->zd.data)    /* else Z^T Z went straight into g */
+            for (size_t j = i; j < w->p; j++)
+                gi[j] += bi[j];
         double *ri = w->r.data + i * w->r.ld;
         const lk_real *si = lk_mat_row(&w->rb, i);
         for (size_t j = 0; j < w->k; j++)
