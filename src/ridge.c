@@ -25,6 +25,7 @@ size_t lk_ridge_bytes(size_t p, size_t k, size_t block_rows, int with_loo)
     size_t pp = mul(p, p), pk = mul(p, k);
     size_t b = add(mul(add(pp, pk), sizeof(double)), mul(add(pp, pk), sizeof(lk_real)));
     b = add(b, mul(add(add(p, k), block_rows), sizeof(lk_real) + sizeof(double)));
+    b = add(b, mul(mul(block_rows, p), sizeof(lk_real)));         /* shifted block */
     /* lk_ridge_solve's factor and right-hand side */
     b = add(b, mul(add(pp, pk), sizeof(double)));
     if (with_loo) {
@@ -49,13 +50,15 @@ lk_status lk_ridge_alloc(lk_ridge *w, size_t p, size_t k, size_t block_rows, int
     lk_status s;
     if ((s = lk_matd_alloc(&w->g, p, p, err)) || (s = lk_matd_alloc(&w->r, p, k, err)) ||
         (s = lk_mat_alloc_uninit(&w->gb, p, p, err)) ||
-        (s = lk_mat_alloc_uninit(&w->rb, p, k, err)))
+        (s = lk_mat_alloc_uninit(&w->rb, p, k, err)) ||
+        (s = lk_mat_alloc_uninit(&w->zs, block_rows, p, err)))
         goto fail;
     w->zsum = calloc(p, sizeof(double));
     w->tsum = calloc(k, sizeof(double));
+    w->shift = malloc(p * sizeof(lk_real));
     w->ones = malloc(block_rows * sizeof(lk_real));
-    w->cs = malloc((p + k) * sizeof(lk_real));
-    if (!w->zsum || !w->tsum || !w->ones || !w->cs) {
+    w->cs = malloc(k * sizeof(lk_real));
+    if (!w->zsum || !w->tsum || !w->shift || !w->ones || !w->cs) {
         s = lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory for %zu features", p);
         goto fail;
     }
@@ -71,11 +74,11 @@ void lk_ridge_free(lk_ridge *w)
 {
     lk_matd_free(&w->g);
     lk_matd_free(&w->r);
-    lk_matd_free(&w->zd);
     lk_matd_free(&w->q);
     lk_matd_free(&w->qr);
     lk_mat_free(&w->gb);
     lk_mat_free(&w->rb);
+    lk_mat_free(&w->zs);
     lk_mat_free(&w->ql);
     lk_mat_free(&w->mg);
     lk_mat_free(&w->sg);
@@ -85,6 +88,7 @@ void lk_ridge_free(lk_ridge *w)
     lk_mat_free(&w->hd);
     free(w->zsum);
     free(w->tsum);
+    free(w->shift);
     free(w->ones);
     free(w->cs);
     free(w->e);
@@ -109,15 +113,40 @@ static void flush(lk_ridge *w)
     for (size_t i = 0; i < w->p; i++) {
         double *gi = w->g.data + i * w->g.ld;
         const lk_real *bi = lk_mat_row(&w->gb, i);
-        if (!w->zd.data)    /* else Z^T Z went straight into g */
-            for (size_t j = i; j < w->p; j++)
-                gi[j] += bi[j];
+        for (size_t j = i; j < w->p; j++)
+            gi[j] += bi[j];
         double *ri = w->r.data + i * w->r.ld;
         const lk_real *si = lk_mat_row(&w->rb, i);
         for (size_t j = 0; j < w->k; j++)
             ri[j] += si[j];
     }
     w->pending = 0;
+}
+
+/* The shift c: the first block's column means, rounded to lk_real (the
+ * correction must use the c that was subtracted). */
+static void set_shift(lk_ridge *w, const lk_mat *z)
+{
+    for (size_t j = 0; j < w->p; j++)
+        w->zsum[j] = 0;
+    for (size_t i = 0; i < z->rows; i++) {
+        const lk_real *zi = lk_mat_row(z, i);
+        for (size_t j = 0; j < w->p; j++)
+            w->zsum[j] += zi[j];
+    }
+    for (size_t j = 0; j < w->p; j++) {
+        w->shift[j] = (lk_real)(w->zsum[j] / (double)z->rows);
+        w->zsum[j] = 0;
+    }
+}
+
+/* zs = z - 1 c^T, and the column sums of z into zsum in double: the
+ * correction at solve time multiplies them by c. */
+static lk_mat shift_block(lk_ridge *w, const lk_mat *z)
+{
+    lk_mat zs = lk_mat_rows(&w->zs, 0, z->rows);
+    lk_shift_rows(z, w->shift, &zs, w->zsum);
+    return zs;
 }
 
 lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err)
@@ -131,38 +160,46 @@ lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "rows added after solving");
     if (m == 0)
         return LK_OK;
+    if (w->n == 0)
+        set_shift(w, z);
     /* Products in lk_real (the fast rate), summed into double every
-     * FLUSH_ROWS rows; Z^T Z straight into double when asked. */
-    int gram_d = w->zd.data != NULL;
+     * FLUSH_ROWS rows. */
     lk_real keep = w->pending ? 1 : 0;
-    if (gram_d) {
-        lk_matd zd = { m, p, w->zd.ld, w->zd.data, 0 };
-        lk_mat_to_d(&zd, z);
-        lk_dsyrk(LK_TRANS, 1, &zd, 1, &w->g);
-    } else
-        lk_syrk(LK_TRANS, 1, z, keep, &w->gb);
-    lk_gemm(LK_TRANS, LK_NOTRANS, 1, z, t, keep, &w->rb);
+    lk_mat zs = shift_block(w, z);
+    lk_syrk(LK_TRANS, 1, &zs, keep, &w->gb);
+    lk_gemm(LK_TRANS, LK_NOTRANS, 1, &zs, t, keep, &w->rb);
     w->pending += m;
     if (w->pending >= FLUSH_ROWS)
         flush(w);
-    lk_col_sums(z, w->ones, 0, w->cs);
-    lk_col_sums(t, w->ones, 0, w->cs + p);
-    for (size_t j = 0; j < p; j++)
-        w->zsum[j] += w->cs[j];
+    lk_col_sums(t, w->ones, 0, w->cs);
     for (size_t j = 0; j < k; j++)
-        w->tsum[j] += w->cs[p + j];
+        w->tsum[j] += w->cs[j];
     w->n += m;
     return LK_OK;
 }
 
-lk_status lk_ridge_gram_in_double(lk_ridge *w, lk_error *err)
+/* g and r hold S^T S and S^T T for S = Z - 1 c^T.  Without centering,
+ *     Z^T Z = S^T S + n (mu c^T + c mu^T - c c^T),  Z^T T = S^T T + c 1^T T;
+ * with it, the centered sums are
+ *     S^T S - n (mu - c)(mu - c)^T  and  S^T T - (mu - c) 1^T T,
+ * corrections as small as the shift was good. */
+static void unshift(lk_ridge *w)
 {
-    if (w->zd.data)
-        return LK_OK;
-    return lk_matd_alloc(&w->zd, w->block_rows, w->p, err);
+    double n = (double)w->n;
+    for (size_t i = 0; i < w->p; i++) {
+        double mi = w->zsum[i] / n, ci = w->shift[i];
+        double *gi = w->g.data + i * w->g.ld;
+        for (size_t j = i; j < w->p; j++) {
+            double mj = w->zsum[j] / n, cj = w->shift[j];
+            gi[j] += w->center ? -n * (mi - ci) * (mj - cj) : n * (mi * cj + ci * mj - ci * cj);
+        }
+        double *ri = w->r.data + i * w->r.ld, a = w->center ? ci - mi : ci;
+        for (size_t j = 0; j < w->k; j++)
+            ri[j] += a * w->tsum[j];
+    }
 }
 
-/* Center G and R once (G - n mu mu^T, R - n mu tau^T) and mirror G. */
+/* Flush, undo the shift (centering G and R when asked), mirror G; once. */
 static lk_status finish(lk_ridge *w, lk_error *err)
 {
     if (w->n == 0)
@@ -170,19 +207,7 @@ static lk_status finish(lk_ridge *w, lk_error *err)
     if (w->finished)
         return LK_OK;
     flush(w);
-    size_t p = w->p, k = w->k;
-    if (w->center) {
-        double n = (double)w->n;
-        for (size_t i = 0; i < p; i++) {
-            double mi = w->zsum[i] / n;
-            double *gi = w->g.data + i * w->g.ld;
-            for (size_t j = i; j < p; j++)
-                gi[j] -= n * mi * (w->zsum[j] / n);
-            double *ri = w->r.data + i * w->r.ld;
-            for (size_t j = 0; j < k; j++)
-                ri[j] -= n * mi * (w->tsum[j] / n);
-        }
-    }
+    unshift(w);
     lk_matd_symmetrize(&w->g);
     w->finished = 1;
     return LK_OK;

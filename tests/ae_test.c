@@ -414,7 +414,7 @@ static void backprop_stack(lk_ae_stack *st, const lk_mat *x, gsl_rng *r)
         lk_net_init(ae, LK_INIT_AUTO, r);
         train(ae, &in, &in, LK_LOSS_MSE, 15, r);
         ck_assert_int_eq(lk_mat_alloc(&codes[l], in.rows, h[l], NULL), LK_OK);
-        ck_assert_int_eq(lk_ae_encode(ae, &in, &codes[l], NULL), LK_OK);
+        ck_assert_int_eq(lk_ae_encode(ae, 0, &in, NULL, &codes[l], NULL), LK_OK);
         ck_assert_int_eq(lk_ae_copy_layer(&st->enc, l, ae, 0, NULL), LK_OK);
         in = codes[l];
     }

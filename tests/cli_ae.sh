@@ -45,9 +45,13 @@ run 0 predict -m "$TMPD/bp.lkm" --proba "$TMPD/te.csv" && out_has '^0,1,2$'
 # Closed-form stacks save too.
 run 0 ae --solver elm --hidden 7 --classify --json -q --threads 1 -o "$TMPD/elm.lkm" $T "$D" &&
     out_has '"classifier_iterations": [1-9]' && out_has '"classifier_seconds"' &&
-    out_has 'softmax on the codes: [0-9]+ L-BFGS iterations \((converged|no further progress)\)'
+    out_has '"encode_seconds"' &&
+    out_has 'softmax on the codes: training rows encoded in [0-9.]+ s, then [0-9]+ L-BFGS iterations \((converged|no further progress)\)'
 acc=$(num test_accuracy)
 run 0 eval -m "$TMPD/elm.lkm" --json $T "$D" && same_acc "$acc" "$(num accuracy)"
+# Without a classifier the last layer's training codes are not computed.
+run 0 ae --solver elm --hidden 7 --json -q --threads 1 $T "$D" &&
+    out_lacks '"encode_seconds"' && out_has '"test_accuracy": null'
 run 0 ae --solver mda --noise 0.3 --hidden 8,8 --classify --json -q --threads 1 \
     -o "$TMPD/mda.lkm" $T "$D"
 acc=$(num test_accuracy)

@@ -111,25 +111,17 @@ START_TEST(test_penrose_conditions)
 }
 END_TEST
 
-static void ridge_fit_gram(const lk_mat *z, const lk_mat *t, size_t block, int center,
-                           int gram_in_double, double lambda, lk_matd *beta, double *bias)
+static void ridge_fit(const lk_mat *z, const lk_mat *t, size_t block, int center, double lambda,
+                      lk_matd *beta, double *bias)
 {
     lk_ridge w;
     ck_assert_int_eq(lk_ridge_alloc(&w, z->cols, t->cols, block, center, NULL), LK_OK);
-    if (gram_in_double)
-        ck_assert_int_eq(lk_ridge_gram_in_double(&w, NULL), LK_OK);
     for (size_t r0 = 0; r0 < z->rows; r0 += block) {
         lk_mat zb = lk_mat_rows(z, r0, block), tb = lk_mat_rows(t, r0, block);
         ck_assert_int_eq(lk_ridge_add(&w, &zb, &tb, NULL), LK_OK);
     }
     ck_assert_int_eq(lk_ridge_solve(&w, lambda, beta, bias, NULL), LK_OK);
     lk_ridge_free(&w);
-}
-
-static void ridge_fit(const lk_mat *z, const lk_mat *t, size_t block, int center, double lambda,
-                      lk_matd *beta, double *bias)
-{
-    ridge_fit_gram(z, t, block, center, 0, lambda, beta, bias);
 }
 
 static double maxdiff_d(const lk_matd *a, const lk_matd *b)
@@ -176,31 +168,110 @@ END_TEST
 
 /* Enough rows that the float sums are flushed into double several times
  * (every 8192 rows) and once more, partly filled, at the solve: blocks of
- * 1000 agree with the whole set added at once, with Z^T Z in float or in
- * double.  A flush lost or done twice moves beta by far more than the
- * tolerance. */
+ * 1000 agree with the whole set added at once.  A flush lost or done twice
+ * moves beta by far more than the tolerance. */
 START_TEST(test_streamed_flushes)
 {
     gsl_rng *g = th_rng(1414);
     size_t n = 20011, p = 6, k = 3;
     lk_mat z = rand_mat(n, p, g, -1, 1), t = rand_mat(n, k, g, 0, 1);
-    for (int gram_d = 0; gram_d <= 1; gram_d++) {
+    for (int center = 0; center <= 1; center++) {
         lk_matd b1, b2;
         double c1[3], c2[3];
         lk_matd_alloc(&b1, p, k, NULL);
         lk_matd_alloc(&b2, p, k, NULL);
-        ridge_fit_gram(&z, &t, 1000, 1, gram_d, 0.5, &b1, c1);
-        ridge_fit_gram(&z, &t, n, 1, gram_d, 0.5, &b2, c2);
+        ridge_fit(&z, &t, 1000, center, 0.5, &b1, c1);
+        ridge_fit(&z, &t, n, center, 0.5, &b2, c2);
         double tol = 200.0 * sqrt((double)n) * LK_REAL_EPSILON * fmax(1, maxabs_d(&b2));
-        ck_assert_msg(maxdiff_d(&b1, &b2) < tol, "gram in double %d: %g", gram_d,
-                      maxdiff_d(&b1, &b2));
-        for (size_t j = 0; j < k; j++)
+        ck_assert_msg(maxdiff_d(&b1, &b2) < tol, "center %d: %g", center, maxdiff_d(&b1, &b2));
+        for (size_t j = 0; center && j < k; j++)
             ck_assert(fabs(c1[j] - c2[j]) < tol);
         lk_matd_free(&b1);
         lk_matd_free(&b2);
     }
     lk_mat_free(&z);
     lk_mat_free(&t);
+    gsl_rng_free(g);
+}
+END_TEST
+
+/* The ridge solution of (z, t) formed and solved in double from the
+ * lk_real data: the reference for the streamed sums. */
+static void ridge_reference(const lk_mat *z, const lk_mat *t, int center, double lambda,
+                            lk_matd *beta, double *bias)
+{
+    size_t n = z->rows, p = z->cols, k = t->cols;
+    double mz[8] = { 0 }, mt[8] = { 0 };
+    for (size_t i = 0; center && i < n; i++) {
+        for (size_t j = 0; j < p; j++)
+            mz[j] += LK_AT(z, i, j) / (double)n;
+        for (size_t j = 0; j < k; j++)
+            mt[j] += LK_AT(t, i, j) / (double)n;
+    }
+    lk_matd zd, td, gram;
+    lk_matd_alloc(&zd, n, p, NULL);
+    lk_matd_alloc(&td, n, k, NULL);
+    lk_matd_alloc(&gram, p, p, NULL);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < p; j++)
+            zd.data[i * p + j] = LK_AT(z, i, j) - mz[j];
+        for (size_t j = 0; j < k; j++)
+            td.data[i * k + j] = LK_AT(t, i, j) - mt[j];
+    }
+    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, &zd, &zd, 0, &gram);
+    lk_dgemm(LK_TRANS, LK_NOTRANS, 1, &zd, &td, 0, beta);
+    for (size_t j = 0; j < p; j++)
+        gram.data[j * p + j] += lambda;
+    ck_assert_int_eq(lk_dposv(&gram, beta, NULL), LK_OK);
+    for (size_t c = 0; center && c < k; c++) {
+        bias[c] = mt[c];
+        for (size_t j = 0; j < p; j++)
+            bias[c] -= beta->data[j * beta->ld + c] * mz[j];
+    }
+    lk_matd_free(&zd);
+    lk_matd_free(&td);
+    lk_matd_free(&gram);
+}
+
+/* Features with a large common mean and a small spread: sigmoid units near
+ * 1/2 (uncentered, a small lambda, as in the ELM autoencoder) and inputs
+ * near 1000 (centered, as in lsq).  Summed in float without the shift, the
+ * sums round at eps n mean^2, against the spread's n s^2: beta came out
+ * 1e-3 off uncentered and 170% off centered.  With it, the streamed
+ * solution matches the double reference to a few float roundings (2e-7
+ * and 3e-7 measured). */
+START_TEST(test_shifted_gram_keeps_small_spread)
+{
+    gsl_rng *g = th_rng(1732);
+    size_t n = 20011, p = 6, k = 3;
+    const double mean[2] = { 0.5, 1000 }, spread[2] = { 0.01, 1 }, lambda[2] = { 1e-3, 1e-3 };
+    for (int center = 0; center <= 1; center++) {
+        lk_mat z = rand_mat(n, p, g, -1, 1), t = rand_mat(n, k, g, 0, 1);
+        for (size_t i = 0; i < n; i++) {
+            for (size_t j = 0; j < p; j++)
+                LK_AT(&z, i, j) = (lk_real)(mean[center] + spread[center] * LK_AT(&z, i, j));
+            for (size_t c = 0; c < k; c++)    /* a linear target plus noise */
+                LK_AT(&t, i, c) += (lk_real)((LK_AT(&z, i, c) - mean[center]) / spread[center]);
+        }
+        lk_matd b, ref;
+        double c1[3], c2[3];
+        lk_matd_alloc(&b, p, k, NULL);
+        lk_matd_alloc(&ref, p, k, NULL);
+        ridge_fit(&z, &t, 1000, center, lambda[center], &b, c1);
+        ridge_reference(&z, &t, center, lambda[center], &ref, c2);
+        double rel = maxdiff_d(&b, &ref) / maxabs_d(&ref);
+        ck_assert_msg(rel < 1e-5, "center %d: beta off by %g relative", center, rel);
+        for (size_t c = 0; center && c < k; c++) {
+            double scale = fabs(c2[c]);    /* bias = tau - beta^T mu: beta's error times mu */
+            for (size_t j = 0; j < p; j++)
+                scale += fabs(ref.data[j * ref.ld + c]) * mean[center];
+            ck_assert_msg(fabs(c1[c] - c2[c]) < 1e-5 * scale, "bias %g vs %g", c1[c], c2[c]);
+        }
+        lk_matd_free(&b);
+        lk_matd_free(&ref);
+        lk_mat_free(&z);
+        lk_mat_free(&t);
+    }
     gsl_rng_free(g);
 }
 END_TEST
@@ -572,6 +643,7 @@ static Suite *elm_suite(void)
     tcase_add_test(core, test_penrose_conditions);
     tcase_add_test(core, test_streamed_equals_one_shot);
     tcase_add_test(core, test_streamed_flushes);
+    tcase_add_test(core, test_shifted_gram_keeps_small_spread);
     tcase_add_test(core, test_ridge_approaches_svd);
     tcase_add_test(core, test_press_is_loo);
     tcase_add_test(core, test_press_is_loo_centered);

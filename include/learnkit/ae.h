@@ -67,8 +67,12 @@ void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng);
 lk_status lk_ae_build(lk_net *net, size_t n_in, size_t hidden, lk_act enc, lk_act dec,
                       int tied, lk_error *err);
 
-/* Codes of x under the encoder (layer 0) of net: out is x->rows x hidden. */
-lk_status lk_ae_encode(const lk_net *net, const lk_mat *x, lk_mat *out, lk_error *err);
+/* Codes of x under layer l of net (0: an autoencoder's encoder; l: a
+ * stack's l-th encoder), f(x W^T + b), in row blocks: out is x->rows x
+ * width.  pre, when not NULL, receives x W^T + b (mDA: the reconstruction).
+ * LK_EINVAL for a missing layer or shapes that do not fit. */
+lk_status lk_ae_encode(const lk_net *net, size_t l, const lk_mat *x, lk_mat *pre, lk_mat *out,
+                       lk_error *err);
 
 /* ELM autoencoder.  x: n x d.  beta: hidden x d (allocated by the caller).
  * C > 0 the ridge constant.  LK_ENUMERIC when the Gram matrix is singular. */

@@ -53,6 +53,10 @@ void lk_add_row_vector(lk_mat *m, const lk_real *v);
  * M->rows elements), so it runs at BLAS speed. */
 void lk_col_sums(const lk_mat *m, const lk_real *ones, lk_real beta, lk_real *v);
 
+/* out <- Z - 1 c^T (c has Z->cols elements; out is Z's shape and may not
+ * overlap it), and sums[j] += sum_i Z[i][j] in double, in one pass. */
+void lk_shift_rows(const lk_mat *z, const lk_real *c, lk_mat *out, double *sums);
+
 /* elm module: the kernels of TSQR.
  *
  * lk_transpose: dst = src^T (OpenBLAS omatcopy); LK_EINVAL on shapes.

@@ -10,6 +10,11 @@
  * held whole and the memory is O(p^2 + p k) whatever n is.  Accumulation is in
  * double; the per-block products are lk_real GEMMs (SYRK), so the float build
  * runs at the float rate and loses only the rounding of one block's sums.
+ * The Gram matrix is formed from S = Z - 1 c^T, c the first block's column
+ * means, and corrected in double at solve time: its rounding then scales
+ * with the spread of the features, not with their mean, which for sigmoid
+ * units (mean near 1/2) or raw pixels is what would otherwise swamp a small
+ * lambda.
  *
  * Solving:
  *   - lk_ridge_solve: one lambda by Cholesky (double), O(p^3 / 3);
@@ -43,7 +48,8 @@ typedef struct lk_ridge {
     double *zsum, *tsum;  /* p and k column sums */
     lk_mat gb, rb;        /* lk_real sums of the rows not yet in g and r */
     size_t pending;       /* rows summed in gb and rb */
-    lk_matd zd;           /* block in double, after lk_ridge_gram_in_double */
+    lk_real *shift;       /* p: c, subtracted before the Gram product */
+    lk_mat zs;            /* block_rows x p: the shifted block */
     lk_real *ones;        /* block_rows ones for the column sums */
     size_t block_rows;    /* the largest block lk_ridge_add accepts */
     int finished;         /* centering applied */
@@ -62,7 +68,7 @@ typedef struct lk_ridge {
     lk_mat mg;            /* p x (k n_grid): diag(1/(e+lambda_g)) Q^T R, side by side */
     lk_mat sg;            /* p x n_grid: 1/(e+lambda_g) */
     lk_mat zb, pz, yh, hd;/* block scratch: centered z, z Q, predictions, h_ii */
-    lk_real *cs;          /* p + k column sums of one block */
+    lk_real *cs;          /* k column sums of one block of T */
 } lk_ridge;
 
 /* Bytes a workspace for p features, k targets and blocks of block_rows
@@ -78,12 +84,6 @@ void lk_ridge_free(lk_ridge *w);
 
 /* Accumulate a block: z (m x p) and t (m x k), m <= block_rows. */
 lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
-
-/* From now on form each block's Z^T Z in double (Z^T T stays at the lk_real
- * rate): for solves whose lambda is below the rounding of a Gram matrix
- * formed in lk_real (the ELM autoencoder's 1e-3 on near-collinear sigmoid
- * features).  Allocates a block_rows x p double scratch; LK_ENOMEM. */
-lk_status lk_ridge_gram_in_double(lk_ridge *w, lk_error *err);
 
 /* W (p x k) and, when centering, bias (k values; may be NULL otherwise) for
  * lambda > 0, by Cholesky of G + lambda I.  LK_ENUMERIC if it is not positive
