@@ -174,7 +174,7 @@ static double mse(const lk_mat *a, const lk_mat *b)
 /* One backprop layer: trains on *x and puts the encoder into the stack;
  * the test reconstruction MSE of the first layer. */
 static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x,
-                          const lk_mat *xt, double *test_mse, double *secs)
+                          const lk_mat *xt, double *test_mse, double *secs, double *gflop)
 {
     lk_error err;
     lk_net net = { 0 };
@@ -194,6 +194,7 @@ static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat 
         cfg.optim_cfg.lr = O.lr;
     cfg.batch = O.batch;
     cfg.epochs = O.epochs;
+    cfg.skip_errors = 1;
     if (P.noise.kind != LK_AE_NOISE_NONE) {
         cfg.corrupt = lk_ae_corrupt;
         cfg.corrupt_ctx = &P.noise;
@@ -211,6 +212,7 @@ static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat 
         }
         double sec = cli_now() - t0;
         *secs += sec;
+        *gflop += cli_net_epoch_gflop(&net, x->rows);
         cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", l + 1, es.epoch,
                           cfg.epochs, es.loss, sec);
     }
@@ -244,7 +246,8 @@ done:
 }
 
 /* ELM autoencoder layer: the encoder is f(beta x). */
-static int layer_elm(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x, double *secs)
+static int layer_elm(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x, double *secs,
+                     double *gflop)
 {
     lk_error err;
     lk_mat beta;
@@ -255,6 +258,7 @@ static int layer_elm(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x, d
     if (s == LK_OK)
         s = lk_ae_set_layer(&st->enc, l, &beta, NULL, &err);
     *secs += cli_now() - t0;
+    *gflop += 1e-9 * lk_ae_elm_flops(x->rows, x->cols, P.hidden[l]);
     int rc = s == LK_OK ? 0 : cli_fail_err(&err);
     if (rc == 0 && l == 0 && O.filters)
         rc = draw_filters(&beta, O.filters);
@@ -263,7 +267,7 @@ static int layer_elm(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x, d
 }
 
 /* mDA layer: the encoder is tanh(W [x; 1]), d wide. */
-static int layer_mda(lk_ae_stack *st, size_t l, const lk_mat *x, double *secs)
+static int layer_mda(lk_ae_stack *st, size_t l, const lk_mat *x, double *secs, double *gflop)
 {
     lk_error err;
     size_t d = x->cols;
@@ -284,6 +288,7 @@ static int layer_mda(lk_ae_stack *st, size_t l, const lk_mat *x, double *secs)
         }
     }
     *secs += cli_now() - t0;
+    *gflop += 1e-9 * lk_ae_mda_flops(x->rows, d);
     lk_matd_free(&w);
     lk_mat_free(&wf);
     return s == LK_OK ? 0 : cli_fail_err(&err);
@@ -445,7 +450,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     if (!sp->test.n)
         xt.rows = 0;
     lk_mat cx[2] = { { 0 } }, ct[2] = { { 0 } };
-    double test_mse = NAN, secs = 0, encode_secs = 0;
+    double test_mse = NAN, secs = 0, encode_secs = 0, gflop = 0;
     classify_result clf = { .train_acc = NAN, .test_acc = NAN };
     int rc = 0;
     int mda = !strcmp(O.solver, "mda"), elm = !strcmp(O.solver, "elm");
@@ -454,11 +459,12 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         return rc;
     for (size_t l = 0; l < P.n_hidden && rc == 0; l++) {
         if (mda)
-            rc = layer_mda(&st, l, &x, &secs);
+            rc = layer_mda(&st, l, &x, &secs, &gflop);
         else if (elm)
-            rc = layer_elm(run, &st, l, &x, &secs);
+            rc = layer_elm(run, &st, l, &x, &secs, &gflop);
         else
-            rc = layer_backprop(run, &st, l, &x, &xt, l == 0 ? &test_mse : NULL, &secs);
+            rc = layer_backprop(run, &st, l, &x, &xt, l == 0 ? &test_mse : NULL, &secs,
+                                &gflop);
         if (rc == 0 && mda && l == 0 && xt.rows)
             rc = mda_test_mse(&st, &xt, &test_mse);
         /* The codes: the next layer's training rows, or the classifier's.
@@ -470,6 +476,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         double t0 = cli_now();
         rc = encode_rows(&st, l, &x, &cx[l % 2]);
         *(last ? &encode_secs : &secs) += cli_now() - t0;
+        if (!last)
+            gflop += 2e-9 * (double)x.rows * (double)x.cols * (double)st.enc.layers[l].out;
         if (rc == 0)
             rc = encode_rows(&st, l, &xt, &ct[l % 2]);
         x = cx[l % 2];
@@ -482,6 +490,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     if (rc == 0) {
         json_t *r = cli_result_json(run, "ae");
         json_object_set_new(r, "train_seconds", json_real(secs));
+        json_object_set_new(r, "gflop", json_real(gflop));
         json_object_set_new(r, "test_mse", isnan(test_mse) ? json_null() : json_real(test_mse));
         json_object_set_new(r, "train_accuracy",
                             isnan(clf.train_acc) ? json_null() : json_real(clf.train_acc));

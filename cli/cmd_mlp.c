@@ -285,15 +285,6 @@ done:
     return rc;
 }
 
-/* Forward FLOPs plus both backward GEMMs: 6 per weight per row. */
-static double epoch_gflop(const lk_net *net, size_t rows)
-{
-    double w = 0;
-    for (size_t l = 0; l < net->n_layers; l++)
-        w += (double)net->layers[l].in * (double)net->layers[l].out;
-    return 6.0 * (double)rows * w / 1e9;
-}
-
 static int fit(cli_run *run, json_t **result, lk_model **model)
 {
     lk_split *sp = &run->split;
@@ -412,7 +403,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_object_set_new(r, "eval_seconds", json_real(eval_seconds));
     json_object_set_new(r, "train_accuracy", json_real(train_acc));
     json_object_set_new(r, "test_accuracy", isnan(test_acc) ? json_null() : json_real(test_acc));
-    json_object_set_new(r, "gflop", json_real(epoch_gflop(&net, tr.n_train) * (double)tr.epoch));
+    json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, tr.n_train) * (double)tr.epoch));
     json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr.epoch));
     if (tr.n_val)
         json_object_set_new(r, "best_epoch", json_integer((json_int_t)best));

@@ -143,6 +143,14 @@ double cli_accuracy(const lk_mat *scores, const uint32_t *y)
     return (double)right / (double)scores->rows;
 }
 
+double cli_net_epoch_gflop(const lk_net *net, size_t rows)
+{
+    double w = 0;
+    for (size_t l = 0; l < net->n_layers; l++)
+        w += (double)net->layers[l].in * (double)net->layers[l].out;
+    return 6.0 * (double)rows * w / 1e9;
+}
+
 json_t *cli_result_json(const cli_run *run, const char *model_kind)
 {
     const lk_split *s = &run->split;

@@ -5,6 +5,7 @@
 #define LEARNKIT_CLI_LEARNER_H
 
 #include <learnkit/data.h>
+#include <learnkit/net.h>
 #include "cli.h"
 
 /* --data-dir --test --holdout --format --label-col --header --features --scale */
@@ -32,6 +33,10 @@ void cli_run_free(cli_run *run);
 
 /* Fraction of rows whose argmax of scores equals y. */
 double cli_accuracy(const lk_mat *scores, const uint32_t *y);
+
+/* GFLOP of one training epoch of net over rows: the forward GEMM and both
+ * backward ones, 6 per weight per row. */
+double cli_net_epoch_gflop(const lk_net *net, size_t rows);
 
 /* {"command", "model", "dataset", "n_train", "n_test", "n_features",
  *  "n_classes"}: the keys every training command prints with --json. */

@@ -13,11 +13,18 @@ void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng)
 {
     const lk_ae_noise *nz = ctx;
     if (nz->kind == LK_AE_NOISE_MASK) {
+        /* Zero where a raw draw falls in the lowest fraction level of the
+         * generator's range: for mt19937 the same decisions as
+         * gsl_rng_uniform(rng) < level, without converting each draw and
+         * with a select instead of a branch that mispredicts on every
+         * masked value (the mask took 8% of a DAE epoch). */
+        unsigned long lo = gsl_rng_min(rng);
+        double span = (double)(gsl_rng_max(rng) - lo) + 1;
+        unsigned long cut = (unsigned long)ceil(nz->level * span);
         for (size_t i = 0; i < xb->rows; i++) {
             lk_real *r = lk_mat_row(xb, i);
             for (size_t j = 0; j < xb->cols; j++)
-                if (gsl_rng_uniform(rng) < nz->level)
-                    r[j] = 0;
+                r[j] = gsl_rng_get(rng) - lo < cut ? 0 : r[j];
         }
     } else if (nz->kind == LK_AE_NOISE_GAUSS) {
         for (size_t i = 0; i < xb->rows; i++) {
@@ -147,6 +154,21 @@ done:
     lk_mat_free(&h);
     free(bias);
     return s;
+}
+
+double lk_ae_elm_flops(size_t n, size_t d, size_t hidden)
+{
+    double N = (double)n, D = (double)d, L = (double)hidden;
+    double m = L <= D ? D : L, k = L <= D ? L : D;
+    double weights = 4 * m * k * k - 4.0 / 3 * k * k * k;      /* geqrf + orgqr */
+    double sums = 2 * N * D * L + N * L * L + 2 * N * L * D;   /* H, H^T H, H^T X */
+    return weights + sums + L * L * L / 3 + 2 * L * L * D;       /* Cholesky solve */
+}
+
+double lk_ae_mda_flops(size_t n, size_t d)
+{
+    double N = (double)n, D = (double)d + 1;
+    return N * D * D + D * D * D / 3 + 2 * D * D * (double)d;  /* SYRK, Cholesky solve */
 }
 
 lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err)

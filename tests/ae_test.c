@@ -68,14 +68,17 @@ START_TEST(test_corrupt_mask_and_gauss)
     ck_assert_int_eq(lk_mat_alloc(&x, n, d, NULL), LK_OK);
     lk_mat_fill(&x, (lk_real)0.625);
     lk_ae_noise mask = { LK_AE_NOISE_MASK, 0.3 };
+    gsl_rng *twin = th_rng(77);    /* the masks are uniform draws below 0.3 */
     lk_ae_corrupt(&x, &mask, r);
     double zeros = 0;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < d; j++) {
             lk_real v = LK_AT(&x, i, j);
             ck_assert(v == 0 || v == (lk_real)0.625);
+            ck_assert_int_eq(v == 0, gsl_rng_uniform(twin) < 0.3);
             zeros += v == 0;
         }
+    gsl_rng_free(twin);
     double m = (double)(n * d), sd = sqrt(m * 0.3 * 0.7);
     ck_assert_double_lt(fabs(zeros - 0.3 * m), 5 * sd);
     lk_mat_fill(&x, 0);

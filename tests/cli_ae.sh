@@ -45,7 +45,7 @@ run 0 predict -m "$TMPD/bp.lkm" --proba "$TMPD/te.csv" && out_has '^0,1,2$'
 # Closed-form stacks save too.
 run 0 ae --solver elm --hidden 7 --classify --json -q --threads 1 -o "$TMPD/elm.lkm" $T "$D" &&
     out_has '"classifier_iterations": [1-9]' && out_has '"classifier_seconds"' &&
-    out_has '"encode_seconds"' &&
+    out_has '"encode_seconds"' && out_has '"gflop": [0-9.]*[1-9]' &&
     out_has 'softmax on the codes: training rows encoded in [0-9.]+ s, then [0-9]+ L-BFGS iterations \((converged|no further progress)\)'
 acc=$(num test_accuracy)
 run 0 eval -m "$TMPD/elm.lkm" --json $T "$D" && same_acc "$acc" "$(num accuracy)"

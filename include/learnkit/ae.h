@@ -84,6 +84,12 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
  * bias; reconstruction x -> W [x; 1]. */
 lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err);
 
+/* Floating-point operations of lk_ae_elm and lk_ae_mda on n rows of d values
+ * (multiply and add counted apart): what their GEMMs, SYRKs and
+ * factorizations do. */
+double lk_ae_elm_flops(size_t n, size_t d, size_t hidden);
+double lk_ae_mda_flops(size_t n, size_t d);
+
 /* ---------------------------------------------------------------- stacks */
 
 typedef enum lk_ae_solver { LK_AE_BACKPROP, LK_AE_ELM, LK_AE_MDA } lk_ae_solver;

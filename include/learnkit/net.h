@@ -148,6 +148,8 @@ typedef struct lk_net_config {
     size_t patience;        /* epochs without validation improvement before stopping */
     lk_net_corrupt_fn corrupt; /* NULL: inputs used as they are */
     void *corrupt_ctx;
+    int skip_errors;        /* 1: targets are not classes (an autoencoder's inputs):
+                               no argmax pass per batch, stats.errors stays 0 */
 } lk_net_config;
 
 /* Adam, lr 0.001, batch 100, 10 epochs, softmax-CE, no l2, no clipping, no
