@@ -37,6 +37,11 @@ mnist = os.path.join(args.data, "mnist")
 learnkit = os.path.join(args.build, "learnkit")
 
 
+def speed(ratio):
+    """A time ratio (theirs / learnkit's) in words."""
+    return ("%.2fx faster" % ratio) if ratio >= 1 else ("%.2fx slower" % (1 / ratio))
+
+
 def run(cmd):
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != 0:
@@ -160,8 +165,8 @@ for h in hidden:
         r = ours(h, twin)
         ratio = ""
         if r:
-            ratio = "  learnkit %s: %.2f s = %.2fx faster" % (twin, r["train_seconds"],
-                                                            (th + sec) / r["train_seconds"])
+            ratio = "  learnkit %s: %.2f s = %s" % (twin, r["train_seconds"],
+                                                  speed((th + sec) / r["train_seconds"]))
         print("hidden %5d  %-28s %7.2f s (+ hidden layer %.2f s)  test %.2f%%%s"
               % (h, name, sec, th, 100 * acc, ratio))
     del H
@@ -172,7 +177,7 @@ try:
     clf = RidgeClassifier(alpha=1.0).fit(X, y)
     sec = time.perf_counter() - t0
     print("\nsklearn RidgeClassifier(alpha=1): %.2f s, test %.2f%%; learnkit lsq --C 1: "
-          "%.2f s, test %.2f%% (%.2fx faster)" % (sec, 100 * clf.score(Xt, yt),
-          lsq["train_seconds"], 100 * lsq["test_accuracy"], sec / lsq["train_seconds"]))
+          "%.2f s, test %.2f%% (%s)" % (sec, 100 * clf.score(Xt, yt),
+          lsq["train_seconds"], 100 * lsq["test_accuracy"], speed(sec / lsq["train_seconds"])))
 except ImportError:
     print("\nscikit-learn not installed: RidgeClassifier skipped")

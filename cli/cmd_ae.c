@@ -315,7 +315,8 @@ static int encode_rows(const lk_ae_stack *st, size_t l, const lk_mat *x, lk_mat 
     lk_error err;
     size_t width = st->enc.layers[l].out;
     lk_mat_free(out);
-    if (lk_mat_alloc(out, x->rows ? x->rows : 1, width, &err) != LK_OK)
+    /* Not zeroed: lk_ae_encode writes every value. */
+    if (lk_mat_alloc_uninit(out, x->rows ? x->rows : 1, width, &err) != LK_OK)
         return cli_fail_err(&err);
     out->rows = x->rows;
     if (x->rows && lk_ae_encode(&st->enc, l, x, NULL, out, &err) != LK_OK)
