@@ -28,7 +28,7 @@
  *     Q per block plus one small GEMM for the whole grid.
  *
  * With centering, G = Z^T Z - n mu mu^T and R = Z^T T - n mu tau^T are formed
- * from the raw sums at solve time; c = tau - W^T mu. */
+ * from the shifted sums at solve time; c = tau - W^T mu. */
 #ifndef LEARNKIT_RIDGE_H
 #define LEARNKIT_RIDGE_H
 
