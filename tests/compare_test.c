@@ -55,12 +55,12 @@ static int fake_fit(cli_run *run, json_t **r, lk_model **m)
     return 0;
 }
 
-static const cli_learner FAKE_ELM = { "elm", "closed-form", "", "", FAKE_ELM_OPTS, fake_reset,
-                                      fake_check, fake_fit };
-static const cli_learner FAKE_MLP = { "mlp", "iterative", "", "", FAKE_MLP_OPTS, fake_reset,
-                                      fake_check, fake_fit };
-static const cli_learner FAKE_LSQ = { "lsq", "closed-form", "", "", NO_OPTS, fake_reset,
-                                      fake_check, fake_fit };
+#define FAKE(NAME, FAMILY, OPTS)                                              \
+    { .name = NAME, .family = FAMILY, .usage = "", .about = "", .opts = OPTS,  \
+      .reset = fake_reset, .check = fake_check, .fit = fake_fit }
+static const cli_learner FAKE_ELM = FAKE("elm", "closed-form", FAKE_ELM_OPTS);
+static const cli_learner FAKE_MLP = FAKE("mlp", "iterative", FAKE_MLP_OPTS);
+static const cli_learner FAKE_LSQ = FAKE("lsq", "closed-form", NO_OPTS);
 static const cli_learner *const KNOWN[] = { &FAKE_ELM, &FAKE_MLP, &FAKE_LSQ, NULL };
 
 /* Parse with stderr captured into msg; returns the status. */
