@@ -141,28 +141,37 @@ static double maxabs_d(const lk_matd *a)
     return m;
 }
 
-START_TEST(test_streamed_equals_one_shot)
+/* Ridge on random (z, t) added in blocks of `block` rows agrees with the
+ * same rows added at once, centered and not, to tol_unit * max|beta|. */
+static void check_blocks_match_one_shot(unsigned long seed, size_t n, size_t p, size_t k,
+                                        size_t block, double lambda, double tol_unit)
 {
-    gsl_rng *g = th_rng(1618);
-    size_t n = 203, p = 9, k = 4;
+    gsl_rng *g = th_rng(seed);
     lk_mat z = rand_mat(n, p, g, -1, 1), t = rand_mat(n, k, g, 0, 1);
+    double *c1 = malloc(k * sizeof *c1), *c2 = malloc(k * sizeof *c2);
     for (int center = 0; center <= 1; center++) {
         lk_matd b1, b2;
-        double c1[4], c2[4];
         lk_matd_alloc(&b1, p, k, NULL);
         lk_matd_alloc(&b2, p, k, NULL);
-        ridge_fit(&z, &t, 7, center, 0.37, &b1, c1);
-        ridge_fit(&z, &t, n, center, 0.37, &b2, c2);
-        double tol = 20.0 * (double)n * LK_REAL_EPSILON * fmax(1, maxabs_d(&b2));
+        ridge_fit(&z, &t, block, center, lambda, &b1, c1);
+        ridge_fit(&z, &t, n, center, lambda, &b2, c2);
+        double tol = tol_unit * fmax(1, maxabs_d(&b2));
         ck_assert_msg(maxdiff_d(&b1, &b2) < tol, "center %d: %g", center, maxdiff_d(&b1, &b2));
         for (size_t j = 0; center && j < k; j++)
             ck_assert(fabs(c1[j] - c2[j]) < tol);
         lk_matd_free(&b1);
         lk_matd_free(&b2);
     }
+    free(c1);
+    free(c2);
     lk_mat_free(&z);
     lk_mat_free(&t);
     gsl_rng_free(g);
+}
+
+START_TEST(test_streamed_equals_one_shot)
+{
+    check_blocks_match_one_shot(1618, 203, 9, 4, 7, 0.37, 20.0 * 203 * LK_REAL_EPSILON);
 }
 END_TEST
 
@@ -172,26 +181,8 @@ END_TEST
  * moves beta by far more than the tolerance. */
 START_TEST(test_streamed_flushes)
 {
-    gsl_rng *g = th_rng(1414);
-    size_t n = 20011, p = 6, k = 3;
-    lk_mat z = rand_mat(n, p, g, -1, 1), t = rand_mat(n, k, g, 0, 1);
-    for (int center = 0; center <= 1; center++) {
-        lk_matd b1, b2;
-        double c1[3], c2[3];
-        lk_matd_alloc(&b1, p, k, NULL);
-        lk_matd_alloc(&b2, p, k, NULL);
-        ridge_fit(&z, &t, 1000, center, 0.5, &b1, c1);
-        ridge_fit(&z, &t, n, center, 0.5, &b2, c2);
-        double tol = 200.0 * sqrt((double)n) * LK_REAL_EPSILON * fmax(1, maxabs_d(&b2));
-        ck_assert_msg(maxdiff_d(&b1, &b2) < tol, "center %d: %g", center, maxdiff_d(&b1, &b2));
-        for (size_t j = 0; center && j < k; j++)
-            ck_assert(fabs(c1[j] - c2[j]) < tol);
-        lk_matd_free(&b1);
-        lk_matd_free(&b2);
-    }
-    lk_mat_free(&z);
-    lk_mat_free(&t);
-    gsl_rng_free(g);
+    check_blocks_match_one_shot(1414, 20011, 6, 3, 1000, 0.5,
+                                200.0 * sqrt(20011.0) * LK_REAL_EPSILON);
 }
 END_TEST
 
