@@ -177,29 +177,36 @@ lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error 
     if (!(p >= 0 && p < 1) || !(reg >= 0) || w->rows != d || w->cols != D)
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
                             "mDA needs 0 <= p < 1, reg >= 0 and W inputs x (inputs + 1)");
-    lk_matd xt = { 0 }, sm = { 0 }, pt = { 0 };
-    lk_status s;
-    /* S = [X 1]^T [X 1] in double, a block of rows at a time: the scatter
-     * must be exact enough for reg = 1e-5 to matter, and X is never
-     * copied whole. */
+    if (n == 0)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "mDA needs rows");
+    /* The scatter S = [X 1]^T [X 1] is the ridge workspace's Gram matrix
+     * with Z = X and T = 1: G = X^T X, R = X^T 1, and 1^T 1 = n.  Its float
+     * SYRK on shifted rows, corrected in double, is exact enough for
+     * reg = 1e-5 to matter (rounding follows the pixels' spread), at the
+     * float rate: the double SYRK it replaces took 0.38 s of MNIST's 0.6. */
     size_t blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
-    if ((s = lk_matd_alloc(&xt, blk, D, err)) != LK_OK ||
+    lk_ridge sums = { 0 };
+    lk_matd sm = { 0 }, pt = { 0 };
+    lk_mat ones = { 0 };
+    lk_status s;
+    if ((s = lk_ridge_alloc(&sums, d, 1, blk, 0, err)) != LK_OK ||
+        (s = lk_mat_alloc(&ones, blk, 1, err)) != LK_OK ||
         (s = lk_matd_alloc(&sm, D, D, err)) != LK_OK ||
         (s = lk_matd_alloc(&pt, D, d, err)) != LK_OK)
         goto done;
+    lk_mat_fill(&ones, 1);
     for (size_t r0 = 0; r0 < n; r0 += blk) {
-        size_t m = n - r0 < blk ? n - r0 : blk;
-        for (size_t i = 0; i < m; i++) {
-            const lk_real *xi = lk_mat_row(x, r0 + i);
-            double *o = xt.data + i * D;
-            for (size_t j = 0; j < d; j++)
-                o[j] = (double)xi[j];
-            o[d] = 1;
-        }
-        lk_matd xb = lk_matd_view(xt.data, m, D, D);
-        lk_dsyrk(LK_TRANS, 1, &xb, r0 ? 1 : 0, &sm);
+        lk_mat xb = lk_mat_rows(x, r0, blk), ob = lk_mat_rows(&ones, 0, xb.rows);
+        if ((s = lk_ridge_add(&sums, &xb, &ob, err)) != LK_OK)
+            goto done;
     }
-    lk_matd_symmetrize(&sm);
+    if ((s = lk_ridge_sums(&sums, err)) != LK_OK)
+        goto done;
+    for (size_t i = 0; i < d; i++) {
+        memcpy(sm.data + i * D, sums.g.data + i * sums.g.ld, d * sizeof(double));
+        sm.data[i * D + d] = sm.data[d * D + i] = sums.r.data[i * sums.r.ld];
+    }
+    sm.data[d * D + d] = (double)n;
     /* P^T (D x d): P_ij = S_ij q_j, so P^T_ji = S_ji q_j... with S symmetric
      * P^T_ij = S_ij q_i for i < D, j < d. */
     double keep = 1 - p;
@@ -225,7 +232,8 @@ lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error 
         for (size_t j = 0; j < D; j++)
             w->data[i * w->ld + j] = pt.data[j * d + i];
 done:
-    lk_matd_free(&xt);
+    lk_ridge_free(&sums);
+    lk_mat_free(&ones);
     lk_matd_free(&sm);
     lk_matd_free(&pt);
     return s;

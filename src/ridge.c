@@ -200,7 +200,7 @@ static void unshift(lk_ridge *w)
 }
 
 /* Flush, undo the shift (centering G and R when asked), mirror G; once. */
-static lk_status finish(lk_ridge *w, lk_error *err)
+lk_status lk_ridge_sums(lk_ridge *w, lk_error *err)
 {
     if (w->n == 0)
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "no rows to fit");
@@ -236,7 +236,7 @@ lk_status lk_ridge_solve(lk_ridge *w, double lambda, lk_matd *beta, double *bias
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "lambda = 1/C must be positive");
     if (beta->rows != w->p || beta->cols != w->k)
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "beta must be %zu x %zu", w->p, w->k);
-    if ((s = finish(w, err)) != LK_OK)
+    if ((s = lk_ridge_sums(w, err)) != LK_OK)
         return s;
     lk_matd a;
     if ((s = lk_matd_alloc(&a, w->p, w->p, err)) != LK_OK)
@@ -258,7 +258,7 @@ lk_status lk_ridge_eig(lk_ridge *w, lk_error *err)
 {
     lk_status s;
     size_t p = w->p;
-    if ((s = finish(w, err)) != LK_OK)
+    if ((s = lk_ridge_sums(w, err)) != LK_OK)
         return s;
     if (!w->q.data) {
         if ((s = lk_matd_alloc(&w->q, p, p, err)) || (s = lk_matd_alloc(&w->qr, p, w->k, err)))

@@ -213,6 +213,34 @@ START_TEST(test_mda_p0_is_least_squares)
 }
 END_TEST
 
+/* The scatter is summed in float from shifted rows: inputs far from zero
+ * (here near 100, spread 1) must give the same least-squares identity.
+ * Summed unshifted in float, X^T X rounds at about 1e-5 of n 1e4 per
+ * entry, a tenth of the spread it must resolve, and W is off by ~0.1. */
+START_TEST(test_mda_scatter_survives_offset)
+{
+    gsl_rng *r = th_rng(4242);
+    size_t n = 5003, d = 5;    /* three row blocks, the last one short */
+    lk_mat x;
+    ck_assert_int_eq(lk_mat_alloc(&x, n, d, NULL), LK_OK);
+    th_fill_uniform(&x, r, 100.0, 101.0);
+    lk_matd w;
+    ck_assert_int_eq(lk_matd_alloc(&w, d, d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_mda(&x, 0, 0, &w, NULL), LK_OK);
+    double worst = 0, worst_bias = 0;
+    for (size_t i = 0; i < d; i++) {
+        for (size_t j = 0; j < d; j++)
+            worst = fmax(worst, fabs(w.data[i * w.ld + j] - (i == j)));
+        worst_bias = fmax(worst_bias, fabs(w.data[i * w.ld + d]));
+    }
+    ck_assert_msg(worst < 1e-3, "W off the identity by %g", worst);
+    ck_assert_msg(worst_bias < 0.1, "bias %g, expected 0 (inputs near 100)", worst_bias);
+    lk_matd_free(&w);
+    lk_mat_free(&x);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* Reference least squares in double by the normal equations:
  * B (k x m) = (A^T A)^-1 A^T Y for A n x k, Y n x m. */
 static lk_status least_squares(const lk_matd *a, const lk_matd *y, lk_matd *b)
@@ -696,6 +724,7 @@ int main(void)
     tcase_add_test(core, test_corrupt_mask_and_gauss);
     tcase_add_test(core, test_linear_ae_reaches_pca);
     tcase_add_test(core, test_mda_p0_is_least_squares);
+    tcase_add_test(core, test_mda_scatter_survives_offset);
     tcase_add_test(core, test_mda_matches_monte_carlo);
     tcase_add_test(core, test_elm_ae_reconstructs);
     tcase_add_test(core, test_save_load_predict_exact);

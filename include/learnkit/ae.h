@@ -8,7 +8,9 @@
  * corrupt hook to lk_ae_corrupt with an lk_ae_noise context, so each batch's
  * input copy is corrupted while the target stays clean.
  *
- * Closed form, all in double:
+ * Closed form, the sums (H^T H, H^T X, S) formed by the streamed ridge of
+ * learnkit/ridge.h: float products on shifted rows, accumulated and
+ * corrected in double; the solves in double:
  *   lk_ae_elm: random orthogonal A (hidden x in), random b, H = f(X A^T + b),
  *     beta (hidden x in) = (H^T H + I/C)^-1 H^T X by the streamed ridge of
  *     learnkit/ridge.h (H in blocks, never whole); the encoder is x -> f(beta x).
@@ -79,8 +81,9 @@ lk_status lk_ae_encode(const lk_net *net, size_t l, const lk_mat *x, lk_mat *pre
 lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rng *rng,
                     lk_mat *beta, lk_error *err);
 
-/* Marginalized denoising autoencoder.  x: n x d; p in [0, 1); reg >= 0 added
- * to Q's diagonal (except the bias entry).  w: d x (d + 1), its last column the
+/* Marginalized denoising autoencoder.  x: n x d, n > 0; p in [0, 1); reg >= 0
+ * added to Q's diagonal (except the bias entry).  LK_ENUMERIC when Q is
+ * singular (reg = 0 and a constant input, say).  w: d x (d + 1), its last column the
  * bias; reconstruction x -> W [x; 1]. */
 lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err);
 

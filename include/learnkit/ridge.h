@@ -85,6 +85,13 @@ void lk_ridge_free(lk_ridge *w);
 /* Accumulate a block: z (m x p) and t (m x k), m <= block_rows. */
 lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
 
+/* The sums themselves, for callers that need a scatter matrix rather than
+ * a ridge fit (the mDA): flush, undo the shift, mirror G.  Afterwards g holds
+ * Z^T Z and r holds Z^T T in double (centered when asked).  Called again, or
+ * by the solvers, it does nothing; no rows can be added after it.  LK_EINVAL
+ * when no rows were added. */
+lk_status lk_ridge_sums(lk_ridge *w, lk_error *err);
+
 /* W (p x k) and, when centering, bias (k values; may be NULL otherwise) for
  * lambda > 0, by Cholesky of G + lambda I.  LK_ENUMERIC if it is not positive
  * definite; LK_EINVAL when no rows were added. */
