@@ -138,9 +138,7 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
         goto done;
     for (size_t r0 = 0; r0 < n; r0 += blk) {
         lk_mat xb = lk_mat_rows(x, r0, blk), hb = lk_mat_rows(&h, 0, xb.rows);
-        lk_gemm(LK_NOTRANS, LK_TRANS, 1, &xb, &a, 0, &hb);
-        lk_add_row_vector(&hb, bias);
-        lk_act_forward(&act, &hb, &hb, NULL);
+        lk_affine_forward(&xb, &a, LK_TRANS, bias, &act, NULL, &hb, &hb);
         if ((s = lk_ridge_add(&rw, &hb, &xb, err)) != LK_OK)
             goto done;
     }

@@ -94,16 +94,26 @@ void lk_dense_init(const lk_dense *l, lk_params *p, lk_init_kind kind, gsl_rng *
             p->w[l->gamma + j] = (lk_real)l->act.gamma;
 }
 
+lk_status lk_affine_forward(const lk_mat *x, const lk_mat *w, lk_trans tw, const lk_real *b,
+                            const lk_act *act, const lk_real *gamma, lk_mat *z, lk_mat *a)
+{
+    if (z->rows != x->rows || a->rows != z->rows || a->cols != z->cols ||
+        (tw == LK_TRANS ? w->rows : w->cols) != z->cols ||
+        (tw == LK_TRANS ? w->cols : w->rows) != x->cols)
+        return LK_EINVAL;
+    for (size_t i = 0; b && i < z->rows; i++)
+        memcpy(lk_mat_row(z, i), b, z->cols * sizeof(lk_real));
+    lk_gemm(LK_NOTRANS, tw, 1, x, w, b ? 1 : 0, z);
+    lk_act_forward(act, z, a, gamma);
+    return LK_OK;
+}
+
 void lk_dense_forward(const lk_dense *l, const lk_params *p, const lk_mat *x, lk_mat *z,
                       lk_mat *a)
 {
     lk_mat w = lk_dense_w(l, p);
-    /* Z starts as the broadcast bias, then Z += X W^T in one GEMM. */
-    const lk_real *b = lk_dense_b(l, p);
-    for (size_t i = 0; i < z->rows; i++)
-        memcpy(lk_mat_row(z, i), b, l->out * sizeof(lk_real));
-    lk_gemm(LK_NOTRANS, l->tied ? LK_NOTRANS : LK_TRANS, 1, x, &w, 1, z);
-    lk_act_forward(&l->act, z, a, lk_dense_gamma(l, p));
+    lk_affine_forward(x, &w, l->tied ? LK_NOTRANS : LK_TRANS, lk_dense_b(l, p), &l->act,
+                      lk_dense_gamma(l, p), z, a);
 }
 
 void lk_dense_backward_act(const lk_dense *l, lk_params *p, const lk_mat *z, const lk_mat *a,

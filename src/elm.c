@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <gsl/gsl_randist.h>
+#include <learnkit/dense.h>
 #include <learnkit/elm.h>
 #include <learnkit/blas.h>
 #include <learnkit/data.h>
@@ -132,11 +133,9 @@ lk_status lk_elm_hidden(const lk_elm *m, const lk_mat *x, lk_mat *h, lk_error *e
     if (x->cols != m->d || h->rows != x->rows || h->cols != m->hidden)
         return lk_error_set(err, LK_EINVAL, "elm", NULL,
                             "input has %zu columns, the model %zu inputs", x->cols, m->d);
-    lk_status s = lk_gemm(LK_NOTRANS, LK_TRANS, 1, x, &m->a, 0, h);
+    lk_status s = lk_affine_forward(x, &m->a, LK_TRANS, m->b, &m->act, NULL, h, h);
     if (s != LK_OK)
         return lk_error_set(err, s, "elm", NULL, "hidden layer shapes");
-    lk_add_row_vector(h, m->b);
-    lk_act_forward(&m->act, h, h, NULL);
     return LK_OK;
 }
 

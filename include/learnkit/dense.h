@@ -21,6 +21,7 @@
 
 #include <gsl/gsl_rng.h>
 #include <learnkit/mat.h>
+#include <learnkit/blas.h>
 #include <learnkit/activation.h>
 #include <learnkit/optim.h>
 
@@ -70,6 +71,15 @@ lk_mat lk_dense_gw(const lk_dense *l, const lk_params *p);
 lk_real *lk_dense_b(const lk_dense *l, const lk_params *p);
 lk_real *lk_dense_gb(const lk_dense *l, const lk_params *p);
 const lk_real *lk_dense_gamma(const lk_dense *l, const lk_params *p); /* NULL unless PReLU */
+
+/* The affine map and activation every layer shares: Z <- X op(W) + 1 b^T,
+ * A <- f(Z), with op(W) = W^T (W out x in) or W (W in x out, tw = LK_NOTRANS).
+ * The bias is broadcast into Z first and the GEMM adds to it, so it costs no
+ * pass of its own (a GEMM with beta = 0 clears Z first anyway).  b NULL: no
+ * bias.  gamma: PReLU slopes or NULL.  A may equal Z.  LK_EINVAL (nothing
+ * computed) when the shapes disagree. */
+lk_status lk_affine_forward(const lk_mat *x, const lk_mat *w, lk_trans tw, const lk_real *b,
+                           const lk_act *act, const lk_real *gamma, lk_mat *z, lk_mat *a);
 
 /* Z <- X W^T + b and A <- f(Z).  X: batch x in; Z, A: batch x out (A may
  * equal Z when the caller needs no pre-activation, i.e. inference). */
