@@ -48,61 +48,71 @@ static inline lk_real sigmoid1(lk_real z)
     return z >= 0 ? r : e * r;
 }
 
-LK_VEC_CLONES static void identity_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void identity_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)act; (void)g;
     EACH(z, ar[j] = zr[j])
 }
-LK_VEC_CLONES static void identity_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void identity_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                          lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)act; (void)g; (void)dg;
     EACH_BACK(z, dzr[j] = dar[j])
 }
 
-LK_VEC_CLONES static void sigmoid_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void sigmoid_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)act; (void)g;
     EACH(z, ar[j] = sigmoid1(zr[j]))
 }
-LK_VEC_CLONES static void sigmoid_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void sigmoid_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                         lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)act; (void)g; (void)dg;
     EACH_BACK(z, dzr[j] = dar[j] * ar[j] * (1 - ar[j]))
 }
 
-LK_VEC_CLONES static void tanh_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void tanh_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)act; (void)g;
     EACH(z, ar[j] = R_TANH(zr[j]))
 }
-LK_VEC_CLONES static void tanh_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void tanh_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                      lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)act; (void)g; (void)dg;
     EACH_BACK(z, dzr[j] = dar[j] * (1 - ar[j] * ar[j]))
 }
 
-LK_VEC_CLONES static void relu_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void relu_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)act; (void)g;
     EACH(z, ar[j] = zr[j] > 0 ? zr[j] : 0)
 }
-LK_VEC_CLONES static void relu_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void relu_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                      lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)act; (void)g; (void)dg;
     EACH_BACK(z, dzr[j] = zr[j] > 0 ? dar[j] : 0)
 }
 
-LK_VEC_CLONES static void leaky_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void leaky_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)g;
     const lk_real s = (lk_real)act->gamma;
     EACH(z, ar[j] = zr[j] > 0 ? zr[j] : s * zr[j])
 }
-LK_VEC_CLONES static void leaky_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void leaky_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                       lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)g; (void)dg;
@@ -110,12 +120,14 @@ LK_VEC_CLONES static void leaky_bwd(const lk_act *act, const lk_mat *z, const lk
     EACH_BACK(z, dzr[j] = zr[j] > 0 ? dar[j] : s * dar[j])
 }
 
-LK_VEC_CLONES static void prelu_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void prelu_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)act;
     EACH(z, ar[j] = zr[j] > 0 ? zr[j] : g[j] * zr[j])
 }
-LK_VEC_CLONES static void prelu_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void prelu_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                       lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)act; (void)a;
@@ -132,14 +144,16 @@ LK_VEC_CLONES static void prelu_bwd(const lk_act *act, const lk_mat *z, const lk
     }
 }
 
-LK_VEC_CLONES static void elu_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void elu_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)g;
     const lk_real s = (lk_real)act->gamma;
     /* expm1 keeps precision near 0; for z < 0 it never overflows. */
     EACH(z, ar[j] = zr[j] > 0 ? zr[j] : s * (lk_real)expm1((double)zr[j]))
 }
-LK_VEC_CLONES static void elu_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void elu_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                     lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)g; (void)dg;
@@ -147,20 +161,23 @@ LK_VEC_CLONES static void elu_bwd(const lk_act *act, const lk_mat *z, const lk_m
     EACH_BACK(z, dzr[j] = zr[j] > 0 ? dar[j] : dar[j] * s * R_EXP(zr[j]))
 }
 
-LK_VEC_CLONES static void softplus_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void softplus_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)act; (void)g;
     /* log(1 + e^z) = max(z, 0) + log1p(e^-|z|): no overflow for any z. */
     EACH(z, ar[j] = (zr[j] > 0 ? zr[j] : 0) + R_LOG1P(R_EXP(-R_FABS(zr[j]))))
 }
-LK_VEC_CLONES static void softplus_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void softplus_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                          lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)act; (void)g; (void)dg;
     EACH_BACK(z, dzr[j] = dar[j] * sigmoid1(zr[j]))
 }
 
-LK_VEC_CLONES static void softmax_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
+LK_VEC_CLONES
+static void softmax_fwd(const lk_act *act, const lk_mat *z, lk_mat *a, const lk_real *g)
 {
     (void)act; (void)g;
     for (size_t i = 0; i < z->rows; i++) {
@@ -179,7 +196,8 @@ LK_VEC_CLONES static void softmax_fwd(const lk_act *act, const lk_mat *z, lk_mat
             ar[j] *= inv;
     }
 }
-LK_VEC_CLONES static void softmax_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
+LK_VEC_CLONES
+static void softmax_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, const lk_mat *da,
                         lk_mat *dz, const lk_real *g, lk_real *dg)
 {
     (void)act; (void)g; (void)dg;

@@ -3,7 +3,8 @@
 #include <learnkit/blas.h>
 #include "vecmath.h"
 
-LK_VEC_CLONES void lk_shift_rows(const lk_mat *z, const lk_real *c, lk_mat *out, double *sums)
+LK_VEC_CLONES
+void lk_shift_rows(const lk_mat *z, const lk_real *c, lk_mat *out, double *sums)
 {
     for (size_t i = 0; i < z->rows; i++) {
         const lk_real *restrict zi = lk_mat_row(z, i);

@@ -82,9 +82,9 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
                     lk_mat *beta, lk_error *err);
 
 /* Marginalized denoising autoencoder.  x: n x d, n > 0; p in [0, 1); reg >= 0
- * added to Q's diagonal (except the bias entry).  LK_ENUMERIC when Q is
- * singular (reg = 0 and a constant input, say).  w: d x (d + 1), its last column the
- * bias; reconstruction x -> W [x; 1]. */
+ * added to Q's diagonal (except the bias entry).  w: d x (d + 1), its last
+ * column the bias; reconstruction x -> W [x; 1].  LK_ENUMERIC when Q is
+ * singular (reg = 0 and a constant input, say). */
 lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err);
 
 /* Floating-point operations of lk_ae_elm and lk_ae_mda on n rows of d values
