@@ -25,13 +25,16 @@ int plot_confusion(const char *path, const char *title, const size_t *counts, si
  * result objects ("label", "family", "train_seconds", "test_accuracy",
  * optional "history" with "seconds" and "test_accuracy"): left, test
  * accuracy against training time (log x), one marker per result,
- * closed-form and iterative in two colours, the Pareto front; right, the
- * learning curves of the iterative results against elapsed seconds (log x)
- * with the closed-form results as horizontal marks at their finishing
- * times.  Returns 0 or EXIT_FAILURE after printing. */
+ * closed-form ones as blue squares, iterative ones as circles in a colour
+ * each, the Pareto front; right, the learning curves of the iterative
+ * results against elapsed seconds (log x), each in its marker's colour, with
+ * the closed-form results as horizontal marks at their finishing times.
+ * Returns 0 or EXIT_FAILURE after printing. */
 #include <jansson.h>
 #define PLOT_COMPARE_WIDTH 1500
 #define PLOT_COMPARE_HEIGHT 620
 int plot_compare(const char *path, const char *dataset, const json_t *results);
+/* The RGB colour (3 values in [0, 1]) of the k-th iterative result. */
+const double *plot_iterative_colour(size_t k);
 
 #endif

@@ -124,7 +124,22 @@ static void axes(cairo_t *cr, const panel *p, const char *title, const char *xla
 }
 
 static const double COL_CLOSED[3] = { 0.12, 0.40, 0.75 };
-static const double COL_ITER[3] = { 0.90, 0.42, 0.05 };
+/* Iterative learners take one warm or green colour each, so that crossing
+ * learning curves can be told apart and matched with their markers; the
+ * closed-form ones share the blue (their marks never cross). */
+static const double COL_ITER[][3] = {
+    { 0.90, 0.42, 0.05 },   /* orange */
+    { 0.75, 0.10, 0.20 },   /* crimson */
+    { 0.20, 0.55, 0.20 },   /* green */
+    { 0.55, 0.25, 0.65 },   /* purple */
+    { 0.50, 0.32, 0.12 },   /* brown */
+};
+#define N_COL_ITER (sizeof COL_ITER / sizeof *COL_ITER)
+
+const double *plot_iterative_colour(size_t k)
+{
+    return COL_ITER[k % N_COL_ITER];
+}
 
 static int is_closed(const json_t *r)
 {
@@ -255,12 +270,13 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
             taken[n_taken++] = (box){ px(&L, t) - 7, py(&L, a) - 7, px(&L, t) + 7,
                                       py(&L, a) + 7 };
     }
+    size_t n_iter = 0;
     for (size_t i = 0; i < n; i++) {
         const json_t *r = json_array_get(results, i);
         double t = num(r, "train_seconds"), a = num(r, "test_accuracy");
         if (!(t > 0) || !isfinite(a))
             continue;
-        const double *c = is_closed(r) ? COL_CLOSED : COL_ITER;
+        const double *c = is_closed(r) ? COL_CLOSED : plot_iterative_colour(n_iter++);
         double x = px(&L, t), y = py(&L, a);
         cairo_set_source_rgb(cr, c[0], c[1], c[2]);
         if (is_closed(r))
@@ -305,8 +321,7 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
                     cairo_fill(cr);
                 }
             }
-            if (!first) {
-                cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            if (!first) {    /* the label in its curve's colour */
                 if (taken_r)
                     place_label(cr, &R, lx, ly, label_of(r), taken_r, &n_taken_r);
                 else
@@ -326,7 +341,8 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
                 cairo_arc(cr, x1, y1, 5, 0, 2 * M_PI);
                 cairo_fill(cr);
             }
-            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+            if (is_closed(r))    /* iterative labels keep their colour */
+                cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             if (taken_r)
                 place_label(cr, &R, x1 + (is_closed(r) ? 16 : 0), y1, label_of(r), taken_r,
                             &n_taken_r);
@@ -346,7 +362,7 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
     cairo_set_source_rgb(cr, COL_CLOSED[0], COL_CLOSED[1], COL_CLOSED[2]);
     cairo_rectangle(cr, lx, ly - 6, 12, 12);
     cairo_fill(cr);
-    cairo_set_source_rgb(cr, COL_ITER[0], COL_ITER[1], COL_ITER[2]);
+    cairo_set_source_rgb(cr, COL_ITER[0][0], COL_ITER[0][1], COL_ITER[0][2]);
     cairo_arc(cr, lx + 6, ly + 18, 6.5, 0, 2 * M_PI);
     cairo_fill(cr);
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
@@ -357,7 +373,7 @@ int plot_compare(const char *path, const char *dataset, const json_t *results)
     cairo_set_dash(cr, NULL, 0, 0);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     text_at(cr, lx + 22, ly, "closed-form", 0, 0.5);
-    text_at(cr, lx + 22, ly + 18, "iterative (backprop etc.)", 0, 0.5);
+    text_at(cr, lx + 22, ly + 18, "iterative, a colour each", 0, 0.5);
     text_at(cr, lx + 22, ly + 38, "Pareto front", 0, 0.5);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);

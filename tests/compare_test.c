@@ -290,6 +290,46 @@ START_TEST(test_plot_compare)
 }
 END_TEST
 
+/* Pixels of path at x >= x0 within 3 levels of rgb on every channel. */
+static size_t pixels_of(const char *path, int x0, const double *rgb)
+{
+    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
+    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    size_t n = 0;
+    for (int y = 0; y < h; y++)
+        for (int x = x0; x < w; x++) {
+            uint32_t p = *(const uint32_t *)(d + (size_t)y * (size_t)stride + 4 * (size_t)x);
+            int near = 1;
+            for (int c = 0; c < 3; c++) {
+                int v = (int)((p >> (16 - 8 * c)) & 0xff);
+                near &= abs(v - (int)lround(255 * rgb[c])) <= 3;
+            }
+            n += (size_t)near;
+        }
+    cairo_surface_destroy(s);
+    return n;
+}
+
+/* The two iterative learners' curves (right panel) in two colours. */
+START_TEST(test_plot_curves_apart)
+{
+    char *path = th_temp_file("", 0, ".png");
+    json_t *r = fake_results();
+    ck_assert_int_eq(plot_compare(path, "mnist", r), 0);
+    const double *c0 = plot_iterative_colour(0), *c1 = plot_iterative_colour(1);
+    ck_assert(c0[0] != c1[0] || c0[1] != c1[1] || c0[2] != c1[2]);
+    size_t n0 = pixels_of(path, PLOT_COMPARE_WIDTH / 2, c0);
+    size_t n1 = pixels_of(path, PLOT_COMPARE_WIDTH / 2, c1);
+    ck_assert_msg(n0 > 100 && n1 > 100, "curve pixels: %zu and %zu", n0, n1);
+    json_decref(r);
+    remove(path);
+    free(path);
+}
+END_TEST
+
 START_TEST(test_plot_confusion)
 {
     char *path = th_temp_file("", 0, ".png");
@@ -334,6 +374,7 @@ static Suite *compare_suite(void)
     tcase_add_test(core, test_default_like_lineup);
     tcase_add_test(core, test_configure_sets_options);
     tcase_add_test(core, test_plot_compare);
+    tcase_add_test(core, test_plot_curves_apart);
     tcase_add_test(core, test_plot_confusion);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
