@@ -251,21 +251,32 @@ static json_t *fake_results(void)
     return a;
 }
 
-/* Decode path and count pixels that are not white. */
-static size_t ink(const char *path, int *w, int *h)
+/* Decode path and count its pixels at x >= x0 that are not white (rgb
+ * NULL) or within 3 levels of rgb on every channel; w and h, when not
+ * NULL, receive the size. */
+static size_t count_pixels(const char *path, int x0, const double *rgb, int *w, int *h)
 {
     cairo_surface_t *s = cairo_image_surface_create_from_png(path);
     ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    *w = cairo_image_surface_get_width(s);
-    *h = cairo_image_surface_get_height(s);
+    int sw = cairo_image_surface_get_width(s), sh = cairo_image_surface_get_height(s);
     int stride = cairo_image_surface_get_stride(s);
     const unsigned char *d = cairo_image_surface_get_data(s);
     size_t n = 0;
-    for (int y = 0; y < *h; y++)
-        for (int x = 0; x < *w; x++)
-            n += (*(const uint32_t *)(d + (size_t)y * (size_t)stride + 4 * (size_t)x) &
-                  0xffffff) != 0xffffff;
+    for (int y = 0; y < sh; y++)
+        for (int x = x0; x < sw; x++) {
+            uint32_t p = *(const uint32_t *)(d + (size_t)y * (size_t)stride + 4 * (size_t)x);
+            int hit = rgb ? 1 : (p & 0xffffff) != 0xffffff;
+            for (int c = 0; rgb && c < 3; c++) {
+                int v = (int)((p >> (16 - 8 * c)) & 0xff);
+                hit &= abs(v - (int)lround(255 * rgb[c])) <= 3;
+            }
+            n += (size_t)hit;
+        }
     cairo_surface_destroy(s);
+    if (w)
+        *w = sw;
+    if (h)
+        *h = sh;
     return n;
 }
 
@@ -275,7 +286,7 @@ START_TEST(test_plot_compare)
     json_t *r = fake_results();
     ck_assert_int_eq(plot_compare(path, "mnist", r), 0);
     int w, h;
-    size_t n = ink(path, &w, &h);
+    size_t n = count_pixels(path, 0, NULL, &w, &h);
     ck_assert_int_eq(w, PLOT_COMPARE_WIDTH);
     ck_assert_int_eq(h, PLOT_COMPARE_HEIGHT);
     /* Axes, grid, text and markers: well above nothing, well below everything. */
@@ -290,29 +301,6 @@ START_TEST(test_plot_compare)
 }
 END_TEST
 
-/* Pixels of path at x >= x0 within 3 levels of rgb on every channel. */
-static size_t pixels_of(const char *path, int x0, const double *rgb)
-{
-    cairo_surface_t *s = cairo_image_surface_create_from_png(path);
-    ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-    int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
-    int stride = cairo_image_surface_get_stride(s);
-    const unsigned char *d = cairo_image_surface_get_data(s);
-    size_t n = 0;
-    for (int y = 0; y < h; y++)
-        for (int x = x0; x < w; x++) {
-            uint32_t p = *(const uint32_t *)(d + (size_t)y * (size_t)stride + 4 * (size_t)x);
-            int near = 1;
-            for (int c = 0; c < 3; c++) {
-                int v = (int)((p >> (16 - 8 * c)) & 0xff);
-                near &= abs(v - (int)lround(255 * rgb[c])) <= 3;
-            }
-            n += (size_t)near;
-        }
-    cairo_surface_destroy(s);
-    return n;
-}
-
 /* The two iterative learners' curves (right panel) in two colours. */
 START_TEST(test_plot_curves_apart)
 {
@@ -321,8 +309,8 @@ START_TEST(test_plot_curves_apart)
     ck_assert_int_eq(plot_compare(path, "mnist", r), 0);
     const double *c0 = plot_iterative_colour(0), *c1 = plot_iterative_colour(1);
     ck_assert(c0[0] != c1[0] || c0[1] != c1[1] || c0[2] != c1[2]);
-    size_t n0 = pixels_of(path, PLOT_COMPARE_WIDTH / 2, c0);
-    size_t n1 = pixels_of(path, PLOT_COMPARE_WIDTH / 2, c1);
+    size_t n0 = count_pixels(path, PLOT_COMPARE_WIDTH / 2, c0, NULL, NULL);
+    size_t n1 = count_pixels(path, PLOT_COMPARE_WIDTH / 2, c1, NULL, NULL);
     ck_assert_msg(n0 > 100 && n1 > 100, "curve pixels: %zu and %zu", n0, n1);
     json_decref(r);
     remove(path);
@@ -337,7 +325,7 @@ START_TEST(test_plot_confusion)
     char *names[] = { "cat", "dog", "-1" };
     ck_assert_int_eq(plot_confusion(path, "confusion", c, 3, names), 0);
     int w, h;
-    size_t n = ink(path, &w, &h);
+    size_t n = count_pixels(path, 0, NULL, &w, &h);
     ck_assert_int_gt(w, 3 * 30);
     ck_assert_uint_gt(n, (size_t)w * (size_t)h / 50);
     remove(path);
