@@ -17,15 +17,20 @@ static double accuracy(const lk_mat *scores, const uint32_t *y)
     return (double)ok / (double)scores->rows;
 }
 
-/* 10 shuffled epochs: measured 89.3% plain and 92.9% averaged (seed 1);
- * the thresholds are the targets, 88% and 89.5%. */
-static double perceptron(int averaged)
+/* 10 shuffled epochs.  The plain perceptron's last iterate swings by
+ * points from one shuffle to the next (and from one BLAS kernel's rounding
+ * to another's, which flips a near-tie and so the rest of the sequence):
+ * seeds 1-5 measured 86.8, 89.8, 89.4, 88.4, 90.5% with OpenBLAS's Zen
+ * kernels, seed 1 89.3% with its Haswell ones.  So the target, 88%, is held
+ * by the mean of seeds 1-3 rather than by one draw; the averaged perceptron
+ * is stable (92.8-92.9% on seed 1) and keeps its 89.5% on one seed. */
+static double perceptron(int averaged, unsigned long seed)
 {
     lk_perceptron p;
     ck_assert_int_eq(lk_perceptron_alloc(&p, S.train.d, S.labels.k, NULL), LK_OK);
     lk_perceptron_config cfg = lk_perceptron_defaults();
     cfg.averaged = averaged;
-    gsl_rng *r = th_rng(1);
+    gsl_rng *r = th_rng(seed);
     lk_perceptron_trainer *t;
     ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &p, &S.train.x, S.train.y, &cfg, r, NULL),
                      LK_OK);
@@ -48,8 +53,14 @@ static double perceptron(int averaged)
 
 START_TEST(test_perceptron_mnist)
 {
-    double plain = perceptron(0), avg = perceptron(1);
-    fprintf(stderr, "perceptron: %.2f%%, averaged %.2f%%\n", 100 * plain, 100 * avg);
+    double plain = 0;
+    for (unsigned long seed = 1; seed <= 3; seed++) {
+        double acc = perceptron(0, seed);
+        fprintf(stderr, "perceptron seed %lu: %.2f%%\n", seed, 100 * acc);
+        plain += acc / 3;
+    }
+    double avg = perceptron(1, 1);
+    fprintf(stderr, "perceptron: mean %.2f%%, averaged %.2f%%\n", 100 * plain, 100 * avg);
     ck_assert_double_ge(plain, 0.88);
     ck_assert_double_ge(avg, 0.895);
 }
