@@ -1,0 +1,203 @@
+/* net_train.c — the mini-batch epoch loop of a network (GSL-style init /
+ * epoch / done / finish) with its validation split and early stopping. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include <learnkit/net.h>
+#include <learnkit/blas.h>
+
+/* ---------------------------------------------------------------- training */
+
+lk_net_config lk_net_config_default(void)
+{
+    return (lk_net_config){ .loss = LK_LOSS_SOFTMAX_CE, .optim = &lk_optim_adam,
+                            .optim_cfg = lk_optim_defaults(&lk_optim_adam), .batch = 100,
+                            .epochs = 10, .l2 = 0, .clip_norm = 0, .validation = 0,
+                            .patience = 5 };
+}
+
+const char *lk_net_config_check(const lk_net_config *cfg)
+{
+    if (cfg->batch == 0)
+        return "the batch size must be at least 1";
+    if (!(cfg->l2 >= 0) || !isfinite(cfg->l2))
+        return "the L2 penalty must be a finite number >= 0";
+    if (!(cfg->clip_norm >= 0) || !isfinite(cfg->clip_norm))
+        return "the clipping norm must be a finite number >= 0";
+    if (!(cfg->validation >= 0 && cfg->validation < 1))
+        return "the validation fraction must be in [0, 1)";
+    if (cfg->validation > 0 && cfg->patience == 0)
+        return "the patience must be at least 1 epoch";
+    if (!cfg->optim)
+        return "no optimizer";
+    return lk_optim_check(&cfg->optim_cfg);
+}
+
+void lk_net_trainer_free(lk_net_trainer *tr)
+{
+    lk_optim_free(&tr->opt);
+    lk_net_work_free(&tr->work);
+    free(tr->train_idx);
+    free(tr->perm);
+    lk_mat_free(&tr->xs);
+    lk_mat_free(&tr->xc);
+    lk_mat_free(&tr->ys);
+    lk_mat_free(&tr->xv);
+    lk_mat_free(&tr->yv);
+    lk_free_aligned(tr->best);
+    free(tr->grad_norm);
+    *tr = (lk_net_trainer){ 0 };
+}
+
+lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
+                              const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
+{
+    *tr = (lk_net_trainer){ .net = net, .cfg = *cfg, .rng = rng, .x = x, .y = y,
+                            .best_loss = INFINITY };
+    const char *why = lk_net_config_check(cfg);
+    if (why)
+        return lk_error_set(err, LK_EINVAL, "training", NULL, "%s", why);
+    if (x->rows != y->rows || x->cols != lk_net_inputs(net) || y->cols != lk_net_outputs(net))
+        return lk_error_set(err, LK_EINVAL, "training", NULL,
+                            "data is %zu x %zu with %zu x %zu targets; the network maps %zu "
+                            "inputs to %zu outputs", x->rows, x->cols, y->rows, y->cols,
+                            lk_net_inputs(net), lk_net_outputs(net));
+    size_t n = x->rows;
+    size_t n_val = 0;
+    if (cfg->validation > 0) {
+        n_val = (size_t)floor(cfg->validation * (double)n + 0.5);
+        n_val = n_val < 1 ? 1 : n_val;
+        if (n < 2)
+            return lk_error_set(err, LK_EINVAL, "training", NULL,
+                                "a validation split needs at least 2 rows");
+        n_val = n_val > n - 1 ? n - 1 : n_val;
+    }
+    if (n == 0)
+        return lk_error_set(err, LK_EINVAL, "training", NULL, "no training rows");
+    tr->n_val = n_val;
+    tr->n_train = n - n_val;
+    size_t *all = malloc(n * sizeof *all);
+    tr->perm = malloc(tr->n_train * sizeof *tr->perm);
+    tr->grad_norm = calloc(net->n_layers, sizeof *tr->grad_norm);
+    if (!all || !tr->perm || !tr->grad_norm) {
+        free(all);
+        lk_net_trainer_free(tr);
+        return lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        all[i] = i;
+    lk_status s;
+    if (n_val) {
+        gsl_ran_shuffle(rng, all, n, sizeof *all);
+        if ((s = lk_mat_alloc(&tr->xv, n_val, x->cols, err)) != LK_OK ||
+            (s = lk_mat_alloc(&tr->yv, n_val, y->cols, err)) != LK_OK)
+            goto fail;
+        /* The held-out rows are the last n_val of the permutation. */
+        lk_mat_gather_rows(&tr->xv, x, all + tr->n_train);
+        lk_mat_gather_rows(&tr->yv, y, all + tr->n_train);
+        tr->best = lk_alloc_aligned(net->params.n * sizeof(lk_real));
+        if (!tr->best) {
+            s = lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+            goto fail;
+        }
+        memcpy(tr->best, net->params.w, net->params.n * sizeof(lk_real));
+    }
+    tr->train_idx = all;
+    all = NULL;
+    size_t batch = cfg->batch < tr->n_train ? cfg->batch : tr->n_train;
+    if ((s = lk_mat_alloc(&tr->xs, tr->n_train, x->cols, err)) != LK_OK ||
+        (s = lk_mat_alloc(&tr->ys, tr->n_train, y->cols, err)) != LK_OK ||
+        (s = lk_net_work_alloc(&tr->work, net, batch, err)) != LK_OK ||
+        (s = lk_optim_init(&tr->opt, cfg->optim, &cfg->optim_cfg, net->params.n, err)) != LK_OK)
+        goto fail;
+    if (cfg->corrupt && (s = lk_mat_alloc(&tr->xc, batch, x->cols, err)) != LK_OK)
+        goto fail;
+    return LK_OK;
+fail:
+    free(all);
+    lk_net_trainer_free(tr);
+    return s;
+}
+
+lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err)
+{
+    lk_net *net = tr->net;
+    size_t L = net->n_layers, B = tr->work.batch;
+    tr->epoch++;
+    memcpy(tr->perm, tr->train_idx, tr->n_train * sizeof *tr->perm);
+    gsl_ran_shuffle(tr->rng, tr->perm, tr->n_train, sizeof *tr->perm);
+    lk_mat_gather_rows(&tr->xs, tr->x, tr->perm);
+    lk_mat_gather_rows(&tr->ys, tr->y, tr->perm);
+    for (size_t l = 0; l < L; l++)
+        tr->grad_norm[l] = 0;
+    double total = 0;
+    size_t batches = 0, errors = 0;
+    lk_real thr = lk_net_output_act(net)->kind == LK_ACT_SIGMOID ? (lk_real)0.5 : 0;
+    for (size_t r = 0; r < tr->n_train; r += B, batches++) {
+        lk_mat xb = lk_mat_rows(&tr->xs, r, B), yb = lk_mat_rows(&tr->ys, r, B);
+        if (tr->cfg.corrupt) {
+            lk_mat xc = lk_mat_rows(&tr->xc, 0, xb.rows);
+            for (size_t i = 0; i < xb.rows; i++)
+                memcpy(lk_mat_row(&xc, i), lk_mat_row(&xb, i), xb.cols * sizeof(lk_real));
+            tr->cfg.corrupt(&xc, tr->cfg.corrupt_ctx, tr->rng);
+            xb = xc;
+        }
+        double v = lk_net_backprop(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb);
+        if (!isfinite(v)) {
+            char place[64];
+            snprintf(place, sizeof place, "epoch %zu, batch %zu", tr->epoch, batches + 1);
+            tr->stopped = 1;
+            return lk_error_set(err, LK_ENUMERIC, "training", place,
+                                "the loss is %s; try a smaller learning rate (--lr)",
+                                isnan(v) ? "NaN" : "infinite");
+        }
+        total += v * (double)xb.rows;
+        /* The outputs of this batch are still in the workspace: counting
+         * its misses costs one pass over batch x outputs. */
+        lk_mat out = lk_mat_rows(&tr->work.a[L - 1], 0, xb.rows);
+        if (!tr->cfg.skip_errors)
+            errors += lk_loss_errors(&out, &yb, thr);
+        for (size_t l = 0; l < L; l++) {
+            lk_mat gw = lk_dense_gw(&net->layers[l], &net->params);
+            tr->grad_norm[l] += lk_nrm2(gw.rows * gw.cols, gw.data);
+        }
+        lk_params_clip(&net->params, tr->cfg.clip_norm);
+        lk_optim_step(&tr->opt, net->params.w, net->params.g);
+    }
+    for (size_t l = 0; l < L; l++)
+        tr->grad_norm[l] /= (double)batches;
+    lk_net_epoch_stats st = { .epoch = tr->epoch, .loss = total / (double)tr->n_train,
+                              .val_loss = NAN, .errors = errors, .rows = tr->n_train, .grad_layers = L, .grad_norm = tr->grad_norm };
+    if (tr->n_val) {
+        st.val_loss = lk_net_loss(net, &tr->work, tr->cfg.loss, &tr->xv, &tr->yv);
+        if (st.val_loss < tr->best_loss) {
+            tr->best_loss = st.val_loss;
+            tr->best_epoch = tr->epoch;
+            tr->since_best = 0;
+            st.improved = 1;
+            memcpy(tr->best, net->params.w, net->params.n * sizeof(lk_real));
+        } else if (++tr->since_best >= tr->cfg.patience) {
+            tr->stopped = 1;
+        }
+    }
+    if (stats)
+        *stats = st;
+    return LK_OK;
+}
+
+int lk_net_trainer_done(const lk_net_trainer *tr)
+{
+    return tr->stopped || tr->epoch >= tr->cfg.epochs;
+}
+
+size_t lk_net_trainer_finish(lk_net_trainer *tr)
+{
+    if (tr->n_val && tr->best_epoch) {
+        memcpy(tr->net->params.w, tr->best, tr->net->params.n * sizeof(lk_real));
+        return tr->best_epoch;
+    }
+    return tr->epoch;
+}
+
