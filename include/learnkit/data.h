@@ -82,6 +82,10 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
                        lk_split *out, lk_error *err);
 void lk_split_free(lk_split *s);
 
+/* The dataset names DATA may be (besides a directory or a file), in a
+ * NULL-terminated list: "mnist", ... */
+const char *const *lk_data_names(void);
+
 /* Where a named dataset's files are, or LK_ENOTFOUND; *dir is malloc'ed. */
 lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_error *err);
 
