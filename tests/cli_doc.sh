@@ -9,18 +9,11 @@ build=$(cd "${top_builddir:-.}" && pwd)
 man_dir=$build/man
 completion=$build/completion/learnkit
 
-# fail TEXT: count a failed check
-fail() {
-    failures=$((failures + 1))
-    echo "FAIL: $*"
-}
-
 run 2 --dump-man && err_has '^learnkit: --dump-man: expected one directory$'
 run 1 --dump-man "$TMPD/missing" && err_has "^learnkit: $TMPD/missing/learnkit.1: "
 run 2 --dump-completion extra && err_has 'expected no argument'
 
-run 0 --help
-commands=$(sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$TMPD/out")
+commands=$(commands)
 [ -n "$commands" ] || fail "no commands in learnkit --help"
 
 # The long options a command's --help lists.
@@ -38,11 +31,7 @@ if command -v groff > /dev/null 2>&1 && command -v man > /dev/null 2>&1; then
             fail "no man page $f"
             continue
         fi
-        groff -ww -man -z "$f" > "$TMPD/groff" 2>&1
-        [ -s "$TMPD/groff" ] && fail "groff -ww warns on $page.1: $(head -3 "$TMPD/groff")"
-        checks=$((checks + 1))
-        MANWIDTH=80 man --warnings -E UTF-8 -l "$f" > "$TMPD/man" 2> "$TMPD/manerr"
-        [ -s "$TMPD/manerr" ] && fail "man -l warns on $page.1: $(head -3 "$TMPD/manerr")"
+        man_clean "$f"
         checks=$((checks + 1))
         grep -q "^NAME" "$TMPD/man" && grep -q "^       $page - " "$TMPD/man" ||
             fail "man -l $page.1 does not render its NAME section"

@@ -18,10 +18,6 @@ export LD_LIBRARY_PATH
 unset LEARNKIT_DATA
 cd "$TMPD" || exit 1
 
-fail() {
-    failures=$((failures + 1))
-    echo "FAIL: $*"
-}
 # has FILE: an installed file exists
 has() {
     checks=$((checks + 1))
@@ -41,7 +37,7 @@ ldd "$LEARNKIT" | grep -q "liblearnkit.*=> $root$libdir/" ||
 
 # ---------------------------------------------------------------- program
 run 0 --help && out_has '^usage: learnkit COMMAND' && out_has '^  elm '
-commands=$(sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$TMPD/out")
+commands=$(commands)
 for c in $commands; do
     has "$mandir/man1/learnkit-$c.1"
 done
@@ -78,9 +74,7 @@ run 0 mlp -q --hidden 8 --epochs 2 points.csv && out_has '^test accuracy'
 # ---------------------------------------------------------------- man
 if command -v man > /dev/null 2>&1 && command -v groff > /dev/null 2>&1; then
     for page in learnkit $(for c in $commands; do echo "learnkit-$c"; done); do
-        checks=$((checks + 1))
-        groff -ww -man -z "$root$mandir/man1/$page.1" > groff.err 2>&1
-        [ -s groff.err ] && fail "groff -ww warns on the installed $page.1: $(head -3 groff.err)"
+        man_clean "$root$mandir/man1/$page.1"
     done
     checks=$((checks + 1))
     MANPATH=$root$mandir MANWIDTH=80 man -P cat learnkit > man.out 2> man.err
