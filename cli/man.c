@@ -51,34 +51,36 @@ static void roff_line(FILE *out, const char *text)
 }
 
 /* Help text (lines, blank lines between paragraphs, examples indented by
- * four spaces) as filled paragraphs and indented no-fill blocks. */
+ * two spaces or more) as filled paragraphs and indented no-fill blocks. */
 static void paragraphs(FILE *out, const char *text)
 {
-    int pre = 0, pending = 0;
+    size_t pre = 0;   /* inside an example: the indentation of its first line */
+    int pending = 0;
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
         const char *next = nl ? nl + 1 : p + n;
-        if (n == 0) {
+        size_t indent = strspn(p, " ");
+        if (indent > n)
+            indent = n;
+        if (n == 0 || (indent < 2 && pre)) {
             if (pre)
                 fputs(".fi\n.RE\n", out);
             pre = 0;
-            pending = 1;
-        } else if (n > 4 && strncmp(p, "    ", 4) == 0) {
+            pending |= n == 0;
+        }
+        if (n > 0 && indent >= 2) {
             if (!pre)
                 fputs(".RS 4\n.nf\n", out);
-            pre = 1;
-            roff(out, p + 4, n - 4, 1);
+            pre = pre ? pre : indent;
+            size_t cut = indent < pre ? indent : pre;
+            roff(out, p + cut, n - cut, 1);
             fputc('\n', out);
-        } else {
-            if (pre)
-                fputs(".fi\n.RE\n", out);
+        } else if (n > 0) {
             if (pending)
                 fputs(".PP\n", out);
-            pre = pending = 0;
-            while (n > 0 && *p == ' ')
-                p++, n--;
-            roff(out, p, n, 1);
+            pending = 0;
+            roff(out, p + indent, n - indent, 1);
             fputc('\n', out);
         }
         p = next;
