@@ -13,6 +13,7 @@
 
 struct lk_comm {
     int rank, size;
+    int local_size;      /* ranks on this machine */
     int started_mpi;     /* this module called MPI_Init, so it finalizes */
     double seconds;      /* inside collective and point-to-point calls */
     uint64_t bytes;      /* sent by this rank */
@@ -70,6 +71,7 @@ lk_status lk_comm_init(int *argc, char ***argv, lk_comm **out, lk_error *err)
         return lk_error_set(err, LK_ENOMEM, "mpi", NULL, "out of memory");
     c->rank = 0;
     c->size = 1;
+    c->local_size = 1;
 #ifdef HAVE_MPI
     int ready = 0;
     MPI_Initialized(&ready);
@@ -87,6 +89,13 @@ lk_status lk_comm_init(int *argc, char ***argv, lk_comm **out, lk_error *err)
         MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
         MPI_Comm_rank(MPI_COMM_WORLD, &c->rank);
         MPI_Comm_size(MPI_COMM_WORLD, &c->size);
+        MPI_Comm node;
+        c->local_size = 1;
+        if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
+            MPI_SUCCESS) {
+            MPI_Comm_size(node, &c->local_size);
+            MPI_Comm_free(&node);
+        }
     }
 #else
     (void)argc;
@@ -120,6 +129,7 @@ void lk_comm_abort(const lk_comm *c, int code)
 
 int lk_comm_rank(const lk_comm *c) { return c ? c->rank : 0; }
 int lk_comm_size(const lk_comm *c) { return c ? c->size : 1; }
+int lk_comm_local_size(const lk_comm *c) { return c ? c->local_size : 1; }
 double lk_comm_seconds(const lk_comm *c) { return c ? c->seconds : 0; }
 uint64_t lk_comm_bytes(const lk_comm *c) { return c ? c->bytes : 0; }
 

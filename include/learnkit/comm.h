@@ -39,7 +39,10 @@
 extern "C" {
 #endif
 
+#ifndef LK_COMM_DECLARED
+#define LK_COMM_DECLARED
 typedef struct lk_comm lk_comm;
+#endif
 
 /* 1 when this build speaks MPI. */
 int lk_comm_built_with_mpi(void);
@@ -58,6 +61,8 @@ void lk_comm_abort(const lk_comm *c, int code);
 /* This process's rank in 0..size-1, and the number of ranks (NULL: 0, 1). */
 int lk_comm_rank(const lk_comm *c);
 int lk_comm_size(const lk_comm *c);
+/* How many ranks share this rank's machine (its memory and cores). */
+int lk_comm_local_size(const lk_comm *c);
 
 /* The rows [*begin, *end) of n that rank r of p holds: contiguous shares
  * that differ by at most one row, the first n % p ranks one row longer. */
