@@ -172,6 +172,67 @@ END_TEST
 START_TEST(test_lsq_auto) { check_lsq(1); }
 END_TEST
 
+/* L-BFGS from the same start on the same objective: every rank sums its
+ * share of the loss and gradient, so every rank takes the one-process
+ * steps (up to the float rounding of the sums' order). */
+START_TEST(test_logreg)
+{
+    /* A strongly convex problem (features near the origin, a firm
+     * penalty) run to a tight gradient tolerance: the optimum is then
+     * determined well enough that two float runs land on the same one. */
+    problem p = make_problem(-0.7);
+    lk_logreg_config cfg = lk_logreg_defaults();
+    cfg.max_iter = 200;
+    cfg.l2 = 0.1;
+    cfg.gtol = 1e-6;
+    cfg.rtol = 0;
+    lk_logreg whole, part;
+    lk_error err;
+    lk_logreg_trainer *t;
+    ck_assert_int_eq(lk_logreg_alloc(&whole, p.d, p.k, NULL), LK_OK);
+    ck_assert_int_eq(lk_logreg_alloc(&part, p.d, p.k, NULL), LK_OK);
+    ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &whole, &p.x, p.y, &cfg, NULL, &err), LK_OK);
+    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE)
+        ;
+    size_t it_whole = lk_logreg_iterations(t);
+    double loss_whole = lk_logreg_loss(t);
+    lk_logreg_trainer_free(t);
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &part, &x, y, &cfg, NULL, &err), LK_OK);
+    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE)
+        ;
+    double loss_part = lk_logreg_loss(t);
+    ck_assert_double_eq_tol(loss_part, loss_whole, 1e-6 * fabs(loss_whole));
+    /* Not the iteration count: the stopping tests compare float sums
+     * against tolerances, and one iteration more or less near the optimum
+     * is within rounding of the same model. */
+    lk_logreg_trainer_free(t);
+    lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
+    lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
+    double diff = rel_diff(&ww, &wp);
+    if (R == 0)
+        fprintf(stderr, "logreg on %d ranks: %zu iterations, loss %.8f, relative difference %.2e\n",
+                P, it_whole, loss_whole, diff);
+    ck_assert_double_le(diff, REL_TOL);
+    if (P == 1)
+        ck_assert(same_bytes(&ww, &wp));
+    /* adam stays in one process, and says so. */
+    cfg.solver = LK_LOGREG_ADAM;
+    gsl_rng *r = th_rng(1);
+    lk_status s = lk_logreg_trainer_alloc(&t, &part, &x, y, &cfg, r, &err);
+    if (P > 1)
+        ck_assert_int_eq(s, LK_EUNSUPPORTED);
+    else
+        lk_logreg_trainer_free(t);
+    gsl_rng_free(r);
+    lk_logreg_free(&whole);
+    lk_logreg_free(&part);
+    problem_free(&p);
+}
+END_TEST
+
 /* A bad label in the last rank's share: every rank fails with that rank's
  * message, and nobody waits for the others. */
 START_TEST(test_failure_on_one_rank)
@@ -196,6 +257,14 @@ START_TEST(test_failure_on_one_rank)
     lk_lsq l;
     ck_assert_int_eq(lk_lsq_fit(&l, &lp, &x, mine, p.k, NULL, &err), LK_EINVAL);
     ck_assert_ptr_nonnull(strstr(err.text, "label 7"));
+    lk_logreg lr;
+    ck_assert_int_eq(lk_logreg_alloc(&lr, p.d, p.k, NULL), LK_OK);
+    lk_logreg_config lc = lk_logreg_defaults();
+    lc.comm = C;
+    lk_logreg_trainer *t;
+    ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &lr, &x, mine, &lc, NULL, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "class 7"));
+    lk_logreg_free(&lr);
     gsl_rng_free(r);
     free(mine);
     problem_free(&p);
@@ -222,6 +291,7 @@ int main(int argc, char **argv)
     tcase_add_test(core, test_elm_ridge_auto);
     tcase_add_test(core, test_lsq);
     tcase_add_test(core, test_lsq_auto);
+    tcase_add_test(core, test_logreg);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_failure_on_one_rank);
     suite_add_tcase(s, core);
