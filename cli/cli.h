@@ -119,6 +119,8 @@ int cli_world_ranks(void);
 int cli_world_threads(void);
 /* Whether a learner may run on this world (data-parallel ones on any). */
 int cli_world_allows(const char *learner);
+/* Peak resident memory of every rank, in rank order (a collective). */
+json_t *cli_world_peak_rss(void);
 /* Accuracy over the rows of every rank (scores and y are this rank's). */
 double cli_world_accuracy(const lk_mat *scores, const uint32_t *y);
 

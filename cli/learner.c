@@ -267,6 +267,8 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
         rc = cli_run_save(&run, model);
     if (rc == 0) {
         json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
+        if (cli_world_ranks() > 1)
+            json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
         if (CLI.json) {
             rc = cli_json_print(result);
             result = NULL;

@@ -70,3 +70,20 @@ double cli_world_accuracy(const lk_mat *scores, const uint32_t *y)
         return 0;
     return (double)c[0] / (double)c[1];
 }
+
+json_t *cli_world_peak_rss(void)
+{
+    uint64_t mine = cli_peak_rss();
+    void *all;
+    int p = cli_world_ranks();
+    size_t *counts = calloc((size_t)p, sizeof *counts);
+    json_t *a = json_array();
+    if (counts && lk_comm_allgather(CLI_WORLD, &mine, sizeof mine, &all, counts, NULL) == LK_OK) {
+        const uint64_t *v = all;
+        for (int r = 0; r < p; r++)
+            json_array_append_new(a, json_integer((json_int_t)v[r]));
+        free(all);
+    }
+    free(counts);
+    return a;
+}
