@@ -253,8 +253,8 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
     if ((rc = l->check(0, 0)) != 0)
         return rc;
     if (!cli_world_allows(l->name))
-        return cli_fail("%s does not train data-parallel yet: run it without mpirun (elm, lsq "
-                        "and logreg do)", l->name);
+        return cli_fail("%s does not train data-parallel yet: run it without mpirun (elm, lsq, "
+                        "logreg and mlp do)", l->name);
     cli_apply_common();
     cli_run run;
     if ((rc = cli_run_load(&run, l->name, n_pos ? pos[0] : NULL)) != 0)
