@@ -254,7 +254,7 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
         return rc;
     if (!cli_world_allows(l->name))
         return cli_fail("%s does not train data-parallel yet: run it without mpirun (elm, lsq, "
-                        "logreg and mlp do)", l->name);
+                        "logreg, mlp and perceptron do)", l->name);
     cli_apply_common();
     cli_run run;
     if ((rc = cli_run_load(&run, l->name, n_pos ? pos[0] : NULL)) != 0)

@@ -335,6 +335,69 @@ START_TEST(test_net_minibatch_ranks_agree)
 }
 END_TEST
 
+/* Iterative parameter mixing on separable classes: every rank ends with
+ * the same weights, the ranks stop together when no rank makes a mistake,
+ * and the averaged perceptron's weights are the same everywhere too. */
+START_TEST(test_perceptron_mixing)
+{
+    problem p = make_problem(-0.7);
+    for (int averaged = 0; averaged <= 1; averaged++) {
+        lk_perceptron whole, part;
+        ck_assert_int_eq(lk_perceptron_alloc(&whole, p.d, p.k, NULL), LK_OK);
+        ck_assert_int_eq(lk_perceptron_alloc(&part, p.d, p.k, NULL), LK_OK);
+        lk_perceptron_config cfg = lk_perceptron_defaults();
+        cfg.averaged = averaged;
+        cfg.epochs = 50;
+        lk_perceptron_trainer *t;
+        gsl_rng *r1 = th_rng(2), *r2 = th_rng(2);
+        ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &whole, &p.x, p.y, &cfg, r1, NULL), LK_OK);
+        do
+            lk_perceptron_iterate(t);
+        while (!lk_perceptron_test(t));
+        lk_perceptron_finish(t);
+        lk_perceptron_trainer_free(t);
+        cfg.comm = C;
+        const uint32_t *y;
+        lk_mat x = share(&p, &y);
+        ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &part, &x, y, &cfg, r2, NULL), LK_OK);
+        do
+            lk_perceptron_iterate(t);
+        while (!lk_perceptron_test(t));
+        ck_assert(lk_perceptron_converged(t));
+        size_t epochs = lk_perceptron_epochs(t);
+        lk_perceptron_finish(t);
+        lk_perceptron_trainer_free(t);
+        double mine = 0, e = (double)epochs;
+        for (size_t i = 0; i < part.params.n; i++)
+            mine += (double)part.params.w[i] * (double)(i % 5 + 1);
+        double v[4] = { -mine, mine, -e, e };
+        ck_assert_int_eq(lk_comm_max(C, v, 4, NULL), LK_OK);
+        ck_assert_double_eq(-v[0], v[1]);
+        ck_assert_double_eq(-v[2], v[3]);
+        lk_mat s;
+        lk_mat_alloc(&s, p.n, p.k, NULL);
+        lk_perceptron_scores(&part, &p.x, &s, NULL);
+        size_t right = 0;
+        for (size_t i = 0; i < p.n; i++)
+            right += lk_argmax(lk_mat_row(&s, i), p.k) == p.y[i];
+        if (R == 0)
+            fprintf(stderr, "perceptron%s on %d ranks: %zu epochs, %zu of %zu right\n",
+                    averaged ? " averaged" : "", P, epochs, right, p.n);
+        ck_assert_uint_ge(right, p.n - p.n / 50);
+        if (P == 1) {
+            lk_mat a = lk_perceptron_w(&whole), b = lk_perceptron_w(&part);
+            ck_assert(same_bytes(&a, &b));
+        }
+        lk_mat_free(&s);
+        lk_perceptron_free(&whole);
+        lk_perceptron_free(&part);
+        gsl_rng_free(r1);
+        gsl_rng_free(r2);
+    }
+    problem_free(&p);
+}
+END_TEST
+
 /* A bad label in the last rank's share: every rank fails with that rank's
  * message, and nobody waits for the others. */
 START_TEST(test_failure_on_one_rank)
@@ -396,6 +459,7 @@ int main(int argc, char **argv)
     tcase_add_test(core, test_logreg);
     tcase_add_test(core, test_net_full_batch_equals_one_process);
     tcase_add_test(core, test_net_minibatch_ranks_agree);
+    tcase_add_test(core, test_perceptron_mixing);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_failure_on_one_rank);
     suite_add_tcase(s, core);
