@@ -201,7 +201,16 @@ static const char DESCRIPTION[] =
     ".B \\-\\-help\n"
     "and\n"
     ".BI learnkit\\- COMMAND (1)\n"
-    "describe each command and all its options.\n";
+    "describe each command and all its options.\n"
+    ".PP\n"
+    "In a build with MPI,\n"
+    ".B mpirun \\-n\n"
+    ".I P\n"
+    ".B learnkit\n"
+    ".I COMMAND\n"
+    "trains data\\-parallel: each rank takes its share of the training rows and\n"
+    "rank 0 alone prints and writes; a learner that does not train data\\-parallel\n"
+    "refuses to start on more than one rank.\n";
 
 static const char DATA[] =
     ".SH DATA\n"
