@@ -24,6 +24,9 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command CLI_COMMANDS[];   /* NULL-name terminated, in main.c */
+/* The program's one-line description and its synopsis lines (main.c). */
+extern const char CLI_PROGRAM_ABOUT[];
+extern const char *const CLI_PROGRAM_SYNOPSIS[];   /* NULL-terminated */
 
 /* ---------------------------------------------------------------- options */
 
@@ -66,9 +69,22 @@ typedef struct cli_common {
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *const *tables,
               const char **pos, size_t max_pos, size_t *n_pos);
 
-/* Print "usage" and the options of the tables, for CMD --help. */
+/* Print "usage" and the options of the tables, for CMD --help.  Every
+ * command's --help goes through here, which is what lets the man pages and
+ * the shell completion be made from the same tables (see CLI_DOC). */
 void cli_help(FILE *out, const char *cmd, const char *usage, const char *about,
               const cli_opt *const *tables);
+
+/* While CLI_DOC.write is set (learnkit --dump-man, --dump-completion),
+ * cli_help hands the command's usage, about text and option tables to it,
+ * with CLI_DOC.out, instead of printing the help text. */
+typedef void (*cli_doc_fn)(FILE *out, const char *cmd, const char *usage, const char *about,
+                           const cli_opt *const *tables);
+typedef struct cli_doc {
+    cli_doc_fn write;
+    FILE *out;
+} cli_doc;
+extern cli_doc CLI_DOC;
 
 /* Common options (seed, threads, json, quiet, help), and -o FILE. */
 extern cli_common CLI;

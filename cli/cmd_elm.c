@@ -15,7 +15,7 @@ static struct {
 
 static const cli_opt ELM_OPTS[] = {
     { "hidden", 0, OPT_SIZE, &E.hidden, "N", "hidden units (default 1000)", 1, 1e15 },
-    { "activation", 0, OPT_STR, &E.activation, "NAME",
+    { "activation", 0, OPT_STR, &E.activation, "ACT",
       "hidden activation: sigmoid, tanh, relu, ... (default sigmoid)", 0, 0 },
     { "weights", 0, OPT_STR, &E.weights, "uniform|gaussian",
       "input weights U[-1,1] and biases U[0,1], or normal with the same moments "
@@ -203,7 +203,7 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
 extern const cli_learner CLI_LEARNER_ELM; /* for compare */
 const cli_learner CLI_LEARNER_ELM = {
     "elm", "closed-form",
-    "[--hidden N] [--activation NAME] [--weights uniform|gaussian] [--solver svd|ridge] "
+    "[--hidden N] [--activation ACT] [--weights uniform|gaussian] [--solver svd|ridge] "
     "[--C X|auto] [--rcond X] [--max-memory SIZE] [DATA]",
     "Extreme Learning Machine: a random hidden layer H = G(X A' + b) and output weights\n"
     "fitted in closed form, by the pseudoinverse (svd) or regularized least squares (ridge).",

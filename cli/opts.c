@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "doc.h"
 
 cli_common CLI = { .seed = 1, .threads = 0 };
+cli_doc CLI_DOC;
 
 const cli_opt CLI_COMMON_OPTS[] = {
     { "seed", 0, OPT_INT, &CLI.seed, "N", "seed of every random draw (default 1)", 0, 4294967295.0 },
@@ -320,6 +322,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *const *tabl
 void cli_help(FILE *out, const char *cmd, const char *usage, const char *about,
               const cli_opt *const *tables)
 {
+    if (CLI_DOC.write) {
+        CLI_DOC.write(CLI_DOC.out, cmd, usage, about, tables);
+        return;
+    }
     fprintf(out, "usage: learnkit %s %s\n\n%s\n\noptions:\n", cmd, usage, about);
     for (size_t t = 0; tables[t]; t++)
         for (const cli_opt *o = tables[t]; o->kind != OPT_END; o++) {
@@ -332,4 +338,15 @@ void cli_help(FILE *out, const char *cmd, const char *usage, const char *about,
                          o->arg ? o->arg : "");
             fprintf(out, "  %-28s %s\n", left, o->help);
         }
+}
+
+int cli_doc_command(const cli_command *c, cli_doc_fn write, FILE *out)
+{
+    char name[64], help[] = "--help";
+    snprintf(name, sizeof name, "%s", c->name);
+    char *argv[] = { name, help, NULL };
+    CLI_DOC = (cli_doc){ write, out };
+    int rc = c->run(2, argv);
+    CLI_DOC = (cli_doc){ NULL, NULL };
+    return rc;
 }

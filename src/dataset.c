@@ -84,6 +84,11 @@ static int has_idx_layout(const char *dir)
     return 1;
 }
 
+const char *const *lk_data_names(void)
+{
+    return REGISTERED;
+}
+
 int lki_is_registered(const char *name)
 {
     for (size_t k = 0; REGISTERED[k]; k++)

@@ -92,6 +92,10 @@ typedef struct lk_comm lk_comm;
  * training rows than ranks, LK_ENOMEM; the split is unchanged on error. */
 lk_status lk_split_shard(lk_split *s, const lk_comm *c, lk_error *err);
 
+/* The dataset names DATA may be (besides a directory or a file), in a
+ * NULL-terminated list: "mnist", ... */
+const char *const *lk_data_names(void);
+
 /* Where a named dataset's files are, or LK_ENOTFOUND; *dir is malloc'ed. */
 lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_error *err);
 
