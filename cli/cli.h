@@ -101,6 +101,10 @@ int cli_fail_err(const lk_error *err);
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Closest of a NULL-terminated list of names within edit distance 2, or NULL. */
 const char *cli_nearest(const char *word, const char *const *names);
+/* The index of text among a NULL-terminated list of names (*out) and 0, or
+ * one usage line for OPTION ("unknown value 'x'", with the nearest name or
+ * the list of names) and EXIT_USAGE. */
+int cli_pick(const char *option, const char *text, const char *const *names, int *out);
 
 /* ---------------------------------------------------------------- progress */
 

@@ -106,6 +106,21 @@ const char *cli_nearest(const char *word, const char *const *names)
     return best;
 }
 
+int cli_pick(const char *option, const char *text, const char *const *names, int *out)
+{
+    size_t n = 0;
+    while (names[n])
+        n++;
+    lk_names t = { "value", names, sizeof *names, n, NULL };
+    lk_error err;
+    if (lk_names_find(&t, text, option, out, &err) == LK_OK)
+        return 0;
+    const char *near = cli_nearest(text, names);
+    if (near)
+        return cli_usage("%s: unknown value '%s' (did you mean '%s'?)", option, text, near);
+    return cli_usage("%s: %s", option, err.text);
+}
+
 int cli_parse_size(const char *option, const char *text, size_t min, size_t max, size_t *out)
 {
     char *end = NULL;

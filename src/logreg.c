@@ -7,6 +7,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_randist.h>
 #include <learnkit/logreg.h>
+#include <learnkit/names.h>
 #include <learnkit/blas.h>
 #include <learnkit/loss.h>
 
@@ -20,13 +21,12 @@ const char *lk_logreg_solver_name(lk_logreg_solver s)
 lk_status lk_logreg_solver_parse(const char *text, lk_logreg_solver *out, const char *source,
                                  lk_error *err)
 {
-    for (int s = 0; s < LK_LOGREG_SOLVER_COUNT; s++)
-        if (strcmp(text, SOLVER_NAMES[s]) == 0) {
-            *out = (lk_logreg_solver)s;
-            return LK_OK;
-        }
-    return lk_error_set(err, LK_EINVAL, source, NULL,
-                        "unknown solver '%s' (expected lbfgs or adam)", text);
+    lk_names t = LK_NAMES_ARRAY("solver", SOLVER_NAMES);
+    int k;
+    lk_status s = lk_names_find(&t, text, source, &k, err);
+    if (s == LK_OK)
+        *out = (lk_logreg_solver)k;
+    return s;
 }
 
 const char *lk_logreg_state_name(lk_logreg_state s)

@@ -98,6 +98,31 @@ lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_err
  * every size, name and shape; LK_EFORMAT naming the entry otherwise. */
 lk_status lk_net_load(lk_net *net, const lk_model *m, const char *prefix, lk_error *err);
 
+/* ---------------------------------------------------------------- layers */
+
+/* One layer of a finished network on its own (net_layers.c): what a stack
+ * trained greedily, layer by layer (learnkit/ae_stack.h), is made of. */
+
+/* Layer l applied to the rows of x, f(x W^T + b), in row blocks: out is
+ * x->rows x its width.  pre, when not NULL, receives x W^T + b (for an mDA
+ * layer: the reconstruction).  LK_EINVAL for a missing layer or shapes that
+ * do not fit, with nothing written. */
+lk_status lk_net_apply_layer(const lk_net *net, size_t l, const lk_mat *x, lk_mat *pre,
+                             lk_mat *out, lk_error *err);
+
+/* Copy layer `from` of src into layer `to` of dst: W, b and PReLU slopes.
+ * Both must have the same input and output widths and the same activation
+ * (name and parameter), and neither be tied; LK_EINVAL naming both
+ * otherwise, with nothing copied. */
+lk_status lk_net_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t from,
+                            lk_error *err);
+
+/* Set layer l of a finished network from a weight matrix (out x in) and a
+ * bias (out values, or NULL for zeros); for untied layers without PReLU
+ * slopes (LK_EINVAL otherwise, or for a missing layer). */
+lk_status lk_net_set_layer(lk_net *net, size_t l, const lk_mat *w, const lk_real *b,
+                           lk_error *err);
+
 /* ---------------------------------------------------------------- workspace */
 
 /* Per-layer pre-activations, activations and deltas for batches of up to
