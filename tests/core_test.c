@@ -48,6 +48,40 @@ START_TEST(test_gemm_shape_mismatch)
 }
 END_TEST
 
+/* Sizes beyond CBLAS's and LAPACK's int are refused, in float and in double,
+ * before any library call could read them (the views below point at a
+ * few values only). */
+START_TEST(test_int_range_guards)
+{
+    const size_t big = (size_t)1 << 31;
+    lk_real f[4] = { 0 };
+    double d[4] = { 0 }, s[2], tau[4];
+    lk_mat wide = lk_mat_view(f, 1, big, big), fc = lk_mat_view(f, 1, 1, 1);
+    lk_mat fsq = lk_mat_view(f, 2, 2, big);
+    lk_matd dwide = lk_matd_view(d, 1, big, big), dc = lk_matd_view(d, 1, 1, 1);
+    lk_matd dsq = lk_matd_view(d, 2, 2, big), dtall = lk_matd_view(d, big, 1, 1);
+    lk_matd dsmall = lk_matd_view(d, 2, 2, 2);
+    lk_error err;
+    /* a (1 x big) times its transpose: 1 x 1, k = big. */
+    ck_assert_int_eq(lk_gemm(LK_NOTRANS, LK_TRANS, 1, &wide, &wide, 0, &fc), LK_EINVAL);
+    ck_assert_int_eq(lk_syrk(LK_NOTRANS, 1, &wide, 0, &fc), LK_EINVAL);
+    ck_assert_int_eq(lk_syrk(LK_NOTRANS, 1, &fsq, 0, &(lk_mat){ .rows = 2, .cols = 2, .ld = 2,
+                                                             .data = f }), LK_EINVAL);
+    ck_assert_int_eq(lk_gemv(LK_NOTRANS, 1, &fsq, f, 0, f), LK_EINVAL);
+    ck_assert_int_eq(lk_dgemm(LK_NOTRANS, LK_TRANS, 1, &dwide, &dwide, 0, &dc), LK_EINVAL);
+    ck_assert_int_eq(lk_dsyrk(LK_NOTRANS, 1, &dwide, 0, &dc), LK_EINVAL);
+    ck_assert_int_eq(lk_dsyrk(LK_NOTRANS, 1, &dsq, 0, &dsmall), LK_EINVAL);
+    ck_assert_int_eq(lk_dposv(&dsq, &dsmall, &err), LK_ETOOBIG);
+    ck_assert_str_eq(err.source, "dposv");
+    ck_assert_int_eq(lk_dsyevd(&dsq, s, &err), LK_ETOOBIG);
+    ck_assert_int_eq(lk_dsvd_values(&dwide, s, &err), LK_ETOOBIG);
+    ck_assert_int_eq(lk_dqr_r(&dtall, tau, &err), LK_ETOOBIG);
+    ck_assert_int_eq(lk_dqr_q(&dtall, tau, &err), LK_ETOOBIG);
+    lk_matd b = lk_matd_view(d, big, 1, 1);
+    ck_assert_int_eq(lk_dgelsd(&dtall, &b, -1, s, NULL, &err), LK_ETOOBIG);
+}
+END_TEST
+
 START_TEST(test_syrk_gemv_colsums)
 {
     gsl_rng *r = th_rng(5);
@@ -755,6 +789,7 @@ static Suite *core_suite(void)
     suite_add_tcase(s, limits);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_gemm_shape_mismatch);
+    tcase_add_test(errors, test_int_range_guards);
     tcase_add_test(errors, test_error_format);
     tcase_add_test(errors, test_names);
     tcase_add_test(errors, test_activation_parse_errors);
