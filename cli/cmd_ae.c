@@ -58,12 +58,6 @@ static const cli_opt OPTS[] = {
     CLI_OPT_END
 };
 
-static int usage_err(const lk_error *err)
-{
-    char buf[LK_ERROR_SOURCE_MAX + LK_ERROR_PLACE_MAX + LK_ERROR_TEXT_MAX + 8];
-    return cli_usage("%s", lk_error_format(err, buf, sizeof buf));
-}
-
 static const char *const NOISE_TYPES[] = { "mask", "gauss", NULL };
 static const char *const SOLVERS[] = { "backprop", "elm", "mda", NULL };
 
@@ -87,7 +81,7 @@ static int check(size_t n_features, size_t n_classes)
     if (lk_act_parse(O.activation, &P.act, "--activation", &err) != LK_OK ||
         lk_loss_parse(O.loss, &P.train.loss, "--loss", &err) != LK_OK ||
         lk_optim_parse(O.optimizer, &P.train.optim, "--optimizer", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     P.train.optim_cfg = lk_optim_defaults(P.train.optim);
     if (O.lr > 0)
         P.train.optim_cfg.lr = O.lr;

@@ -59,7 +59,7 @@ static int elm_check(size_t n_features, size_t n_classes)
     p->rcond = E.rcond;
     lk_error err;
     if (E.activation && lk_act_parse(E.activation, &p->act, "--activation", &err) != LK_OK)
-        return cli_usage("%s: %s", err.source, err.text);
+        return cli_usage_err(&err);
     int k;
     if (E.weights) {
         static const char *const names[] = { "uniform", "gaussian", NULL };

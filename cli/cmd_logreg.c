@@ -44,9 +44,8 @@ static int check(size_t n_features, size_t n_classes)
     CFG = lk_logreg_defaults();
     if (O.solver) {
         lk_error err;
-        char buf[LK_ERROR_TEXT_MAX + LK_ERROR_SOURCE_MAX + 8];
         if (lk_logreg_solver_parse(O.solver, &CFG.solver, "--solver", &err) != LK_OK)
-            return cli_usage("%s", lk_error_format(&err, buf, sizeof buf));
+            return cli_usage_err(&err);
     }
     CFG.l2 = O.l2;
     CFG.gtol = O.tol;

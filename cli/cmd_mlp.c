@@ -78,12 +78,6 @@ static const cli_opt OPTS[] = {
     CLI_OPT_END
 };
 
-static int usage_err(const lk_error *err)
-{
-    char buf[LK_ERROR_SOURCE_MAX + LK_ERROR_PLACE_MAX + LK_ERROR_TEXT_MAX + 8];
-    return cli_usage("%s", lk_error_format(err, buf, sizeof buf));
-}
-
 /* Parse a comma list of activation names into P.acts. */
 static int parse_acts(void)
 {
@@ -98,7 +92,7 @@ static int parse_acts(void)
         if (P.n_acts == MAX_LAYERS)
             return cli_usage("--activation: more than %d names", MAX_LAYERS);
         if (lk_act_parse(t, &P.acts[P.n_acts++], "--activation", &err) != LK_OK)
-            return usage_err(&err);
+            return cli_usage_err(&err);
     }
     if (P.n_acts == 0)
         return cli_usage("--activation: expected a name such as relu");
@@ -142,17 +136,17 @@ static int check(size_t n_features, size_t n_classes)
                          "hidden layer)", P.n_acts, P.n_hidden);
     P.has_output = O.output != NULL;
     if (O.output && lk_act_parse(O.output, &P.output, "--output", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     if (lk_loss_parse(O.loss, &P.loss, "--loss", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     lk_act out = P.has_output ? P.output : lk_mlp_output_act(P.loss);
     const char *why = lk_loss_check(P.loss, &out);
     if (why)
         return cli_usage("--loss %s: %s", O.loss, why);
     if (lk_optim_parse(O.optimizer, &P.optim, "--optimizer", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     if (lk_init_parse(O.init, &P.init, "--init", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     for (size_t l = 0; l < P.n_acts; l++)
         if (P.acts[l].kind == LK_ACT_SOFTMAX)
             return cli_usage("--activation: softmax is for the output layer, not hidden layer %zu",
@@ -319,7 +313,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
                                P.has_output ? &P.output : NULL, P.loss, &err);
     if (s != LK_OK) {
         lk_ae_stack_free(&pre);
-        return s == LK_EINVAL ? usage_err(&err) : cli_fail_err(&err);
+        return cli_usage_err(&err);
     }
     lk_net_init(&net, P.init, run->rng);
     /* Pretrained layers replace their random start; the rest keep theirs, so

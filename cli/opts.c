@@ -6,11 +6,14 @@
 #include <string.h>
 #include "cli.h"
 
-cli_common CLI = { .seed = 1, .threads = 0 };
+/* threads -1: not given, OpenBLAS's own count (all cores unless
+ * OPENBLAS_NUM_THREADS sets another). */
+cli_common CLI = { .seed = 1, .threads = -1 };
 
 const cli_opt CLI_COMMON_OPTS[] = {
     { "seed", 0, OPT_INT, &CLI.seed, "N", "seed of every random draw (default 1)", 0, 4294967295.0 },
-    { "threads", 0, OPT_INT, &CLI.threads, "N", "BLAS threads (default: all cores)", 0, 4096 },
+    { "threads", 0, OPT_INT, &CLI.threads, "N",
+      "BLAS threads, 0 for all cores (default: all cores, or OPENBLAS_NUM_THREADS)", 0, 4096 },
     { "json", 0, OPT_FLAG, &CLI.json, NULL, "print one JSON object on stdout", 0, 0 },
     { "quiet", 'q', OPT_FLAG, &CLI.quiet, NULL, "no progress on stderr", 0, 0 },
     { "help", 'h', OPT_FLAG, &CLI.help, NULL, "show this help", 0, 0 },
@@ -24,7 +27,7 @@ const cli_opt CLI_OUTPUT_OPTS[] = {
 
 void cli_apply_common(void)
 {
-    if (CLI.threads > 0)
+    if (CLI.threads >= 0)
         lk_blas_set_threads((int)CLI.threads);
 }
 
@@ -58,6 +61,12 @@ int cli_fail_err(const lk_error *err)
     char buf[LK_ERROR_SOURCE_MAX + LK_ERROR_PLACE_MAX + LK_ERROR_TEXT_MAX + 8];
     fprintf(stderr, "learnkit: %s\n", lk_error_format(err, buf, sizeof buf));
     return EXIT_FAILURE;
+}
+
+int cli_usage_err(const lk_error *err)
+{
+    cli_fail_err(err);
+    return err->status == LK_EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 }
 
 void cli_notice(const char *fmt, ...)

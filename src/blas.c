@@ -422,8 +422,7 @@ lk_status lk_dqr_q(lk_matd *a, double *tau, lk_error *err)
 #ifdef OPENBLAS_VERSION
 void lk_blas_set_threads(int n)
 {
-    if (n > 0)
-        openblas_set_num_threads(n);
+    openblas_set_num_threads(n > 0 ? n : openblas_get_num_procs());
 }
 int lk_blas_get_threads(void) { return openblas_get_num_threads(); }
 const char *lk_blas_name(void) { return openblas_get_config(); }
