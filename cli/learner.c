@@ -84,7 +84,7 @@ int cli_run_load(cli_run *run, const char *command, const char *spec)
     lk_error err;
     lk_status s = lk_data_load(spec, &o, run->rng, &run->split, &err);
     if (s == LK_ENOTFOUND && cli_dataset_fetchable(spec)) {
-        /* A known dataset that is not here yet: fetch it, as SPEC.md says. */
+        /* A known dataset that is not here yet: fetch it (README, "Data"). */
         const char *name = spec && *spec ? spec : "mnist";
         cli_notice("dataset '%s' not found here; fetching it (learnkit fetch %s)", name, name);
         if ((rc = cli_fetch_dataset(name, NULL, o.data_dir)) != 0) {

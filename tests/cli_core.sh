@@ -50,4 +50,10 @@ checks=$((checks + 1))
 run 0 mlp --hidden 3 --epochs 1 --json -q --threads 1 "$TMPD/t.csv" && out_has '"threads": 1,?$'
 run 2 mlp --threads -1 "$TMPD/t.csv" && err_has "^learnkit: --threads: -1 is out of range \(expected 0 to 4096\)$"
 run 0 mlp --help && out_has -- '--threads N +BLAS threads, 0 for all cores'
+# The public headers, the user's documentation of the library, point at no
+# file outside the source tree.
+checks=$((checks + 1))
+if grep -n '\.\./\|SPEC\.md' "${top_srcdir:-.}"/include/learnkit.h "${top_srcdir:-.}"/include/learnkit/*.h; then
+    failures=$((failures + 1)); echo "FAIL: a public header points outside the tree"
+fi
 finish
