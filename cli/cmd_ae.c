@@ -228,7 +228,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             snprintf(note, sizeof note,
                      "softmax on the codes: training rows encoded in %.2f s, then %zu L-BFGS "
                      "iterations (%s), %.2f s",
-                     w.encode, res.clf_iterations, lk_logreg_state_name(res.clf_stop), w.clf);
+                     w.encode, res.clf_iterations, lk_train_state_name(res.clf_stop), w.clf);
             json_object_set_new(r, "encode_seconds", json_real(w.encode));
             json_object_set_new(r, "classifier_seconds", json_real(w.clf));
             json_object_set_new(r, "classifier_iterations",

@@ -23,6 +23,7 @@
 #include <learnkit/predictor.h>
 #include <learnkit/io.h>
 #include <learnkit/names.h>
+#include <learnkit/train.h>
 #include <learnkit/data.h>
 #include <learnkit/fetch.h>
 #include <learnkit/net.h>

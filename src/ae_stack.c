@@ -301,7 +301,7 @@ static lk_status classify(const fit *f, const lk_ae_stack_data *data, const lk_m
                                              .loss = lk_logreg_loss(tr) },
                         err)) != LK_OK)
             goto done;
-    } while (lk_logreg_test(tr) == LK_LOGREG_CONTINUE);
+    } while (lk_logreg_test(tr) == LK_TRAIN_CONTINUE);
     f->res->clf_iterations = lk_logreg_iterations(tr);
     f->res->clf_stop = lk_logreg_test(tr);
     f->res->train_accuracy = codes_accuracy(&m, cx, data->y, &scores);

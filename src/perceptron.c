@@ -338,8 +338,10 @@ static void run_block(lk_perceptron_trainer *t, const lk_mat *xb, const uint32_t
     }
 }
 
-void lk_perceptron_iterate(lk_perceptron_trainer *t)
+lk_status lk_perceptron_iterate(lk_perceptron_trainer *t, lk_error *err)
 {
+    if (t->finished)
+        return lk_error_set(err, LK_EINVAL, "perceptron", NULL, "training has finished");
     t->mistakes = 0;
     t->loss = 0;
     if (t->cfg.shuffle)
@@ -359,6 +361,10 @@ void lk_perceptron_iterate(lk_perceptron_trainer *t)
     t->total += t->mistakes;
     t->loss /= (double)t->n;
     t->epoch++;
+    if (!isfinite(t->loss))
+        return lk_error_set(err, LK_ENUMERIC, "perceptron", NULL,
+                            "epoch %zu: the loss is not finite", t->epoch);
+    return LK_OK;
 }
 
 int lk_perceptron_converged(const lk_perceptron_trainer *t)
@@ -366,9 +372,11 @@ int lk_perceptron_converged(const lk_perceptron_trainer *t)
     return t->epoch > 0 && t->mistakes == 0;
 }
 
-int lk_perceptron_test(const lk_perceptron_trainer *t)
+lk_train_state lk_perceptron_test(const lk_perceptron_trainer *t)
 {
-    return lk_perceptron_converged(t) || t->epoch >= t->cfg.epochs;
+    if (lk_perceptron_converged(t))
+        return LK_TRAIN_CONVERGED;
+    return t->epoch >= t->cfg.epochs ? LK_TRAIN_MAXITER : LK_TRAIN_CONTINUE;
 }
 
 size_t lk_perceptron_epochs(const lk_perceptron_trainer *t) { return t->epoch; }
@@ -390,7 +398,7 @@ void lk_perceptron_average(const lk_perceptron_trainer *t, lk_perceptron *avg)
         avg->params.w[i] = (lk_real)((double)p->params.w[i] - t->u[i] / t->c);
 }
 
-void lk_perceptron_finish(lk_perceptron_trainer *t)
+void lk_perceptron_trainer_finish(lk_perceptron_trainer *t)
 {
     if (t->finished)
         return;

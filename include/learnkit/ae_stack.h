@@ -111,7 +111,7 @@ typedef struct lk_ae_stack_result {
     double train_accuracy;      /* the classifier's, NAN without one (or without rows) */
     double test_accuracy;
     size_t clf_iterations;      /* classifier iterations run */
-    lk_logreg_state clf_stop;   /* why they stopped */
+    lk_train_state clf_stop;   /* why they stopped */
 } lk_ae_stack_result;
 
 /* Train a stack (*st, freed with lk_ae_stack_free) on data by cfg, which is
