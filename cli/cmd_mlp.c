@@ -285,7 +285,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     size_t d = sp->train.d, k = sp->labels.k;
     lk_error err;
     lk_net net = { 0 };
-    lk_net_trainer tr = { 0 };
+    lk_net_trainer *tr = NULL;
     lk_net_work ev = { 0 };
     lk_mat t = { 0 };
     json_t *hist = NULL;
@@ -341,17 +341,17 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         goto done;
     }
     if ((s = lk_onehot(sp->train.y, sp->train.n, k, &t, &err)) != LK_OK ||
-        (s = lk_net_trainer_init(&tr, &net, &cfg, &sp->train.x, &t, run->rng, &err)) != LK_OK ||
+        (s = lk_net_trainer_alloc(&tr, &net, &cfg, &sp->train.x, &t, run->rng, &err)) != LK_OK ||
         (s = lk_net_work_alloc(&ev, &net, 500, &err)) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
     }
     hist = json_array();
     double train_seconds = 0, eval_seconds = 0;
-    while (!lk_net_trainer_done(&tr)) {
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
         lk_net_epoch_stats st;
         double t0 = cli_now();
-        if ((s = lk_net_trainer_epoch(&tr, &st, &err)) != LK_OK) {
+        if ((s = lk_net_iterate(tr, &st, &err)) != LK_OK) {
             rc = cli_fail_err(&err);
             goto done;
         }
@@ -365,7 +365,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
                               st.loss, "train_accuracy", train_acc, "test_accuracy",
                               isnan(test_acc) ? json_null() : json_real(test_acc), "seconds",
                               train_seconds);
-        if (tr.n_val)
+        if (tr->n_val)
             json_object_set_new(h, "val_loss", json_real(st.val_loss));
         json_t *g = json_array();
         for (size_t l = 0; l < st.grad_layers; l++)
@@ -373,7 +373,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(h, "grad_norm", g);
         json_array_append_new(hist, h);
         char val[64] = "";
-        if (tr.n_val)
+        if (tr->n_val)
             snprintf(val, sizeof val, "  val loss %.4f%s", st.val_loss, st.improved ? " *" : "");
         cli_progress_line("epoch %zu/%zu  loss %.4f  train %.2f%%  test %.2f%%%s  %.2fs",
                           st.epoch, cfg.epochs, st.loss, 100 * train_acc, 100 * test_acc, val,
@@ -386,10 +386,10 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             cli_progress_line("%s", line);
         }
     }
-    size_t best = lk_net_trainer_finish(&tr);
-    if (tr.n_val && best != tr.epoch)
+    size_t best = lk_net_trainer_finish(tr);
+    if (tr->n_val && best != tr->epoch)
         cli_notice("early stopping: weights of epoch %zu (best validation loss %.4f)", best,
-                   tr.best_loss);
+                   tr->best_loss);
     double train_acc = lk_mlp_accuracy(&net, &ev, &sp->train.x, sp->train.y);
     double test_acc = sp->test.n ? lk_mlp_accuracy(&net, &ev, &sp->test.x, sp->test.y) : NAN;
     json_t *r = cli_result_json(run, "mlp");
@@ -397,9 +397,9 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_object_set_new(r, "eval_seconds", json_real(eval_seconds));
     json_object_set_new(r, "train_accuracy", json_real(train_acc));
     json_object_set_new(r, "test_accuracy", isnan(test_acc) ? json_null() : json_real(test_acc));
-    json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, tr.n_train) * (double)tr.epoch));
-    json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr.epoch));
-    if (tr.n_val)
+    json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, tr->n_train) * (double)tr->epoch));
+    json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr->epoch));
+    if (tr->n_val)
         json_object_set_new(r, "best_epoch", json_integer((json_int_t)best));
     json_object_set_new(r, "params", params_json(&net, &cfg));
     json_object_set_new(r, "history", hist);
@@ -414,7 +414,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
 done:
     lk_ae_stack_free(&pre);
     json_decref(hist);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     lk_net_work_free(&ev);
     lk_mat_free(&t);
     lk_net_free(&net);

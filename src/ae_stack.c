@@ -148,7 +148,7 @@ static lk_status layer_backprop(const fit *f, size_t l, const lk_mat *x, const l
 {
     const lk_ae_stack_config *c = f->cfg;
     lk_net net = { 0 };
-    lk_net_trainer tr = { 0 };
+    lk_net_trainer *tr = NULL;
     lk_net_work ev = { 0 };
     lk_mat rec = { 0 };
     lk_status s = lk_ae_build(&net, x->cols, c->hidden[l], c->act, c->act, c->tied, err);
@@ -163,11 +163,11 @@ static lk_status layer_backprop(const fit *f, size_t l, const lk_mat *x, const l
         cfg.corrupt = lk_ae_corrupt;
         cfg.corrupt_ctx = (void *)&c->noise;
     }
-    if ((s = lk_net_trainer_init(&tr, &net, &cfg, x, x, f->rng, err)) != LK_OK)
+    if ((s = lk_net_trainer_alloc(&tr, &net, &cfg, x, x, f->rng, err)) != LK_OK)
         goto done;
-    while (!lk_net_trainer_done(&tr)) {
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
         lk_net_epoch_stats es;
-        if ((s = lk_net_trainer_epoch(&tr, &es, err)) != LK_OK ||
+        if ((s = lk_net_iterate(tr, &es, err)) != LK_OK ||
             (s = report(f, (lk_ae_progress){ .step = LK_AE_STEP_EPOCH, .layer = l,
                                              .epoch = es.epoch, .epochs = cfg.epochs,
                                              .loss = es.loss,
@@ -189,7 +189,7 @@ static lk_status layer_backprop(const fit *f, size_t l, const lk_mat *x, const l
     f->st->layers[l] = net;     /* the stack keeps the whole autoencoder (its decoder) */
     net = (lk_net){ 0 };
 done:
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     lk_net_work_free(&ev);
     lk_mat_free(&rec);
     lk_net_free(&net);

@@ -100,11 +100,11 @@ static void backprop_by_hand(const lk_ae_stack_config *c, size_t l, const lk_mat
     lk_ae_noise noise = c->noise;
     cfg.corrupt = lk_ae_corrupt;
     cfg.corrupt_ctx = &noise;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, ae, &cfg, x, x, r, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr))
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, ae, &cfg, x, x, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
+    lk_net_trainer_free(tr);
 }
 
 /* Two layers of every solver: the stack's layers are the ones the solver

@@ -163,14 +163,14 @@ START_TEST(test_linear_ae_reaches_pca)
     cfg.batch = 32;
     cfg.epochs = 1500;
     cfg.optim_cfg.lr = 0.01;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &x, r, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr)) {
-        if (tr.epoch == 1000)
-            tr.opt.cfg.lr = 0.001;
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &x, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
+        if (tr->epoch == 1000)
+            tr->opt.cfg.lr = 0.001;
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
     }
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     lk_net_work w;
     ck_assert_int_eq(lk_net_work_alloc(&w, &net, n, NULL), LK_OK);
     double mse = lk_net_loss(&net, &w, LK_LOSS_MSE, &x, &x);
@@ -382,11 +382,11 @@ static void train(lk_net *net, const lk_mat *x, const lk_mat *y, lk_loss_kind lo
     cfg.optim_cfg.lr = 0.02;
     cfg.batch = 10;
     cfg.epochs = epochs;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, net, &cfg, x, y, r, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr))
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, net, &cfg, x, y, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
+    lk_net_trainer_free(tr);
 }
 
 /* Codes of x under every layer of a stack's encoder network. */

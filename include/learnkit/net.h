@@ -17,17 +17,18 @@
  * Layer l maps batch x sizes[l] to batch x sizes[l+1].  A tied layer
  * (lk_net_add_tied) uses an earlier layer's W transposed (dense.h).
  *
- * Training is GSL style, INITIALIZE / ITERATE / TEST, and the caller owns the
- * loop and decides what to print:
- *     lk_net_trainer_init(&tr, &net, &cfg, &x, &y, rng, err);
- *     while (!lk_net_trainer_done(&tr)) {
- *         s = lk_net_trainer_epoch(&tr, &stats, err);   LK_ENUMERIC on NaN loss
+ * Training follows the protocol of learnkit/train.h, and the caller owns
+ * the loop and decides what to print:
+ *     lk_net_trainer *tr;
+ *     lk_net_trainer_alloc(&tr, &net, &cfg, &x, &y, rng, err);
+ *     do {
+ *         s = lk_net_iterate(tr, &stats, err);    one epoch; LK_ENUMERIC on NaN loss
  *         ...print stats...
- *     }
- *     lk_net_trainer_finish(&tr);    restores the best weights (early stopping)
- *     lk_net_trainer_free(&tr);
+ *     } while (s == LK_OK && lk_net_test(tr) == LK_TRAIN_CONTINUE);
+ *     lk_net_trainer_finish(tr);     restores the best weights (early stopping)
+ *     lk_net_trainer_free(tr);
  * Every buffer (shuffled copies, activations, deltas, optimizer state, the
- * best weights) is allocated by lk_net_trainer_init; an epoch allocates
+ * best weights) is allocated by lk_net_trainer_alloc; an epoch allocates
  * nothing.  Each epoch draws a permutation from the rng, gathers the rows
  * into the shuffled copies, and runs mini-batches as zero-copy row views of
  * them.
@@ -50,6 +51,7 @@
 #include <learnkit/optim.h>
 #include <learnkit/dense.h>
 #include <learnkit/model.h>
+#include <learnkit/train.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -217,24 +219,30 @@ typedef struct lk_net_trainer {
     size_t since_best;
     size_t epoch;
     double *grad_norm;      /* n_layers */
-    int stopped;
+    lk_train_state state;   /* CONTINUE, or EARLYSTOP (patience), NOPROGRESS (a
+                               non-finite loss) */
 } lk_net_trainer;
 
-/* Allocate every buffer and set up the optimizer.  x (n x inputs) and y
- * (n x outputs) are borrowed and must outlive the trainer.  With
- * cfg->validation > 0 a seeded random fraction of the rows (at least one,
- * leaving at least one) is held out.  The network keeps its current
- * weights (initialize it first, or load them). */
-lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
-                              const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err);
+/* A trainer (*out, freed by lk_net_trainer_free) with every buffer
+ * allocated and the optimizer set up.  x (n x inputs) and y (n x outputs)
+ * are borrowed and must outlive the trainer.  With cfg->validation > 0 a
+ * seeded random fraction of the rows (at least one, leaving at least one)
+ * is held out.  The network keeps its current weights (initialize it
+ * first, or load them).  LK_EINVAL for a configuration lk_net_config_check
+ * refuses or data that does not fit the network; LK_ENOMEM. */
+lk_status lk_net_trainer_alloc(lk_net_trainer **out, lk_net *net, const lk_net_config *cfg,
+                               const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err);
 
-/* One epoch: shuffle, every mini-batch forward/backward/clip/step.  A
- * non-finite batch loss stops with LK_ENUMERIC naming the epoch and batch
- * (the weights are then not usable). */
-lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err);
+/* One epoch: shuffle, every mini-batch forward/backward/clip/step; stats
+ * (may be NULL) receives its figures.  A non-finite batch loss stops with
+ * LK_ENUMERIC naming the epoch and batch (the weights are then not usable);
+ * after that or after early stopping, LK_EINVAL. */
+lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err);
 
-/* 1 when the epoch budget is spent or early stopping has triggered. */
-int lk_net_trainer_done(const lk_net_trainer *tr);
+/* LK_TRAIN_EARLYSTOP once the validation loss has not improved for
+ * cfg.patience epochs, LK_TRAIN_NOPROGRESS after a non-finite loss,
+ * LK_TRAIN_MAXITER when the epoch budget is spent, else LK_TRAIN_CONTINUE. */
+lk_train_state lk_net_test(const lk_net_trainer *tr);
 
 /* With validation, put the best weights seen back into the network; returns
  * the epoch they come from (the last epoch without validation). */
