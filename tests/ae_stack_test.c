@@ -418,6 +418,52 @@ START_TEST(test_seeded)
 }
 END_TEST
 
+/* The protocol by hand: the same stack as the one-call fit, the steps in
+ * the documented order, finish refused before the end, iterate after it. */
+START_TEST(test_trainer_protocol)
+{
+    data s;
+    data_make(&s, 606);
+    lk_ae_stack_config c = two_layers(LK_AE_BACKPROP);
+    c.classify = 1;
+    lk_ae_stack a, b;
+    lk_ae_stack_result ra, rb;
+    gsl_rng *r = th_rng(44);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, NULL, NULL, &a, &ra, NULL), LK_OK);
+    gsl_rng_set(r, 44);
+    lk_ae_stack_trainer *t;
+    lk_error err;
+    ck_assert_int_eq(lk_ae_stack_trainer_alloc(&t, &c, &s.d, r, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_stack_trainer_finish(t, &b, &rb, &err), LK_EINVAL);
+    static const lk_ae_step order[] = { LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH,
+                                        LK_AE_STEP_TEST, LK_AE_STEP_ENCODE, LK_AE_STEP_ENCODE,
+                                        LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH,
+                                        LK_AE_STEP_ENCODE, LK_AE_STEP_ENCODE };
+    size_t n = 0;
+    while (lk_ae_stack_test(t) == LK_TRAIN_CONTINUE) {
+        lk_ae_progress p;
+        ck_assert_int_eq(lk_ae_stack_iterate(t, &p, NULL), LK_OK);
+        if (n < sizeof order / sizeof *order)
+            ck_assert_msg(p.step == order[n], "step %zu is %d", n, p.step);
+        else
+            ck_assert_int_eq(p.step, LK_AE_STEP_CLASSIFY);
+        n++;
+    }
+    ck_assert_uint_eq(n, sizeof order / sizeof *order + ra.clf_iterations);
+    ck_assert_int_eq(lk_ae_stack_test(t), LK_TRAIN_CONVERGED);
+    ck_assert_int_eq(lk_ae_stack_iterate(t, NULL, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_ae_stack_trainer_finish(t, &b, &rb, NULL), LK_OK);
+    lk_ae_stack_trainer_free(t);
+    ck_assert_mem_eq(a.enc.params.w, b.enc.params.w, a.enc.params.n * sizeof(lk_real));
+    ck_assert_mem_eq(a.clf.params.w, b.clf.params.w, a.clf.params.n * sizeof(lk_real));
+    ck_assert(ra.test_accuracy == rb.test_accuracy && ra.test_mse == rb.test_mse);
+    lk_ae_stack_free(&a);
+    lk_ae_stack_free(&b);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
 /* check() refuses each bad value with a sentence, before any work. */
 typedef void (*spoil_fn)(lk_ae_stack_config *c);
 static void no_layers(lk_ae_stack_config *c) { c->n_layers = 0; }
@@ -453,6 +499,7 @@ static void mda_neg_reg(lk_ae_stack_config *c)
     c->mda_reg = -1e-5;
 }
 static void zero_batch(lk_ae_stack_config *c) { c->train.batch = 0; }
+static void no_epochs(lk_ae_stack_config *c) { c->train.epochs = 0; }
 static void clf_zero_iter(lk_ae_stack_config *c)
 {
     c->classify = 1;
@@ -461,7 +508,8 @@ static void clf_zero_iter(lk_ae_stack_config *c)
 
 static const spoil_fn SPOIL[] = { no_layers, many_layers, zero_width, bad_solver, softmax,
                                   prelu, ce_loss, bce_tanh, mask_one, gauss_nan, mda_gauss,
-                                  elm_c0, mda_neg_reg, zero_batch, clf_zero_iter };
+                                  elm_c0, mda_neg_reg, zero_batch, no_epochs,
+                                  clf_zero_iter };
 
 START_TEST(test_check_refuses)
 {
@@ -540,6 +588,7 @@ int main(void)
     tcase_add_test(core, test_mda_layer_conversion);
     tcase_add_test(core, test_callback_steps);
     tcase_add_test(core, test_seeded);
+    tcase_add_test(core, test_trainer_protocol);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_loop_test(errors, test_check_refuses, 0, (int)(sizeof SPOIL / sizeof *SPOIL));

@@ -16,9 +16,17 @@
  * cfg.clf, run by its own convergence test) is trained on the last codes
  * and kept as the stack's one-layer softmax net (lk_ae_logreg_layer).
  *
- * The caller owns the reporting: lk_ae_stack_fit calls a callback after each
- * step (every backprop epoch, every closed-form layer solve, each encoding of
- * rows, the test reconstruction error, every classifier iteration); the
+ * Training follows the protocol of learnkit/train.h, one step per iterate
+ * (every backprop epoch, every closed-form layer solve, each encoding of
+ * rows, the test reconstruction error, every classifier iteration), each
+ * described by an lk_ae_progress:
+ *     lk_ae_stack_trainer *t;
+ *     lk_ae_stack_trainer_alloc(&t, &cfg, &data, rng, err);
+ *     do s = lk_ae_stack_iterate(t, &progress, err);      ...report...
+ *     while (s == LK_OK && lk_ae_stack_test(t) == LK_TRAIN_CONTINUE);
+ *     lk_ae_stack_trainer_finish(t, &st, &res, err);      the stack is the caller's
+ *     lk_ae_stack_trainer_free(t);
+ * or in one call, lk_ae_stack_fit, with a callback after each step.  The
  * library prints nothing.  Randomness only from the rng, in a fixed order:
  * same seed, same stack, byte for byte. */
 #ifndef LEARNKIT_AE_STACK_H
@@ -114,11 +122,35 @@ typedef struct lk_ae_stack_result {
     lk_train_state clf_stop;   /* why they stopped */
 } lk_ae_stack_result;
 
-/* Train a stack (*st, freed with lk_ae_stack_free) on data by cfg, which is
- * checked first (LK_EINVAL with lk_ae_stack_check's sentence, nothing
- * done).  cb may be NULL.  On failure *st is freed and zeroed.  LK_EINVAL
- * for data that does not fit (labels missing with classify, column counts),
- * LK_ENOMEM, LK_ENUMERIC from the solvers. */
+typedef struct lk_ae_stack_trainer lk_ae_stack_trainer;
+
+/* A trainer for a stack on data by cfg, which is checked first (LK_EINVAL
+ * with lk_ae_stack_check's sentence); LK_EINVAL for data that does not fit
+ * (no rows, test rows of another width, classes missing with classify);
+ * LK_ENOMEM.  cfg is copied; the rows of data are borrowed and must outlive
+ * the trainer. */
+lk_status lk_ae_stack_trainer_alloc(lk_ae_stack_trainer **out, const lk_ae_stack_config *cfg,
+                                    const lk_ae_stack_data *data, gsl_rng *rng, lk_error *err);
+
+/* One step; *p (may be NULL) describes it.  LK_ENOMEM, LK_ENUMERIC from the
+ * solvers; LK_EINVAL once the stack is trained or a step has failed. */
+lk_status lk_ae_stack_iterate(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err);
+
+/* LK_TRAIN_CONVERGED once every layer (and the classifier) is trained,
+ * LK_TRAIN_NOPROGRESS after a failed step, else LK_TRAIN_CONTINUE. */
+lk_train_state lk_ae_stack_test(const lk_ae_stack_trainer *t);
+
+/* Hand the trained stack over (*st, freed with lk_ae_stack_free) with its
+ * figures (*res, may be NULL).  LK_EINVAL before the stack is trained. */
+lk_status lk_ae_stack_trainer_finish(lk_ae_stack_trainer *t, lk_ae_stack *st,
+                                     lk_ae_stack_result *res, lk_error *err);
+
+void lk_ae_stack_trainer_free(lk_ae_stack_trainer *t);
+
+/* The whole loop in one call: train a stack (*st, freed with
+ * lk_ae_stack_free) on data by cfg, calling cb (may be NULL) after each
+ * step.  The errors of lk_ae_stack_trainer_alloc and lk_ae_stack_iterate;
+ * on failure *st is empty (zeroed). */
 lk_status lk_ae_stack_fit(const lk_ae_stack_config *cfg, const lk_ae_stack_data *data,
                           gsl_rng *rng, lk_ae_stack_callback cb, void *ctx, lk_ae_stack *st,
                           lk_ae_stack_result *res, lk_error *err);
