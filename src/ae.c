@@ -8,6 +8,7 @@
 #include <learnkit/error.h>
 #include <learnkit/ridge.h>
 #include "registry.h"
+#include "net_impl.h"
 
 void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng)
 {
@@ -242,20 +243,9 @@ lk_status lk_ae_init_net(lk_net *net, const lk_net *enc, lk_error *err)
                             enc->n_layers, enc->n_layers + 1, net->n_layers);
     /* Check every layer before copying any, so a refusal leaves net as it was. */
     for (size_t l = 0; l < enc->n_layers; l++) {
-        const lk_dense *d = &net->layers[l], *s = &enc->layers[l];
-        char an[64], bn[64];
-        lk_act_format(&d->act, an, sizeof an);
-        lk_act_format(&s->act, bn, sizeof bn);
-        if (d->in != s->in || d->out != s->out)
-            return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                                "layer %zu maps %zu to %zu units, but the encoder's maps %zu "
-                                "to %zu", l + 1, d->in, d->out, s->in, s->out);
-        if (strcmp(an, bn) != 0)
-            return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                                "layer %zu has activation %s, but the encoder's has %s", l + 1,
-                                an, bn);
-        if (d->tied || s->tied)
-            return lk_error_set(err, LK_EINVAL, "ae", NULL, "layer %zu is tied", l + 1);
+        lk_status s = lki_net_layer_fits(net, l, enc, l, "ae", "the encoder's", err);
+        if (s != LK_OK)
+            return s;
     }
     for (size_t l = 0; l < enc->n_layers; l++)
         lk_net_copy_layer(net, l, enc, l, NULL);

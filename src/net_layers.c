@@ -3,6 +3,7 @@
  * greedily trained stack (ae_stack.c) and a pretrained start (ae.c) build on. */
 #include <string.h>
 #include <learnkit/net.h>
+#include "net_impl.h"
 
 /* Rows pushed through the layer at a time: each block's activation runs
  * while its GEMM output is still in cache (60000 MNIST rows to 500 sigmoid
@@ -28,6 +29,25 @@ lk_status lk_net_apply_layer(const lk_net *net, size_t l, const lk_mat *x, lk_ma
     return LK_OK;
 }
 
+lk_status lki_net_layer_fits(const lk_net *dst, size_t to, const lk_net *src, size_t from,
+                             const char *source, const char *other, lk_error *err)
+{
+    const lk_dense *d = &dst->layers[to], *s = &src->layers[from];
+    char an[64], bn[64];
+    lk_act_format(&d->act, an, sizeof an);
+    lk_act_format(&s->act, bn, sizeof bn);
+    if (d->in != s->in || d->out != s->out)
+        return lk_error_set(err, LK_EINVAL, source, NULL,
+                            "layer %zu maps %zu to %zu units, but %s maps %zu to %zu", to + 1,
+                            d->in, d->out, other, s->in, s->out);
+    if (strcmp(an, bn) != 0)
+        return lk_error_set(err, LK_EINVAL, source, NULL,
+                            "layer %zu has activation %s, but %s has %s", to + 1, an, other, bn);
+    if (d->tied || s->tied)
+        return lk_error_set(err, LK_EINVAL, source, NULL, "layer %zu is tied", to + 1);
+    return LK_OK;
+}
+
 lk_status lk_net_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t from,
                             lk_error *err)
 {
@@ -36,21 +56,11 @@ lk_status lk_net_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t fr
                             "layer %zu has no counterpart (the networks have %zu and %zu "
                             "layers)", (to > from ? to : from) + 1, dst->n_layers,
                             src->n_layers);
+    lk_status st = lki_net_layer_fits(dst, to, src, from, "network", "the source layer", err);
+    if (st != LK_OK)
+        return st;
     lk_dense *d = &dst->layers[to];
     const lk_dense *s = &src->layers[from];
-    char an[64], bn[64];
-    lk_act_format(&d->act, an, sizeof an);
-    lk_act_format(&s->act, bn, sizeof bn);
-    if (d->in != s->in || d->out != s->out)
-        return lk_error_set(err, LK_EINVAL, "network", NULL,
-                            "layer %zu maps %zu to %zu units, but the source layer maps %zu "
-                            "to %zu", to + 1, d->in, d->out, s->in, s->out);
-    if (strcmp(an, bn) != 0)
-        return lk_error_set(err, LK_EINVAL, "network", NULL,
-                            "layer %zu has activation %s, but the source layer has %s", to + 1,
-                            an, bn);
-    if (d->tied || s->tied)
-        return lk_error_set(err, LK_EINVAL, "network", NULL, "layer %zu is tied", to + 1);
     memcpy(dst->params.w + d->w, src->params.w + s->w, d->in * d->out * sizeof(lk_real));
     memcpy(dst->params.w + d->b, src->params.w + s->b, d->out * sizeof(lk_real));
     if (d->gamma != LK_NO_OFFSET)
