@@ -33,6 +33,7 @@
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
 #include <learnkit/train.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -77,6 +78,12 @@ typedef struct lk_perceptron_config {
     size_t epochs;      /* epoch budget */
     int averaged;       /* 1: finish with the averaged weights */
     int shuffle;        /* 1: visit samples in a fresh random order each epoch */
+    /* NULL: x holds every training row.  Else iterative parameter mixing
+     * (McDonald, Hall and Mann, NAACL 2010): x is this rank's share, each
+     * epoch every rank runs the rule over its rows from the mixed weights,
+     * then the weights are averaged over the ranks (and, when averaging,
+     * the running sums too); mistakes are counted over every rank. */
+    const lk_comm *comm;
 } lk_perceptron_config;
 
 /* eta 1, 10 epochs, not averaged, shuffled. */
@@ -93,12 +100,15 @@ lk_status lk_perceptron_trainer_alloc(lk_perceptron_trainer **out, lk_perceptron
                                       const lk_perceptron_config *cfg, gsl_rng *rng,
                                       lk_error *err);
 
-/* One epoch over every sample.  LK_EINVAL after lk_perceptron_trainer_finish;
- * LK_ENUMERIC when the epoch's loss is not finite. */
+/* One epoch over every sample (then, with several ranks, the mean of their
+ * weights).  LK_EINVAL after lk_perceptron_trainer_finish or a failure;
+ * LK_ENUMERIC when the epoch's loss is not finite; the error of a sum over
+ * the ranks. */
 lk_status lk_perceptron_iterate(lk_perceptron_trainer *t, lk_error *err);
 
 /* LK_TRAIN_CONVERGED when the last epoch made no mistake (the data are
- * separated), LK_TRAIN_MAXITER when the epoch budget is spent, else
+ * separated), LK_TRAIN_MAXITER when the epoch budget is spent,
+ * LK_TRAIN_NOPROGRESS after a failed sum over the ranks, else
  * LK_TRAIN_CONTINUE. */
 lk_train_state lk_perceptron_test(const lk_perceptron_trainer *t);
 
