@@ -54,7 +54,7 @@ typedef struct cli_opt {
 /* The options every command accepts. */
 typedef struct cli_common {
     long seed;
-    long threads;
+    long threads;           /* -1 when not given */
     int json;
     int quiet;
     int help;
@@ -110,13 +110,20 @@ int cli_parse_bytes(const char *option, const char *text, size_t *out);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "learnkit: <formatted>" on stderr; returns EXIT_FAILURE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "learnkit: SOURCE:PLACE: text" from an error record; returns EXIT_FAILURE
- * (or EXIT_USAGE when the status is LK_EINVAL and usage is set). */
+/* "learnkit: SOURCE:PLACE: text" from an error record; returns EXIT_FAILURE. */
 int cli_fail_err(const lk_error *err);
+/* The same for an error from checking options (a name parsed, a network
+ * planned from them): EXIT_USAGE when the status is LK_EINVAL, EXIT_FAILURE
+ * otherwise (out of memory, say). */
+int cli_usage_err(const lk_error *err);
 /* A notice on stderr unless -q: "learnkit: <formatted>". */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Closest of a NULL-terminated list of names within edit distance 2, or NULL. */
 const char *cli_nearest(const char *word, const char *const *names);
+/* The index of text among a NULL-terminated list of names (*out) and 0, or
+ * one usage line for OPTION ("unknown value 'x'", with the nearest name or
+ * the list of names) and EXIT_USAGE. */
+int cli_pick(const char *option, const char *text, const char *const *names, int *out);
 
 /* ---------------------------------------------------------------- world */
 

@@ -97,7 +97,7 @@ int lki_is_registered(const char *name)
     return 0;
 }
 
-/* The directories searched for a named dataset, in order (SPEC.md). */
+/* The directories searched for a named dataset, in order (learnkit/data.h). */
 static size_t search_path(const char *name, const char *data_dir, char **dirs, size_t max)
 {
     size_t n = 0;
