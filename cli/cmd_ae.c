@@ -34,7 +34,7 @@ static void reset(void)
 {
     O = (ae_opts){ .hidden = "500", .activation = "sigmoid", .loss = "mse",
                    .optimizer = "adam", .noise_type = "mask", .solver = "backprop",
-                   .batch = 100, .epochs = 10, .C = 1e3 };
+                   .batch = 100, .epochs = 0, .C = 1e3 };
 }
 
 static const cli_opt OPTS[] = {
@@ -55,7 +55,10 @@ static const cli_opt OPTS[] = {
       0 },
     { "lr", 0, OPT_REAL, &O.lr, "X", "learning rate (default: the optimizer's)", 1e-12, 1e6 },
     { "batch", 0, OPT_SIZE, &O.batch, "N", "mini-batch rows (default 100)", 1, 1e9 },
-    { "epochs", 0, OPT_SIZE, &O.epochs, "N", "epochs per layer (default 10)", 1, 1e7 },
+    { "epochs", 0, OPT_SIZE, &O.epochs, "N",
+      "exactly N epochs per layer (default: as mlp, about 9000 updates, at most 200 "
+      "epochs, ended when the loss improves by less than 1e-4 for 10 epochs: 15 on MNIST)",
+      1, 1e7 },
     { "C", 0, OPT_REAL, &O.C, "X", "ELM autoencoder ridge constant (default 1000)", 1e-12,
       1e15 },
     { "filters", 0, OPT_STR, &O.filters, "FILE.png",
@@ -174,7 +177,8 @@ static double mse(const lk_mat *a, const lk_mat *b)
 /* One backprop layer: trains on *x and puts the encoder into the stack;
  * the test reconstruction MSE of the first layer. */
 static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat *x,
-                          const lk_mat *xt, double *test_mse, double *secs, double *gflop)
+                          const lk_mat *xt, double *test_mse, double *secs, double *gflop,
+                          size_t *epochs_budget)
 {
     lk_error err;
     lk_net net = { 0 };
@@ -194,6 +198,14 @@ static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat 
         cfg.optim_cfg.lr = O.lr;
     cfg.batch = O.batch;
     cfg.epochs = O.epochs;
+    if (O.epochs == 0) {
+        lk_net_config_auto(&cfg, x->rows);
+        cli_notice("ae: layer %zu: at most %zu epochs (default: about %d updates of %zu rows, "
+                   "at most %d epochs), ended when the loss improves by less than %g for %zu "
+                   "epochs", l + 1, cfg.epochs, LK_NET_AUTO_UPDATES, cfg.batch,
+                   LK_NET_AUTO_MAX_EPOCHS, cfg.tol, cfg.stall_epochs);
+    }
+    *epochs_budget = cfg.epochs;
     cfg.skip_errors = 1;
     if (P.noise.kind != LK_AE_NOISE_NONE) {
         cfg.corrupt = lk_ae_corrupt;
@@ -213,9 +225,13 @@ static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat 
         double sec = cli_now() - t0;
         *secs += sec;
         *gflop += cli_net_epoch_gflop(&net, x->rows);
-        cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", l + 1, es.epoch,
-                          cfg.epochs, es.loss, sec);
+        if (cli_epoch_shown(es.epoch, cfg.epochs, lk_net_trainer_done(&tr)))
+            cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", l + 1, es.epoch,
+                              cfg.epochs, es.loss, sec);
     }
+    if (tr.stalled)
+        cli_notice("ae: layer %zu stopped after epoch %zu: the loss improved by less than %g "
+                   "for %zu epochs", l + 1, tr.epoch, cfg.tol, cfg.stall_epochs);
     if (l == 0 && O.filters) {
         lk_mat w = lk_dense_w(&net.layers[0], &net.params);
         if ((rc = draw_filters(&w, O.filters)) != 0)
@@ -452,6 +468,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         xt.rows = 0;
     lk_mat cx[2] = { { 0 } }, ct[2] = { { 0 } };
     double test_mse = NAN, secs = 0, encode_secs = 0, gflop = 0;
+    size_t epochs_budget = O.epochs;
     classify_result clf = { .train_acc = NAN, .test_acc = NAN };
     int rc = 0;
     int mda = !strcmp(O.solver, "mda"), elm = !strcmp(O.solver, "elm");
@@ -465,7 +482,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             rc = layer_elm(run, &st, l, &x, &secs, &gflop);
         else
             rc = layer_backprop(run, &st, l, &x, &xt, l == 0 ? &test_mse : NULL, &secs,
-                                &gflop);
+                                &gflop, &epochs_budget);
         if (rc == 0 && mda && l == 0 && xt.rows)
             rc = mda_test_mse(&st, &xt, &test_mse);
         /* The codes: the next layer's training rows, or the classifier's.
@@ -517,7 +534,10 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(p, "noise_type", json_string(O.noise_type));
         json_object_set_new(p, "activation", json_string(O.activation));
         json_object_set_new(p, "loss", json_string(O.loss));
-        json_object_set_new(p, "epochs", json_integer((json_int_t)O.epochs));
+        if (!mda && !elm) {
+            json_object_set_new(p, "epochs", json_integer((json_int_t)epochs_budget));
+            json_object_set_new(p, "epochs_from_rows", json_boolean(O.epochs == 0));
+        }
         json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
         json_object_set_new(r, "params", p);
         *result = r;
