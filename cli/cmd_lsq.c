@@ -29,9 +29,8 @@ static int lsq_check(size_t n_features, size_t n_classes)
     (void)n_classes;
     Q.p = lk_lsq_params_default();
     if (Q.c) {
-        if (strcmp(Q.c, "auto") == 0)
-            Q.p.c_auto = 1;
-        else if (cli_parse_real("--C", Q.c, 1e-300, 1e300, &Q.p.C))
+        Q.p.c_auto = strcmp(Q.c, "auto") == 0;
+        if (!Q.p.c_auto && cli_parse_real("--C", Q.c, 1e-300, 1e300, &Q.p.C))
             return EXIT_USAGE;
     }
     const char *bad = lk_lsq_check(&Q.p);
