@@ -232,10 +232,10 @@ const cli_learner CLI_LEARNER_ELM = {
     "Extreme Learning Machine: a random hidden layer H = G(X A' + b) and output weights\n"
     "fitted in closed form, by the pseudoinverse (svd) or regularized least squares (ridge).\n"
     "Defaults fit the data: as many hidden units as training rows, at most 1000; svd when\n"
-    "there are at least 10 training rows per unit (MNIST: 1000 units, svd, as before), else\n"
-    "ridge with C chosen by exact leave-one-out, which never interpolates the rows (in the\n"
-    "n x n dual when rows are fewer than units).  The choices are said on stderr and given\n"
-    "in --json params.",
+    "there are at least 10 training rows per unit (MNIST: 1000 units, svd), else ridge\n"
+    "with C chosen by exact leave-one-out, which never interpolates the rows (in the n x n\n"
+    "dual when rows are fewer than units).  The choices are said on stderr and given in\n"
+    "--json params.",
     ELM_OPTS, elm_reset, elm_check, elm_fit, NULL
 };
 
