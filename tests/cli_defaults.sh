@@ -52,6 +52,18 @@ T="--test $D/iris-test.csv"
 run 0 mlp $T --json "$I" && err_has 'mlp: 100 hidden units \(default: 112 training rows / 100' &&
     err_has 'at most 200 epochs' && out_has '"layers": \[' && out_has '"hidden_from_rows": true' &&
     out_has '"epochs_from_rows": true' && out_has '"tol": 0.0001' && out_has '"stall_epochs": 10'
+# Progress: every epoch up to 20; beyond, the first five, every tenth of the
+# budget and the last (200 epochs: at most 16 lines).
+lines_between() {
+    checks=$((checks + 1))
+    n=$(grep -c "$1" "$TMPD/err")
+    if [ "$n" -lt "$2" ] || [ "$n" -gt "$3" ]; then
+        failures=$((failures + 1))
+        echo "FAIL: $n stderr lines match /$1/, expected $2 to $3"
+    fi
+}
+run 0 mlp $T "$I" && lines_between '^epoch ' 7 16 && err_has '^epoch 20/200 '
+run 0 mlp $T --epochs 20 "$I" && lines_between '^epoch ' 20 20
 run 0 mlp $T --epochs 3 --json -q "$I" && out_has '"epochs_run": 3' &&
     out_has '"epochs_from_rows": false' && out_lacks '"stall_epochs"'
 run 0 elm $T --json "$I" && err_has 'elm: 112 hidden units \(default' &&
