@@ -261,7 +261,7 @@ int cmd_compare(int argc, char **argv)
         return rc;
     }
     if (!O.learners) {
-        char *def = default_lineup(known, run.split.train.n);
+        char *def = default_lineup(known, run.n_train_total);
         rc = def ? cli_lineup_parse(def, known, &lineup) : cli_fail("out of memory");
         free(def);
         if (rc) {
