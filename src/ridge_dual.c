@@ -8,24 +8,15 @@
 #include <learnkit/ridge.h>
 #include <learnkit/loss.h>
 #include "ridge_impl.h"
-
-static size_t mul(size_t a, size_t b)
-{
-    return (a && b > SIZE_MAX / a) ? SIZE_MAX : a * b;
-}
-
-static size_t add(size_t a, size_t b)
-{
-    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
-}
+#include "sizes.h"
 
 size_t lk_ridge_dual_bytes(size_t n, size_t p, size_t k)
 {
     /* Z and W (n p + p k), the kernel and its eigenvectors' scratch (2 n^2),
      * T, U^T T, predictions and alpha (4 n k), eigenvalues, leverages,
      * means. */
-    size_t d = add(add(mul(n, p), mul(p, k)), mul(2, mul(n, n)));
-    d = add(d, add(mul(4, mul(n, k)), add(mul(2, n), add(p, 2 * k))));
+    size_t d = size_add(size_add(size_mul(n, p), size_mul(p, k)), size_mul(2, size_mul(n, n)));
+    d = size_add(d, size_add(size_mul(4, size_mul(n, k)), size_add(size_mul(2, n), size_add(p, 2 * k))));
     return d == SIZE_MAX || d > SIZE_MAX / sizeof(double) ? 0 : d * sizeof(double);
 }
 

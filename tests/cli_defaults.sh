@@ -78,7 +78,7 @@ run 0 elm $T --C 0.5 --json -q "$I" && out_has '"solver": "ridge"' && out_has '"
 run 0 lsq $T --json "$I" && err_has 'lsq: chose C = .*default: C by leave-one-out' &&
     out_has '"C_auto": true'
 run 0 lsq $T --C 1 --json -q "$I" && out_has '"C_auto": false'
-run 0 ae $T --classify --json "$I" && err_has 'ae: layer 1: at most 200 epochs' &&
+run 0 ae $T --classify --json "$I" && err_has 'ae: at most 200 epochs a layer' &&
     out_has '"epochs_from_rows": true'
 
 # compare: the default lineup sized to the rows and named by what ran.
