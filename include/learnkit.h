@@ -27,6 +27,7 @@
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>
 #include <learnkit/ae.h>
+#include <learnkit/ae_codes.h>
 #include <learnkit/ridge.h>
 #include <learnkit/pinv.h>
 #include <learnkit/elm.h>
