@@ -144,7 +144,8 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
             tr->cfg.corrupt(&xc, tr->cfg.corrupt_ctx, tr->rng);
             xb = xc;
         }
-        double v = lk_net_backprop(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb);
+        double v = lk_net_backprop_train(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb,
+                                         tr->rng);
         if (!isfinite(v)) {
             char place[64];
             snprintf(place, sizeof place, "epoch %zu, batch %zu", tr->epoch, batches + 1);
