@@ -172,6 +172,9 @@ static int check(size_t n_features, size_t n_classes)
     if (P.n_acts != 1 && P.n_acts != P.n_hidden && !(O.init_from && !O.hidden && !O.layers))
         return cli_usage("--activation: %zu names for %zu hidden layers (give one, or one per "
                          "hidden layer)", P.n_acts, P.n_hidden);
+    if (P.n_drop > 1 && P.n_drop != P.n_hidden && !(O.init_from && !O.hidden && !O.layers))
+        return cli_usage("--dropout: %zu values for %zu hidden layers (give one, or one per "
+                         "hidden layer)", P.n_drop, P.n_hidden);
     P.has_output = O.output != NULL;
     if (O.output && lk_act_parse(O.output, &P.output, "--output", &err) != LK_OK)
         return usage_err(&err);
