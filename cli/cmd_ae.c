@@ -16,7 +16,7 @@
 
 typedef struct ae_opts {
     const char *hidden, *activation, *loss, *optimizer, *noise_type, *solver, *filters;
-    double lr, noise, C;
+    double lr, noise, C, sparsity, sparsity_weight, contractive;
     int tied, classify;
     size_t batch, epochs;
 } ae_opts;
@@ -34,7 +34,7 @@ static void reset(void)
 {
     O = (ae_opts){ .hidden = "500", .activation = "sigmoid", .loss = "mse",
                    .optimizer = "adam", .noise_type = "mask", .solver = "backprop",
-                   .batch = 100, .epochs = 10, .C = 1e3 };
+                   .batch = 100, .epochs = 10, .C = 1e3, .sparsity_weight = -1 };
 }
 
 static const cli_opt OPTS[] = {
@@ -61,6 +61,14 @@ static const cli_opt OPTS[] = {
     { "filters", 0, OPT_STR, &O.filters, "FILE.png",
       "draw the first layer's first 100 filters (rows of W, or of beta for elm) as images",
       0, 0 },
+    { "sparsity", 0, OPT_REAL, &O.sparsity, "RHO",
+      "sparse autoencoder: KL penalty pulling each code's mean activation toward RHO "
+      "(sigmoid codes; backprop)", 1e-6, 0.999999 },
+    { "sparsity-weight", 0, OPT_REAL, &O.sparsity_weight, "BETA",
+      "weight of the sparsity penalty (default 1 with --sparsity)", 0, 1e6 },
+    { "contractive", 0, OPT_REAL, &O.contractive, "LAMBDA",
+      "contractive autoencoder: LAMBDA times the squared Frobenius norm of the encoder's "
+      "Jacobian (sigmoid codes; backprop)", 0, 1e6 },
     { "classify", 0, OPT_FLAG, &O.classify, NULL,
       "train a softmax classifier on the codes and report its test accuracy", 0, 0 },
     CLI_OPT_END
@@ -114,6 +122,16 @@ static int check(size_t n_features, size_t n_classes)
         return cli_usage("--filters: for backprop and elm (mda's W is inputs x inputs)");
     if (P.act.kind == LK_ACT_SOFTMAX)
         return cli_usage("--activation: softmax is for an output layer, not an encoder");
+    if (O.sparsity_weight >= 0 && O.sparsity == 0)
+        return cli_usage("--sparsity-weight needs --sparsity RHO");
+    if (O.sparsity > 0 && O.sparsity_weight < 0)
+        O.sparsity_weight = 1;
+    if ((O.sparsity > 0 || O.contractive > 0) && strcmp(O.solver, "backprop"))
+        return cli_usage("--sparsity and --contractive train by backprop, not --solver %s",
+                         O.solver);
+    if ((O.sparsity > 0 || O.contractive > 0) && P.act.kind != LK_ACT_SIGMOID)
+        return cli_usage("--sparsity and --contractive need sigmoid codes (--activation "
+                         "sigmoid)");
     /* The decoder is an output layer: the loss must fit its activation
      * (and PReLU's learnable slopes cannot be one's). */
     const char *why = lk_loss_check(P.loss, &P.act);
@@ -186,6 +204,12 @@ static int layer_backprop(cli_run *run, lk_ae_stack *st, size_t l, const lk_mat 
     if (s != LK_OK)
         return cli_fail_err(&err);
     lk_net_init(&net, LK_INIT_AUTO, run->rng);
+    if ((O.sparsity > 0 || O.contractive > 0) &&
+        lk_net_set_penalty(&net, 0, O.sparsity, O.sparsity > 0 ? O.sparsity_weight : 0,
+                           O.contractive, &err) != LK_OK) {
+        lk_net_free(&net);
+        return cli_fail_err(&err);
+    }
     lk_net_config cfg = lk_net_config_default();
     cfg.loss = P.loss;
     cfg.optim = P.optim;
@@ -518,6 +542,12 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(p, "activation", json_string(O.activation));
         json_object_set_new(p, "loss", json_string(O.loss));
         json_object_set_new(p, "epochs", json_integer((json_int_t)O.epochs));
+        if (O.sparsity > 0) {
+            json_object_set_new(p, "sparsity", json_real(O.sparsity));
+            json_object_set_new(p, "sparsity_weight", json_real(O.sparsity_weight));
+        }
+        if (O.contractive > 0)
+            json_object_set_new(p, "contractive", json_real(O.contractive));
         json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
         json_object_set_new(r, "params", p);
         *result = r;

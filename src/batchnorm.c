@@ -128,6 +128,49 @@ lk_status lk_net_set_dropout(lk_net *net, size_t l, double p, lk_error *err)
     return s;
 }
 
+int lki_has_penalty(const lk_net *net, size_t l)
+{
+    return net->extra && (net->extra[l].beta > 0 || net->extra[l].contractive > 0);
+}
+
+lk_status lk_net_set_penalty(lk_net *net, size_t l, double rho, double beta, double lambda,
+                             lk_error *err)
+{
+    if (l + 1 >= net->n_layers || net->layers[l].tied ||
+        net->layers[l].act.kind != LK_ACT_SIGMOID)
+        return lk_error_set(err, LK_EINVAL, "network", NULL,
+                            "sparsity and contractive penalties need a sigmoid hidden layer "
+                            "(layer %zu of %zu is not one)", l + 1, net->n_layers);
+    if (!(beta >= 0) || !isfinite(beta) || !(lambda >= 0) || !isfinite(lambda) ||
+        (beta > 0 && !(rho > 0 && rho < 1)))
+        return lk_error_set(err, LK_EINVAL, "network", NULL,
+                            "the sparsity target must be in (0, 1) and the penalty weights "
+                            "finite numbers >= 0");
+    if (beta == 0 && lambda == 0 && !net->extra)
+        return LK_OK;
+    lk_status s = need_extra(net, err);
+    if (s == LK_OK) {
+        net->extra[l].rho = rho;
+        net->extra[l].beta = beta;
+        net->extra[l].contractive = lambda;
+    }
+    return s;
+}
+
+double lki_penalty(lk_net *net, size_t l, const lk_mat *a, lk_mat *da, lk_mat *scratch)
+{
+    const lk_net_extra *e = &net->extra[l];
+    double v = 0;
+    if (e->beta > 0)
+        v += lk_sparsity_penalty(e->rho, e->beta, a, da, scratch->data);
+    if (e->contractive > 0) {
+        lk_mat w = lk_dense_w(&net->layers[l], &net->params);
+        lk_mat gw = lk_dense_gw(&net->layers[l], &net->params);
+        v += lk_contractive_penalty(e->contractive, a, &w, da, &gw, scratch->data);
+    }
+    return v;
+}
+
 /* ---------------------------------------------------------------- transforms */
 
 void lki_bn_forward_train(const lk_real *scale, const lk_real *shift, lk_mat *z, lk_mat *xhat,

@@ -131,7 +131,8 @@ static lk_status work_alloc_extra(lk_net_work *w, const lk_net *net, size_t batc
     w->bnv = calloc(L, sizeof *w->bnv);
     w->mask = calloc(L, sizeof *w->mask);
     w->ad = calloc(L, sizeof *w->ad);
-    lk_status s = w->xhat && w->bnv && w->mask && w->ad
+    w->pen = calloc(L, sizeof *w->pen);
+    lk_status s = w->xhat && w->bnv && w->mask && w->ad && w->pen
                       ? LK_OK : lk_error_set(err, LK_ENOMEM, "network", NULL, "out of memory");
     for (size_t l = 0; l < L && s == LK_OK; l++) {
         size_t out = net->sizes[l + 1];
@@ -141,6 +142,8 @@ static lk_status work_alloc_extra(lk_net_work *w, const lk_net *net, size_t batc
         if (lki_dropout_of(net, l) > 0 &&
             ((s = lk_mat_alloc(&w->mask[l], batch, out, err)) != LK_OK ||
              (s = lk_mat_alloc(&w->ad[l], batch, out, err)) != LK_OK))
+            break;
+        if (lki_has_penalty(net, l) && (s = lk_mat_alloc(&w->pen[l], 2, out, err)) != LK_OK)
             break;
     }
     if (s != LK_OK)
@@ -192,11 +195,14 @@ void lk_net_work_free(lk_net_work *w)
             lk_mat_free(&w->mask[l]);
         if (w->ad)
             lk_mat_free(&w->ad[l]);
+        if (w->pen)
+            lk_mat_free(&w->pen[l]);
     }
     free(w->xhat);
     free(w->bnv);
     free(w->mask);
     free(w->ad);
+    free(w->pen);
     free(w->z);
     free(w->a);
     free(w->d);
@@ -289,6 +295,8 @@ static double backprop(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2
                 lki_dropout_backward(&m, &da);
             }
             lk_mat zp = lk_mat_rows(&w->z[l - 1], 0, n), ap = lk_mat_rows(&w->a[l - 1], 0, n);
+            if (w->pen && w->pen[l - 1].data)
+                value += lki_penalty(net, l - 1, &ap, &da, &w->pen[l - 1]);
             lk_dense_backward_act(&net->layers[l - 1], p, &zp, &ap, &da, &da);
         }
     }

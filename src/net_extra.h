@@ -12,6 +12,11 @@ lk_status lki_net_extra_grow(lk_net *net, size_t cap);
 void lki_bn_reset(lk_net *net);
 /* The extra entry of layer l with batch norm, or NULL. */
 const lk_net_extra *lki_bn_of(const lk_net *net, size_t l);
+/* Whether layer l carries a sparsity or contractive penalty. */
+int lki_has_penalty(const lk_net *net, size_t l);
+/* Add layer l's penalties (activations a, rows of the batch) to the loss:
+ * returns their value, adds their gradients to da and the arena. */
+double lki_penalty(lk_net *net, size_t l, const lk_mat *a, lk_mat *da, lk_mat *scratch);
 /* Dropout probability of layer l (0 without). */
 double lki_dropout_of(const lk_net *net, size_t l);
 

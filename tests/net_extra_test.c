@@ -45,15 +45,16 @@ typedef struct gc_ctx {
     lk_net_work *w;
     const lk_mat *x, *y;
     gsl_rng *rng;          /* dropout: reseeded each call, so the mask is fixed */
+    lk_loss_kind loss;
 } gc_ctx;
 
 static double gc_objective(void *p)
 {
     gc_ctx *c = p;
     if (!c->rng)
-        return lk_net_backprop(c->net, c->w, LK_LOSS_SOFTMAX_CE, 0.01, c->x, c->y);
+        return lk_net_backprop(c->net, c->w, c->loss, 0.01, c->x, c->y);
     gsl_rng_set(c->rng, 77);
-    return lk_net_backprop_train(c->net, c->w, LK_LOSS_SOFTMAX_CE, 0.01, c->x, c->y, c->rng);
+    return lk_net_backprop_train(c->net, c->w, c->loss, 0.01, c->x, c->y, c->rng);
 }
 
 /* Relative error of the whole gradient (weights, biases, scales, shifts). */
@@ -66,7 +67,7 @@ static double grad_error(lk_net *net, gsl_rng *drop_rng, gsl_rng *r)
     th_fill_uniform(&x, r, -1.5, 2.5);
     onehot_rows(&y, r);
     ck_assert_int_eq(lk_net_work_alloc(&w, net, 9, NULL), LK_OK);
-    gc_ctx c = { net, &w, &x, &y, drop_rng };
+    gc_ctx c = { net, &w, &x, &y, drop_rng, LK_LOSS_SOFTMAX_CE };
     gc_objective(&c);
     size_t n = net->params.n;
     lk_real *g = malloc(n * sizeof *g);
@@ -345,6 +346,117 @@ START_TEST(test_batchnorm_save_load)
 }
 END_TEST
 
+/* An autoencoder 6 -> 5 -> 6 (sigmoid both ways, tied or not) with the
+ * penalties on its codes: the whole gradient against central differences,
+ * and the penalties' share of the loss. */
+static double penalty_grad_error(int tied, double beta, double lambda, double *share)
+{
+    gsl_rng *r = th_rng(50 + (unsigned long)tied);
+    lk_net net;
+    lk_act sg = lk_act_default(LK_ACT_SIGMOID);
+    ck_assert_int_eq(lk_ae_build(&net, 6, 5, sg, sg, tied, NULL), LK_OK);
+    lk_net_init(&net, LK_INIT_AUTO, r);
+    /* Larger weights than Glorot's, so the codes spread over (0, 1). */
+    lk_scal(net.params.n, 2.5, net.params.w);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 0, 0.15, beta, lambda, NULL), LK_OK);
+    lk_mat x;
+    lk_net_work w;
+    ck_assert_int_eq(lk_mat_alloc(&x, 11, 6, NULL), LK_OK);
+    th_fill_uniform(&x, r, 0.05, 0.95);
+    ck_assert_int_eq(lk_net_work_alloc(&w, &net, 11, NULL), LK_OK);
+    gc_ctx c = { &net, &w, &x, &x, NULL, LK_LOSS_MSE };
+    double with = gc_objective(&c);
+    size_t n = net.params.n;
+    lk_real *g = malloc(n * sizeof *g);
+    memcpy(g, net.params.g, n * sizeof *g);
+    double e = th_grad_check(gc_objective, &c, net.params.w, g, n, TH_GRAD_STEP);
+    lk_net_work_free(&w);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 0, 0.15, 0, 0, NULL), LK_OK);
+    ck_assert_int_eq(lk_net_work_alloc(&w, &net, 11, NULL), LK_OK);
+    *share = with - gc_objective(&c);
+    free(g);
+    lk_net_work_free(&w);
+    lk_mat_free(&x);
+    lk_net_free(&net);
+    gsl_rng_free(r);
+    return e;
+}
+
+START_TEST(test_penalty_gradients)
+{
+    double share;
+    for (int tied = 0; tied < 2; tied++) {
+        ck_assert_double_lt(penalty_grad_error(tied, 0.7, 0, &share), TH_GRAD_TOL);
+        ck_assert_double_gt(share, 1e-3);
+        ck_assert_double_lt(penalty_grad_error(tied, 0, 0.3, &share), TH_GRAD_TOL);
+        ck_assert_double_gt(share, 1e-3);
+        ck_assert_double_lt(penalty_grad_error(tied, 0.7, 0.3, &share), TH_GRAD_TOL);
+    }
+}
+END_TEST
+
+/* The penalties' values against their definitions: the KL divergence of
+ * the mean activations summed by hand, and the Jacobian's Frobenius norm
+ * by central differences of the encoder itself (not the closed form). */
+START_TEST(test_penalty_values)
+{
+    gsl_rng *r = th_rng(60);
+    enum { N = 5, D = 4, K = 3 };
+    lk_net enc;
+    lk_net_begin(&enc, D);
+    ck_assert_int_eq(lk_net_add(&enc, K, lk_act_default(LK_ACT_SIGMOID), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_finish(&enc, NULL), LK_OK);
+    lk_net_init(&enc, LK_INIT_GLOROT, r);
+    lk_scal(enc.params.n, 3, enc.params.w);
+    lk_mat x, h, dh, gw;
+    ck_assert_int_eq(lk_mat_alloc(&x, N, D, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&h, N, K, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&dh, N, K, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&gw, K, D, NULL), LK_OK);
+    th_fill_uniform(&x, r, 0, 1);
+    ck_assert_int_eq(lk_ae_encode(&enc, 0, &x, NULL, &h, NULL), LK_OK);
+    lk_real scratch[2 * K];
+    double kl = 0, rho = 0.2;
+    for (size_t j = 0; j < K; j++) {
+        double m = 0;
+        for (size_t i = 0; i < N; i++)
+            m += LK_AT(&h, i, j) / (double)N;
+        kl += rho * log(rho / m) + (1 - rho) * log((1 - rho) / (1 - m));
+    }
+    ck_assert_double_eq_tol(lk_sparsity_penalty(rho, 1.7, &h, &dh, scratch), 1.7 * kl,
+                            1e-5 * (1 + kl));
+    double fro = 0, step = 1e-3;
+    lk_mat xp, hp, hm;
+    ck_assert_int_eq(lk_mat_alloc(&xp, 1, D, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&hp, 1, K, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&hm, 1, K, NULL), LK_OK);
+    for (size_t i = 0; i < N; i++)
+        for (size_t c = 0; c < D; c++) {
+            memcpy(xp.data, lk_mat_row(&x, i), D * sizeof(lk_real));
+            xp.data[c] += (lk_real)step;
+            lk_ae_encode(&enc, 0, &xp, NULL, &hp, NULL);
+            xp.data[c] -= (lk_real)(2 * step);
+            lk_ae_encode(&enc, 0, &xp, NULL, &hm, NULL);
+            for (size_t j = 0; j < K; j++) {
+                double dj = ((double)hp.data[j] - hm.data[j]) / (2 * step);
+                fro += dj * dj / N;
+            }
+        }
+    lk_mat w = lk_dense_w(&enc.layers[0], &enc.params);
+    double v = lk_contractive_penalty(0.4, &h, &w, &dh, &gw, scratch);
+    ck_assert_double_eq_tol(v, 0.4 * fro, 2e-3 * fro);
+    lk_mat_free(&xp);
+    lk_mat_free(&hp);
+    lk_mat_free(&hm);
+    lk_mat_free(&x);
+    lk_mat_free(&h);
+    lk_mat_free(&dh);
+    lk_mat_free(&gw);
+    lk_net_free(&enc);
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     gsl_rng *r = th_rng(43);
@@ -359,6 +471,15 @@ START_TEST(test_errors)
     ck_assert_int_eq(lk_net_set_dropout(&net, 0, -0.1, &err), LK_EINVAL);
     ck_assert_int_eq(lk_net_set_dropout(&net, 0, NAN, &err), LK_EINVAL);
     ck_assert(strstr(err.text, "[0, 1)") != NULL);
+    /* Penalties: layer 0 is tanh, layer 1 sigmoid, layer 2 the output. */
+    ck_assert_int_eq(lk_net_set_penalty(&net, 0, 0.1, 1, 0, &err), LK_EINVAL);
+    ck_assert(strstr(err.text, "sigmoid") != NULL);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 2, 0.1, 1, 0, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 1, 0, 1, 0, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 1, 1, 1, 0, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 1, 0.1, -1, 0, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 1, 0.1, 0, INFINITY, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_set_penalty(&net, 1, 0.1, 1, 0.5, &err), LK_OK);
     lk_net_free(&net);
     gsl_rng_free(r);
 }
@@ -374,6 +495,8 @@ int main(void)
     tcase_add_test(core, test_dropout_training);
     tcase_add_test(core, test_dropout_inference_and_scale);
     tcase_add_test(core, test_batchnorm_save_load);
+    tcase_add_test(core, test_penalty_gradients);
+    tcase_add_test(core, test_penalty_values);
     tcase_add_test(errors, test_errors);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);

@@ -70,9 +70,15 @@ extern "C" {
  *   inverted dropout of the activations, training only: each value of A is
  *   kept with probability 1 - p and scaled by 1/(1 - p), else zeroed, the
  *   mask drawn from the trainer's rng; inference uses A as it is.  p = 0
- *   costs nothing (no buffer, no draw). */
+ *   costs nothing (no buffer, no draw).
+ *   penalties on a sigmoid layer's activations (learnkit/loss.h), added to
+ *   the loss in both lk_net_backprop and training: the KL sparsity penalty
+ *   toward a mean activation rho with weight beta, and the contractive
+ *   penalty lambda ||J||_F^2 on the layer's Jacobian. */
 typedef struct lk_net_extra {
     double dropout;     /* p in [0, 1); 0: none */
+    double rho, beta;   /* KL sparsity target and weight; beta 0: none */
+    double contractive; /* lambda; 0: none */
     size_t bn_scale;    /* arena offset of the scale (out values), or LK_NO_OFFSET */
     size_t bn_shift;    /* arena offset of the shift (out values) */
     size_t bn_stat;     /* offset in bn_stats of the running mean; the variance follows */
@@ -125,6 +131,13 @@ int lk_net_has_batchnorm(const lk_net *net, size_t l);
  * otherwise; LK_ENOMEM. */
 lk_status lk_net_set_dropout(lk_net *net, size_t l, double p, lk_error *err);
 
+/* Penalties on the activations of layer l (sigmoid, not tied, not the
+ * last layer): KL sparsity toward rho in (0, 1) with weight beta >= 0, and
+ * the contractive penalty lambda >= 0 (see lk_net_extra); set them before
+ * allocating workspaces.  LK_EINVAL naming the problem otherwise. */
+lk_status lk_net_set_penalty(lk_net *net, size_t l, double rho, double beta, double lambda,
+                             lk_error *err);
+
 /* Number of weight-matrix values (what --l2 applies to), counting a tied
  * matrix once. */
 size_t lk_net_weight_count(const lk_net *net);
@@ -150,8 +163,9 @@ typedef struct lk_net_work {
      * xhat  batch x out, the normalized pre-activations (training);
      * bnv   3 x out: batch mean, 1/std, and a sum for the backward pass;
      * mask  batch x out, the dropout multipliers (0 or 1/(1-p));
-     * ad    batch x out, the activations after dropout. */
-    lk_mat *xhat, *bnv, *mask, *ad;
+     * ad    batch x out, the activations after dropout;
+     * pen   2 x out, scratch of the penalties. */
+    lk_mat *xhat, *bnv, *mask, *ad, *pen;
 } lk_net_work;
 
 lk_status lk_net_work_alloc(lk_net_work *w, const lk_net *net, size_t batch, lk_error *err);
