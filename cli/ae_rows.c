@@ -4,6 +4,7 @@
 #include <string.h>
 #include "ae_rows.h"
 #include "scored.h"
+#include "learner.h"
 
 void cli_ae_rows_free(cli_ae_rows *r)
 {
@@ -34,6 +35,33 @@ int cli_ae_rows_load(const char *model_path, const char *spec, cli_ae_rows *out)
     if (rc)
         cli_ae_rows_free(out);
     return rc;
+}
+
+int cli_ae_parse(const char *cmd, int argc, char **argv, const cli_opt *own, const char *usage,
+                 const char *about, const char **model, const char **spec)
+{
+    static const char *path;
+    const cli_opt model_opt[] = {
+        { "model", 'm', OPT_STR, &path, "AE_MODEL", "the autoencoder model file (required)", 0,
+          0 },
+        CLI_OPT_END
+    };
+    const cli_opt *const tables[] = { model_opt, own, CLI_DATA_OPTS, CLI_COMMON_OPTS, NULL };
+    const char *pos[1];
+    size_t n_pos;
+    path = NULL;
+    int rc = cli_parse(cmd, argc, argv, tables, pos, 1, &n_pos);
+    if (rc)
+        return rc;
+    if (CLI.help) {
+        cli_help(stdout, cmd, usage, about, tables);
+        return 0;
+    }
+    if (!path)
+        return cli_usage("%s: -m AE_MODEL is required", cmd);
+    *model = path;
+    *spec = n_pos ? pos[0] : NULL;
+    return -1;
 }
 
 const char *cli_ae_rows_label(const cli_ae_rows *r, size_t i)

@@ -22,6 +22,13 @@ void cli_ae_rows_free(cli_ae_rows *r);
 /* The original label text of row i. */
 const char *cli_ae_rows_label(const cli_ae_rows *r, size_t i);
 
+/* Parse the options of encode or score (-m AE_MODEL, own, then the data
+ * and common options), print --help, require -m.  Returns -1 when the
+ * command goes on, with *model and *spec (DATA, or NULL); else the exit
+ * code. */
+int cli_ae_parse(const char *cmd, int argc, char **argv, const cli_opt *own, const char *usage,
+                 const char *about, const char **model, const char **spec);
+
 /* Text written to stdout, or gathered in memory and written atomically to
  * path (no partial file on failure). */
 typedef struct cli_text_out {

@@ -42,28 +42,19 @@ static void write_rows(FILE *f, const cli_ae_rows *r, const lk_mat *codes, int l
 
 int cmd_encode(int argc, char **argv)
 {
-    static const char *model, *to;
+    static const char *to;
+    const char *model;
     const cli_opt own[] = {
-        { "model", 'm', OPT_STR, &model, "AE_MODEL", "the autoencoder model file (required)", 0,
-          0 },
         { "to", 0, OPT_STR, &to, "csv|libsvm",
           "output format (default: by -o FILE's extension, else csv)", 0, 0 },
         { "output", 'o', OPT_STR, &CLI.output, "FILE",
           "write the codes to FILE (atomically) instead of stdout", 0, 0 },
         CLI_OPT_END
     };
-    const cli_opt *const tables[] = { own, CLI_DATA_OPTS, CLI_COMMON_OPTS, NULL };
-    const char *pos[1];
-    size_t n_pos;
-    int rc = cli_parse("encode", argc, argv, tables, pos, 1, &n_pos);
-    if (rc)
+    const char *spec;
+    int rc = cli_ae_parse("encode", argc, argv, own, USAGE, ABOUT, &model, &spec);
+    if (rc >= 0)
         return rc;
-    if (CLI.help) {
-        cli_help(stdout, "encode", USAGE, ABOUT, tables);
-        return 0;
-    }
-    if (!model)
-        return cli_usage("encode: -m AE_MODEL is required");
     int libsvm = 0;
     if (to && strcmp(to, "libsvm") == 0)
         libsvm = 1;
@@ -73,7 +64,7 @@ int cmd_encode(int argc, char **argv)
         libsvm = ends_with(CLI.output, ".svm") || ends_with(CLI.output, ".libsvm");
     cli_apply_common();
     cli_ae_rows r;
-    if ((rc = cli_ae_rows_load(model, n_pos ? pos[0] : NULL, &r)) != 0)
+    if ((rc = cli_ae_rows_load(model, spec, &r)) != 0)
         return rc;
     const lk_dataset *d = &r.split.test;
     lk_error err;

@@ -72,33 +72,24 @@ static int print_json(const double *score, size_t n, const score_run *sr, const 
 
 int cmd_score(int argc, char **argv)
 {
-    static const char *model, *anomaly;
+    static const char *anomaly;
+    const char *model;
     const cli_opt own[] = {
-        { "model", 'm', OPT_STR, &model, "AE_MODEL", "the autoencoder model file (required)", 0,
-          0 },
         { "anomaly", 0, OPT_STR, &anomaly, "LABEL",
           "the label of the outlying class: also report the ROC AUC", 0, 0 },
         { "output", 'o', OPT_STR, &CLI.output, "FILE",
           "write the scores to FILE (atomically) instead of stdout", 0, 0 },
         CLI_OPT_END
     };
-    const cli_opt *const tables[] = { own, CLI_DATA_OPTS, CLI_COMMON_OPTS, NULL };
-    const char *pos[1];
-    size_t n_pos;
-    int rc = cli_parse("score", argc, argv, tables, pos, 1, &n_pos);
-    if (rc)
+    const char *spec;
+    int rc = cli_ae_parse("score", argc, argv, own, USAGE, ABOUT, &model, &spec);
+    if (rc >= 0)
         return rc;
-    if (CLI.help) {
-        cli_help(stdout, "score", USAGE, ABOUT, tables);
-        return 0;
-    }
-    if (!model)
-        return cli_usage("score: -m AE_MODEL is required");
     if (CLI.json && CLI.output)
         return cli_usage("score: --json prints the scores on stdout; leave out -o");
     cli_apply_common();
     cli_ae_rows r;
-    if ((rc = cli_ae_rows_load(model, n_pos ? pos[0] : NULL, &r)) != 0)
+    if ((rc = cli_ae_rows_load(model, spec, &r)) != 0)
         return rc;
     const lk_dataset *d = &r.split.test;
     lk_error err;
