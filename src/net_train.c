@@ -47,6 +47,7 @@ void lk_net_trainer_free(lk_net_trainer *tr)
     lk_mat_free(&tr->xv);
     lk_mat_free(&tr->yv);
     lk_free_aligned(tr->best);
+    free(tr->best_stats);
     free(tr->grad_norm);
     *tr = (lk_net_trainer){ 0 };
 }
@@ -103,6 +104,13 @@ lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_conf
             goto fail;
         }
         memcpy(tr->best, net->params.w, net->params.n * sizeof(lk_real));
+        if (net->n_bn_stats) {
+            if (!(tr->best_stats = malloc(net->n_bn_stats * sizeof *tr->best_stats))) {
+                s = lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+                goto fail;
+            }
+            memcpy(tr->best_stats, net->bn_stats, net->n_bn_stats * sizeof(lk_real));
+        }
     }
     tr->train_idx = all;
     all = NULL;
@@ -179,6 +187,8 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
             tr->since_best = 0;
             st.improved = 1;
             memcpy(tr->best, net->params.w, net->params.n * sizeof(lk_real));
+            if (tr->best_stats)
+                memcpy(tr->best_stats, net->bn_stats, net->n_bn_stats * sizeof(lk_real));
         } else if (++tr->since_best >= tr->cfg.patience) {
             tr->stopped = 1;
         }
@@ -197,6 +207,8 @@ size_t lk_net_trainer_finish(lk_net_trainer *tr)
 {
     if (tr->n_val && tr->best_epoch) {
         memcpy(tr->net->params.w, tr->best, tr->net->params.n * sizeof(lk_real));
+        if (tr->best_stats)
+            memcpy(tr->net->bn_stats, tr->best_stats, tr->net->n_bn_stats * sizeof(lk_real));
         return tr->best_epoch;
     }
     return tr->epoch;

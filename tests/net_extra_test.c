@@ -285,6 +285,45 @@ START_TEST(test_dropout_inference_and_scale)
 }
 END_TEST
 
+/* Early stopping puts back the running averages of the best epoch with
+ * its weights. */
+START_TEST(test_batchnorm_early_stopping)
+{
+    gsl_rng *r = th_rng(44);
+    lk_net net;
+    make_net(&net, 4, 3, 1, r);
+    lk_mat x, y;
+    ck_assert_int_eq(lk_mat_alloc(&x, 60, 4, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&y, 60, 3, NULL), LK_OK);
+    th_fill_uniform(&x, r, -1, 1);
+    onehot_rows(&y, r);   /* random labels: the validation loss soon rises */
+    lk_net_config cfg = lk_net_config_default();
+    cfg.batch = 10;
+    cfg.epochs = 60;
+    cfg.validation = 0.3;
+    cfg.patience = 3;
+    cfg.optim_cfg.lr = 0.03;
+    lk_net_trainer tr;
+    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &y, r, NULL), LK_OK);
+    lk_real *stats = malloc(net.n_bn_stats * sizeof *stats);
+    while (!lk_net_trainer_done(&tr)) {
+        lk_net_epoch_stats es;
+        ck_assert_int_eq(lk_net_trainer_epoch(&tr, &es, NULL), LK_OK);
+        if (es.improved)
+            memcpy(stats, net.bn_stats, net.n_bn_stats * sizeof *stats);
+    }
+    size_t best = lk_net_trainer_finish(&tr);
+    ck_assert_uint_lt(best, tr.epoch);
+    ck_assert(memcmp(stats, net.bn_stats, net.n_bn_stats * sizeof *stats) == 0);
+    lk_net_trainer_free(&tr);
+    free(stats);
+    lk_mat_free(&x);
+    lk_mat_free(&y);
+    lk_net_free(&net);
+    gsl_rng_free(r);
+}
+END_TEST
+
 static lk_model *round_trip(const lk_model *m)
 {
     unsigned char *buf;
@@ -495,6 +534,7 @@ int main(void)
     tcase_add_test(core, test_dropout_training);
     tcase_add_test(core, test_dropout_inference_and_scale);
     tcase_add_test(core, test_batchnorm_save_load);
+    tcase_add_test(core, test_batchnorm_early_stopping);
     tcase_add_test(core, test_penalty_gradients);
     tcase_add_test(core, test_penalty_values);
     tcase_add_test(errors, test_errors);

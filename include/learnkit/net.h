@@ -255,6 +255,7 @@ typedef struct lk_net_trainer {
     lk_mat xv, yv;          /* validation rows */
     lk_mat xc;              /* batch x inputs: corrupted input copy (cfg.corrupt) */
     lk_real *best;          /* best weights so far (validation), params.n */
+    lk_real *best_stats;    /* their batch-norm running averages, n_bn_stats */
     double best_loss;
     size_t best_epoch;
     size_t since_best;
