@@ -88,6 +88,7 @@ static int elm_check(size_t n_features, size_t n_classes)
     p->max_memory = default_max_memory();
     if (E.max_memory && cli_parse_bytes("--max-memory", E.max_memory, &p->max_memory))
         return EXIT_USAGE;
+    p->comm = CLI_WORLD;
     const char *bad = lk_elm_check(p);
     if (bad)
         return cli_usage("elm: %s", bad);
@@ -128,7 +129,7 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
     double acc_tr = 0, acc_te = NAN;
     if ((s = lk_mat_alloc_uninit(&sc_tr, tr->n, k, &err)) == LK_OK) {
         if ((s = lk_elm_scores(&m, &tr->x, &sc_tr, &err)) == LK_OK)
-            acc_tr = cli_accuracy(&sc_tr, tr->y);
+            acc_tr = cli_world_accuracy(&sc_tr, tr->y);
         lk_mat_free(&sc_tr);
     }
     if (s == LK_OK && te->n && (s = lk_mat_alloc_uninit(&sc_te, te->n, k, &err)) == LK_OK) {

@@ -55,6 +55,7 @@ static int check(size_t n_features, size_t n_classes)
     CFG.rtol = O.rtol;
     CFG.line_tol = O.line_tol;
     CFG.step = O.step;
+    CFG.comm = CLI_WORLD;
     CFG.max_iter = O.max_iter ? O.max_iter : CFG.solver == LK_LOGREG_ADAM ? 20 : CFG.max_iter;
     const char *why = lk_logreg_check(&CFG);
     if (why)
@@ -124,7 +125,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         goto done;
     }
     lk_logreg_proba(&m, &sp->train.x, &tr_scores, NULL);
-    double tr_acc = cli_accuracy(&tr_scores, sp->train.y);
+    double tr_acc = cli_world_accuracy(&tr_scores, sp->train.y);
     double te_acc = test_accuracy(&m, &sp->test, &te_scores);
 
     json_t *r = cli_result_json(run, "logreg");

@@ -34,6 +34,7 @@ static int lsq_check(size_t n_features, size_t n_classes)
         else if (cli_parse_real("--C", Q.c, 1e-300, 1e300, &Q.p.C))
             return EXIT_USAGE;
     }
+    Q.p.comm = CLI_WORLD;
     const char *bad = lk_lsq_check(&Q.p);
     return bad ? cli_usage("lsq: %s", bad) : 0;
 }
@@ -54,7 +55,7 @@ static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
     double acc_tr = 0, acc_te = NAN;
     if ((s = lk_mat_alloc_uninit(&sc, tr->n, k, &err)) == LK_OK) {
         lk_lsq_scores(&m, &tr->x, &sc, &err);
-        acc_tr = cli_accuracy(&sc, tr->y);
+        acc_tr = cli_world_accuracy(&sc, tr->y);
         lk_mat_free(&sc);
     }
     if (s == LK_OK && te->n && (s = lk_mat_alloc_uninit(&sc, te->n, k, &err)) == LK_OK) {
