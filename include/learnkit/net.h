@@ -67,7 +67,10 @@ extern "C" {
  *     inference  y = scale * (z - mean) / sqrt(var + eps) + shift;
  *   then A = f(y).  scale and shift are arena entries (optimized, clipped,
  *   checked like weights; l2 does not apply); the running averages live in
- *   net->bn_stats.  eps = 1e-5.
+ *   net->bn_stats.  eps = 1e-5.  The layer's bias b is then redundant: the
+ *   mean subtraction cancels it, its gradient is zero, and it keeps its
+ *   initial value.  The training passes need a workspace allocated after
+ *   lk_net_add_batchnorm.
  *   inverted dropout of the activations, training only: each value of A is
  *   kept with probability 1 - p and scaled by 1/(1 - p), else zeroed, the
  *   mask drawn from the trainer's rng; inference uses A as it is.  p = 0
