@@ -148,7 +148,10 @@ size_t lk_net_weight_count(const lk_net *net);
 
 /* Store the architecture and every parameter into m under prefix ("" or
  * "enc."): PREFIXarch.sizes (int list as reals), PREFIXarch.activations
- * (names as strings), PREFIXarch.tied, and PREFIXw.L, PREFIXb.L, PREFIXgamma.L. */
+ * (names as strings), PREFIXarch.tied, and PREFIXw.L, PREFIXb.L, PREFIXgamma.L;
+ * with batch norm also PREFIXarch.batchnorm (a 0/1 per layer) and
+ * PREFIXbn.scale.L, PREFIXbn.shift.L, PREFIXbn.mean.L, PREFIXbn.var.L.
+ * Dropout and penalties shape training only and are not saved. */
 lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_error *err);
 /* Rebuild a network (planned, finished, parameters loaded) from m, checking
  * every size, name and shape; LK_EFORMAT naming the entry otherwise. */
