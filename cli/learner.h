@@ -1,5 +1,5 @@
 /* learner.h — what every training command shares: the data options of
- * SPEC.md, loading and preprocessing a dataset, accuracy, the common JSON
+ * the README, loading and preprocessing a dataset, accuracy, the common JSON
  * keys, and saving a model with its preprocessing and label map. */
 #ifndef LEARNKIT_CLI_LEARNER_H
 #define LEARNKIT_CLI_LEARNER_H
@@ -67,7 +67,7 @@ typedef struct cli_learner {
      * Prints one usage line and returns EXIT_USAGE, or returns 0. */
     int (*check)(size_t n_features, size_t n_classes);
     /* Train on run->split (preprocessed), evaluate on train and test, and
-     * return the result object of SPEC.md (cli_result_json plus
+     * return the result object of the README's JSON output (cli_result_json plus
      * train_seconds, train_accuracy, test_accuracy, params, and "history"
      * for iterative learners; also "gflop" and "peak_rss_bytes") and, if
      * model is non-NULL, the trained model (without prep/labels, which

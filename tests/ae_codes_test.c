@@ -30,7 +30,7 @@ static void random_stack(lk_ae_stack *st, size_t d, gsl_rng *r)
             for (size_t j = 0; j < ae->layers[k].out; j++)
                 b[j] = (lk_real)(0.3 * gsl_rng_uniform(r) - 0.15);
         }
-        ck_assert_int_eq(lk_ae_copy_layer(&st->enc, l, ae, 0, NULL), LK_OK);
+        ck_assert_int_eq(lk_net_copy_layer(&st->enc, l, ae, 0, NULL), LK_OK);
         in = h[l];
     }
 }
@@ -39,7 +39,7 @@ static void random_stack(lk_ae_stack *st, size_t d, gsl_rng *r)
 static void apply(const lk_net *net, size_t l, const lk_mat *x, lk_mat *out)
 {
     ck_assert_int_eq(lk_mat_alloc(out, x->rows, net->layers[l].out, NULL), LK_OK);
-    ck_assert_int_eq(lk_ae_encode(net, l, x, NULL, out, NULL), LK_OK);
+    ck_assert_int_eq(lk_net_apply_layer(net, l, x, NULL, out, NULL), LK_OK);
 }
 
 static double row_mse(const lk_mat *a, const lk_mat *b, size_t i)
@@ -108,7 +108,7 @@ START_TEST(test_mda_scores_elm_refused)
     lk_real *b = lk_dense_b(&st.enc.layers[0], &st.enc.params);
     for (size_t j = 0; j < d; j++)
         b[j] = (lk_real)(0.1 * (double)j - 0.2);
-    ck_assert_int_eq(lk_ae_encode(&st.enc, 0, &x, &pre, &codes, NULL), LK_OK);
+    ck_assert_int_eq(lk_net_apply_layer(&st.enc, 0, &x, &pre, &codes, NULL), LK_OK);
     double *score = malloc(ROWS * sizeof *score);
     ck_assert_int_eq(lk_ae_scores(&st, &x, score, NULL), LK_OK);
     for (size_t i = 0; i < ROWS; i++)

@@ -187,11 +187,12 @@ static void train_copy(double p, unsigned long seed, lk_real *out, size_t n, uns
     lk_net_config cfg = lk_net_config_default();
     cfg.batch = 8;
     cfg.epochs = 3;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &y, t, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr))
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &y, t, NULL), LK_OK);
+    do
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE);
+    lk_net_trainer_free(tr);
     memcpy(out, net.params.w, n * sizeof *out);
     *next = gsl_rng_get(t);
     lk_mat_free(&x);
@@ -303,19 +304,20 @@ START_TEST(test_batchnorm_early_stopping)
     cfg.validation = 0.3;
     cfg.patience = 3;
     cfg.optim_cfg.lr = 0.03;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &y, r, NULL), LK_OK);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &y, r, NULL), LK_OK);
     lk_real *stats = malloc(net.n_bn_stats * sizeof *stats);
-    while (!lk_net_trainer_done(&tr)) {
+    do {
         lk_net_epoch_stats es;
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, &es, NULL), LK_OK);
+        ck_assert_int_eq(lk_net_iterate(tr, &es, NULL), LK_OK);
         if (es.improved)
             memcpy(stats, net.bn_stats, net.n_bn_stats * sizeof *stats);
-    }
-    size_t best = lk_net_trainer_finish(&tr);
-    ck_assert_uint_lt(best, tr.epoch);
+    } while (lk_net_test(tr) == LK_TRAIN_CONTINUE);
+    ck_assert_int_eq(lk_net_test(tr), LK_TRAIN_EARLYSTOP);
+    size_t best = lk_net_trainer_finish(tr);
+    ck_assert_uint_lt(best, tr->epoch);
     ck_assert(memcmp(stats, net.bn_stats, net.n_bn_stats * sizeof *stats) == 0);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     free(stats);
     lk_mat_free(&x);
     lk_mat_free(&y);
@@ -453,7 +455,7 @@ START_TEST(test_penalty_values)
     ck_assert_int_eq(lk_mat_alloc(&dh, N, K, NULL), LK_OK);
     ck_assert_int_eq(lk_mat_alloc(&gw, K, D, NULL), LK_OK);
     th_fill_uniform(&x, r, 0, 1);
-    ck_assert_int_eq(lk_ae_encode(&enc, 0, &x, NULL, &h, NULL), LK_OK);
+    ck_assert_int_eq(lk_net_apply_layer(&enc, 0, &x, NULL, &h, NULL), LK_OK);
     lk_real scratch[2 * K];
     double kl = 0, rho = 0.2;
     for (size_t j = 0; j < K; j++) {
@@ -473,9 +475,9 @@ START_TEST(test_penalty_values)
         for (size_t c = 0; c < D; c++) {
             memcpy(xp.data, lk_mat_row(&x, i), D * sizeof(lk_real));
             xp.data[c] += (lk_real)step;
-            lk_ae_encode(&enc, 0, &xp, NULL, &hp, NULL);
+            lk_net_apply_layer(&enc, 0, &xp, NULL, &hp, NULL);
             xp.data[c] -= (lk_real)(2 * step);
-            lk_ae_encode(&enc, 0, &xp, NULL, &hm, NULL);
+            lk_net_apply_layer(&enc, 0, &xp, NULL, &hm, NULL);
             for (size_t j = 0; j < K; j++) {
                 double dj = ((double)hp.data[j] - hm.data[j]) / (2 * step);
                 fro += dj * dj / N;
