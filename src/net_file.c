@@ -7,6 +7,7 @@
 #include <string.h>
 #include <learnkit/net.h>
 #include "net_impl.h"
+#include "net_extra.h"
 
 /* ---------------------------------------------------------------- saving */
 
@@ -64,6 +65,7 @@ lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_err
                 goto done;
         }
     }
+    s = lki_net_save_extra(net, m, prefix, err);
 done:
     free(sizes);
     free(tied);
@@ -173,6 +175,8 @@ lk_status lk_net_load(lk_net *net, const lk_model *m, const char *prefix, lk_err
                 goto fail;
         }
     }
+    if ((s = lki_net_load_extra(net, m, prefix, err)) != LK_OK)
+        goto fail;
     if (!lk_mat_all_finite(&(lk_mat){ 1, net->params.n, net->params.n, net->params.w, 0 })) {
         s = bad_entry(m, err, "parameters", "hold NaN or infinite values");
         goto fail;

@@ -12,7 +12,8 @@
  * accuracy, and the "mlp" model file and predictor.
  *
  * Model file entries (kind "mlp"): arch.sizes, arch.activations, arch.tied,
- * w.L, b.L, gamma.L (see lk_net_save) and arch.loss (the loss name). */
+ * w.L, b.L, gamma.L, with batch norm arch.batchnorm and bn.*.L (see
+ * lk_net_save), and arch.loss (the loss name). */
 #ifndef LEARNKIT_MLP_H
 #define LEARNKIT_MLP_H
 
