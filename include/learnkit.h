@@ -23,6 +23,7 @@
 #include <learnkit/predictor.h>
 #include <learnkit/io.h>
 #include <learnkit/data.h>
+#include <learnkit/rows.h>
 #include <learnkit/fetch.h>
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>

@@ -244,17 +244,15 @@ static void dataset_free(lk_dataset *d)
     memset(d, 0, sizeof *d);
 }
 
-/* A seeded, stratified split: in each class, a shuffled round(f * count)
- * rows go to the test set; both sets keep the file's order. */
-static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double f,
-                               gsl_rng *rng, lk_split *out, lk_error *err)
+lk_status lki_holdout_mark(const uint32_t *y, size_t n, size_t k, double f, gsl_rng *rng,
+                           unsigned char *to_test, size_t *n_test_out, lk_error *err)
 {
-    size_t n = r->n;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
-    char *to_test = calloc(n ? n : 1, 1);
     size_t *start = calloc(k + 1, sizeof *start);
+    size_t *fill = malloc((k ? k : 1) * sizeof *fill);
     lk_status s = LK_OK;
-    if (!order || !to_test || !start) {
+    memset(to_test, 0, n);
+    if (!order || !start || !fill) {
         s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
         goto done;
     }
@@ -263,15 +261,9 @@ static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double 
         start[y[i] + 1]++;
     for (size_t c = 0; c < k; c++)
         start[c + 1] += start[c];
-    size_t *fill = malloc((k ? k : 1) * sizeof *fill);
-    if (!fill) {
-        s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
-        goto done;
-    }
     memcpy(fill, start, k * sizeof *fill);
     for (size_t i = 0; i < n; i++)
         order[fill[y[i]]++] = i;
-    free(fill);
     size_t n_test = 0;
     for (size_t c = 0; c < k; c++) {
         size_t count = start[c + 1] - start[c];
@@ -284,31 +276,45 @@ static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double 
             to_test[order[start[c] + j]] = 1;
         n_test += take;
     }
-    if (n_test == 0 || n_test == n) {
+    *n_test_out = n_test;
+    if (n_test == 0 || n_test == n)
         s = lk_error_set(err, LK_EINVAL, "--holdout", NULL,
                          "a holdout of %g leaves %zu test rows of %zu", f, n_test, n);
-        goto done;
-    }
-    size_t *tr = order, *te = malloc(n_test * sizeof *te);
-    if (!te) {
-        s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
-        goto done;
-    }
-    size_t a = 0, b = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (to_test[i])
-            te[b++] = i;
-        else
-            tr[a++] = i;
-    }
-    s = take_rows(r, y, tr, a, &out->train, err);
-    if (s == LK_OK)
-        s = take_rows(r, y, te, b, &out->test, err);
-    free(te);
 done:
     free(order);
-    free(to_test);
     free(start);
+    free(fill);
+    return s;
+}
+
+/* A seeded, stratified split (lki_holdout_mark); both sets keep the file's
+ * order. */
+static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double f,
+                               gsl_rng *rng, lk_split *out, lk_error *err)
+{
+    size_t n = r->n, n_test = 0;
+    unsigned char *to_test = malloc(n ? n : 1);
+    size_t *tr = malloc((n ? n : 1) * sizeof *tr), *te = malloc((n ? n : 1) * sizeof *te);
+    lk_status s;
+    if (!to_test || !tr || !te)
+        s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
+    else
+        s = lki_holdout_mark(y, n, k, f, rng, to_test, &n_test, err);
+    if (s == LK_OK) {
+        size_t a = 0, b = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (to_test[i])
+                te[b++] = i;
+            else
+                tr[a++] = i;
+        }
+        s = take_rows(r, y, tr, a, &out->train, err);
+        if (s == LK_OK)
+            s = take_rows(r, y, te, b, &out->test, err);
+    }
+    free(to_test);
+    free(tr);
+    free(te);
     return s;
 }
 

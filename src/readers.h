@@ -31,6 +31,9 @@ lk_status lki_idx_read_labels(const char *path, size_t max_bytes, lki_rows *out,
 lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, int want_rank1,
                         lki_rows *out, lk_error *err);
 
+/* count IDX elements of a type (0x08 ... 0x0E) from big-endian bytes. */
+void lki_idx_convert(const unsigned char *p, unsigned type, size_t count, lk_real *out);
+
 /* CSV (optionally gzipped): labels from the chosen column, every other field a
  * strictly parsed finite number. */
 lk_status lki_csv_read(const char *path, const lk_data_options *opts, lki_rows *out,
