@@ -485,19 +485,31 @@ void lk_split_free(lk_split *s)
     memset(s, 0, sizeof *s);
 }
 
+lk_status lk_onehot_into(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (y[i] >= k)
+            return lk_error_set(err, LK_EINVAL, "one-hot", NULL,
+                                "label %u of row %zu is not below %zu", (unsigned)y[i], i + 1, k);
+    if (t->rows != n || t->cols != k)
+        return lk_error_set(err, LK_EINVAL, "one-hot", NULL, "targets of %zu x %zu for %zu rows "
+                            "of %zu classes", t->rows, t->cols, n, k);
+    lk_mat_fill(t, 0);
+    for (size_t i = 0; i < n; i++)
+        LK_AT(t, i, y[i]) = 1;
+    return LK_OK;
+}
+
 lk_status lk_onehot(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++)
         if (y[i] >= k)
-            return lk_error_set(err, LK_EINVAL, "one-hot", NULL,
-                                "row %zu has class %u, not below %zu", i + 1, (unsigned)y[i], k);
+            return lk_onehot_into(y, n, k, t, err);
     lk_status s = lk_mat_alloc(t, n, k, err);
-    if (s != LK_OK)
-        return s;
-    for (size_t i = 0; i < n; i++)
-        LK_AT(t, i, y[i]) = 1;
-    return LK_OK;
+    if (s == LK_OK)
+        s = lk_onehot_into(y, n, k, t, err);
+    return s;
 }
 
 void lk_class_counts(const lk_dataset *d, size_t k, size_t *counts)

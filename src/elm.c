@@ -12,6 +12,7 @@
 #include <learnkit/data.h>
 #include <learnkit/pinv.h>
 #include <learnkit/ridge.h>
+#include <learnkit/rows.h>
 #include "registry.h"
 
 #define DEFAULT_BLOCK 2048
@@ -177,24 +178,37 @@ static double mib(size_t b)
     return (double)b / 1048576.0;
 }
 
-/* One pass of the hidden layer over x, handing each block to a sink. */
+/* One pass of the hidden layer over the blocks, handing each chunk of
+ * h->rows rows (and its one-hot targets, built in t) to a sink. */
 typedef lk_status (*sink_fn)(void *ctx, const lk_mat *h, const lk_mat *t, lk_error *err);
 
-static lk_status pass(const lk_elm *m, const lk_mat *x, const lk_mat *t, lk_mat *h,
-                      sink_fn sink, void *ctx, double *t_hidden, double *t_sink, lk_error *err)
+static lk_status pass(const lk_elm *m, const lk_blocks *src, lk_mat *t, lk_mat *h,
+                      sink_fn sink, void *ctx, double *t_hidden, double *t_sink, size_t *rows,
+                      lk_error *err)
 {
-    lk_status s = LK_OK;
-    for (size_t r0 = 0; r0 < x->rows && s == LK_OK; r0 += h->rows) {
-        lk_mat xb = lk_mat_rows(x, r0, h->rows), tb = lk_mat_rows(t, r0, h->rows);
-        lk_mat hb = lk_mat_rows(h, 0, xb.rows);
-        double t0 = now();
-        if ((s = lk_elm_hidden(m, &xb, &hb, err)) != LK_OK)
+    lk_status s = src->rewind(src->ctx, err);
+    size_t n = 0;
+    while (s == LK_OK) {
+        lk_block b;
+        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
             break;
-        double t1 = now();
-        s = sink(ctx, &hb, &tb, err);
-        *t_hidden += t1 - t0;
-        *t_sink += now() - t1;
+        for (size_t r0 = 0; r0 < b.n && s == LK_OK; r0 += h->rows) {
+            lk_mat xb = lk_mat_rows(&b.x, r0, h->rows);
+            lk_mat tb = lk_mat_rows(t, 0, xb.rows), hb = lk_mat_rows(h, 0, xb.rows);
+            if ((s = lk_onehot_into(b.y + r0, xb.rows, m->k, &tb, err)) != LK_OK)
+                break;
+            double t0 = now();
+            if ((s = lk_elm_hidden(m, &xb, &hb, err)) != LK_OK)
+                break;
+            double t1 = now();
+            s = sink(ctx, &hb, &tb, err);
+            *t_hidden += t1 - t0;
+            *t_sink += now() - t1;
+        }
+        n += b.n;
     }
+    if (rows)
+        *rows = n;
     return s;
 }
 
@@ -213,8 +227,8 @@ static lk_status sink_loo(void *c, const lk_mat *h, const lk_mat *t, lk_error *e
     return lk_ridge_loo_add(c, h, t, err);
 }
 
-static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
-                         lk_mat *h, lk_matd *beta, lk_elm_report *rep, lk_error *err)
+static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_blocks *x, lk_mat *t,
+                         lk_mat *h, lk_matd *beta, lk_elm_report *rep, size_t *n, lk_error *err)
 {
     lk_tsqr w;
     lk_status s = lk_tsqr_alloc(&w, m->hidden, m->k, tsqr_rows(p, m->k), err);
@@ -222,7 +236,7 @@ static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, con
     if (s == LK_OK && !sv)
         s = lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
     if (s == LK_OK)
-        s = pass(m, x, t, h, sink_tsqr, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+        s = pass(m, x, t, h, sink_tsqr, &w, &rep->hidden_seconds, &rep->solve_seconds, n, err);
     w.comm = p->comm;
     if ((s = lk_comm_agree(p->comm, s, err)) == LK_OK) {
         double t0 = now();
@@ -240,14 +254,17 @@ static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, con
     return s;
 }
 
-static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
-                           lk_mat *h, lk_matd *beta, lk_elm_report *rep, lk_error *err)
+static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_blocks *x, lk_mat *t,
+                           lk_mat *h, lk_matd *beta, lk_elm_report *rep, size_t *rows,
+                           lk_error *err)
 {
     lk_ridge w;
-    size_t L = m->hidden, k = m->k, n = x->rows;
+    size_t L = m->hidden, k = m->k, n = 0;
     lk_status s = lk_ridge_alloc(&w, L, k, h->rows, 0, err);
     if (s == LK_OK)
-        s = pass(m, x, t, h, sink_ridge, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+        s = pass(m, x, t, h, sink_ridge, &w, &rep->hidden_seconds, &rep->solve_seconds, &n,
+                 err);
+    *rows = n;
     w.comm = p->comm;
     s = lk_comm_agree(p->comm, s, err);
     double dn = (double)n, dL = (double)L, dk = (double)k;
@@ -268,9 +285,8 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
         rep->select_seconds += now() - t0;
         double th = 0;
         if (s == LK_OK)
-            s = pass(m, x, t, h, sink_loo, &w, &th, &rep->select_seconds, err);
+            s = pass(m, x, t, h, sink_loo, &w, &th, &rep->select_seconds, NULL, err);
         rep->hidden_seconds += th;
-        rep->hidden_flops *= 2;
         if (s == LK_OK)
             s = lk_ridge_loo_end(&w, err);
         if (s == LK_OK) {
@@ -288,20 +304,15 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
     return s;
 }
 
-/* Whether this rank can fit: parameters, rows, labels, memory. */
-static lk_status admit(const lk_elm_params *p, const lk_mat *x, const uint32_t *y, size_t k,
+/* Whether the parameters are valid and the fit fits in max_memory. */
+static lk_status admit(const lk_elm_params *p, size_t n, size_t d, size_t k,
                        lk_elm_report *rep, lk_error *err)
 {
     const char *bad = lk_elm_check(p);
     if (bad)
         return lk_error_set(err, LK_EINVAL, "elm", NULL, "%s", bad);
-    size_t n = x->rows, d = x->cols;
-    if (n == 0 || d == 0 || k == 0)
+    if (d == 0 || k == 0)
         return lk_error_set(err, LK_EINVAL, "elm", NULL, "no training rows, features or classes");
-    for (size_t i = 0; i < n; i++)
-        if (y[i] >= k)
-            return lk_error_set(err, LK_EINVAL, "elm", NULL, "label %u of row %zu is not below %zu",
-                                (unsigned)y[i], i + 1, k);
     size_t need = lk_elm_memory(p, n, d, k);
     rep->memory_bytes = need;
     if (p->max_memory && need > p->max_memory) {
@@ -325,34 +336,36 @@ static lk_status admit(const lk_elm_params *p, const lk_mat *x, const uint32_t *
     return LK_OK;
 }
 
-lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const uint32_t *y,
-                     size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
+lk_status lk_elm_fit_blocks(lk_elm *m, const lk_elm_params *p, const lk_blocks *src, size_t k,
+                            gsl_rng *rng, lk_elm_report *report, lk_error *err)
 {
     memset(m, 0, sizeof *m);
     lk_elm_report dummy, *rep = report ? report : &dummy;
     memset(rep, 0, sizeof *rep);
-    size_t n = x->rows, d = x->cols;
+    size_t d = src->d, n = 0;
     lk_mat t = { 0 }, h = { 0 };
     lk_matd beta = { 0 };
-    lk_status s = admit(p, x, y, k, rep, err);
+    /* The memory of the fit beyond the data: what one block needs. */
+    lk_status s = admit(p, src->max_rows, d, k, rep, err);
     if (s == LK_OK)
         s = elm_alloc(m, d, p->hidden, k, p->act, err);
+    size_t b = block_of(p) < src->max_rows ? block_of(p) : src->max_rows;
     if (s == LK_OK)
-        s = lk_onehot(y, n, k, &t, err);
-    size_t b = block_of(p) < n ? block_of(p) : n;
+        s = lk_mat_alloc_uninit(&h, b ? b : 1, p->hidden, err);
     if (s == LK_OK)
-        s = lk_mat_alloc_uninit(&h, b, p->hidden, err);
+        s = lk_mat_alloc_uninit(&t, b ? b : 1, k, err);
     if (s == LK_OK)
         s = lk_matd_alloc(&beta, p->hidden, k, err);
     /* Every rank goes on, or every rank stops with the first failure. */
     if ((s = lk_comm_agree(p->comm, s, err)) != LK_OK)
         goto done;
     draw(m, p->weights, rng);
-    rep->hidden_flops = 2.0 * (double)n * (double)d * (double)p->hidden;
     if (p->solver == LK_ELM_SVD)
-        s = fit_svd(m, p, x, &t, &h, &beta, rep, err);
+        s = fit_svd(m, p, src, &t, &h, &beta, rep, &n, err);
     else
-        s = fit_ridge(m, p, x, &t, &h, &beta, rep, err);
+        s = fit_ridge(m, p, src, &t, &h, &beta, rep, &n, err);
+    rep->hidden_flops = 2.0 * (double)n * (double)d * (double)p->hidden *
+                        (p->solver == LK_ELM_RIDGE && p->c_auto ? 2 : 1);
     if (s == LK_OK) {
         lk_matd_to_mat(&m->beta, &beta);
         if (!lk_mat_all_finite(&m->beta))
@@ -366,6 +379,28 @@ done:
     lk_matd_free(&beta);
     if (s != LK_OK)
         lk_elm_free(m);
+    return s;
+}
+
+lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const uint32_t *y,
+                     size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    lk_elm_report dummy, *rep = report ? report : &dummy;
+    memset(rep, 0, sizeof *rep);
+    lk_status s = admit(p, x->rows, x->cols, k, rep, err);
+    if (s == LK_OK && x->rows == 0 && !p->comm)
+        s = lk_error_set(err, LK_EINVAL, "elm", NULL, "no training rows, features or classes");
+    if (s != LK_OK) {
+        /* Every rank fails together, as in the fit itself. */
+        lk_comm_agree(p->comm, s, err);
+        return s;
+    }
+    size_t need = rep->memory_bytes;
+    lk_mat_blocks mb;
+    lk_blocks src = lk_blocks_of_mat(&mb, x, y, block_of(p));
+    s = lk_elm_fit_blocks(m, p, &src, k, rng, rep, err);
+    rep->memory_bytes = need;
     return s;
 }
 

@@ -98,6 +98,8 @@ lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_er
 /* One-hot targets: t (allocated here, n x k) with t[i][y[i]] = 1; LK_EINVAL
  * (t left empty) when some y[i] is not below k. */
 lk_status lk_onehot(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err);
+/* The same into t (n x k, allocated by the caller). */
+lk_status lk_onehot_into(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err);
 
 /* Per-class counts (k values) of a dataset. */
 void lk_class_counts(const lk_dataset *d, size_t k, size_t *counts);
