@@ -4,13 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "learner.h"
+#include <unistd.h>
 #include "fetch_cli.h"
+#include "stream.h"
 
 /* Data options as typed on the command line; converted in cli_run_load. */
 static struct {
-    const char *data_dir, *test, *format, *label_col, *header, *scale;
+    const char *data_dir, *test, *format, *label_col, *header, *scale, *max_memory;
     double holdout;
     size_t features;
+    int stream;
 } D = { .holdout = 0.2 };
 
 const cli_opt CLI_DATA_OPTS[] = {
@@ -24,6 +27,12 @@ const cli_opt CLI_DATA_OPTS[] = {
     { "features", 0, OPT_SIZE, &D.features, "N", "LIBSVM dimension (default: from the data)", 1, 1e9 },
     { "scale", 0, OPT_STR, &D.scale, "unit|standard|none",
       "feature scaling (default: unit for IDX, standard otherwise)", 0, 0 },
+    { "stream", 0, OPT_FLAG, &D.stream, NULL,
+      "read the data in row blocks, in memory independent of its size (elm, lsq, predict, "
+      "eval)", 0, 0 },
+    { "max-memory", 0, OPT_STR, &D.max_memory, "SIZE",
+      "memory allowed (512M, 8G; default 3/4 of physical memory): data that would not fit "
+      "is streamed, and work that would not fit is refused", 0, 0 },
     CLI_OPT_END
 };
 
@@ -38,6 +47,48 @@ static int pick(const char *option, const char *text, const char *const *names, 
     if (near)
         return cli_usage("%s: unknown value '%s' (did you mean '%s'?)", option, text, near);
     return cli_usage("%s: unknown value '%s'", option, text);
+}
+
+int cli_max_memory(size_t *out)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    *out = pages > 0 && size > 0 ? (size_t)pages / 4 * 3 * (size_t)size : 0;
+    return D.max_memory ? cli_parse_bytes("--max-memory", D.max_memory, out) : 0;
+}
+
+int cli_want_stream(const char *command, const char *spec, int *stream)
+{
+    *stream = 0;
+    int can = cli_stream_fit_of(command) != NULL || strcmp(command, "predict") == 0 ||
+              strcmp(command, "eval") == 0;
+    static const char LIST[] = "elm, lsq, predict and eval stream";
+    if (D.stream && !can)
+        return cli_usage("%s: --stream: %s loads its data whole (%s)", command, command, LIST);
+    size_t limit;
+    if (cli_max_memory(&limit))
+        return EXIT_USAGE;
+    if (D.stream) {
+        *stream = 1;
+        return 0;
+    }
+    lk_data_options o;
+    int rc = cli_data_options(&o);
+    if (rc)
+        return rc;
+    size_t need = cli_data_bytes_estimate(spec, &o);
+    if (!limit || need <= limit)
+        return 0;
+    double mib = 1048576.0;
+    if (!can)
+        return cli_fail("%s: %s needs about %.0f MiB in memory, more than the %.0f MiB "
+                        "allowed (--max-memory); %s in memory independent of the data's size",
+                        command, spec && *spec ? spec : "mnist", (double)need / mib,
+                        (double)limit / mib, LIST);
+    cli_notice("%s: the data need about %.0f MiB in memory, more than the %.0f MiB allowed "
+               "(--max-memory): streaming them", command, (double)need / mib,
+               (double)limit / mib);
+    *stream = 1;
+    return 0;
 }
 
 int cli_data_options(lk_data_options *o)
@@ -256,6 +307,11 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
         return cli_fail("%s does not train data-parallel yet: run it without mpirun (elm, lsq "
                         "and logreg do)", l->name);
     cli_apply_common();
+    int stream;
+    if ((rc = cli_want_stream(l->name, n_pos ? pos[0] : NULL, &stream)) != 0)
+        return rc;
+    if (stream)
+        return cli_stream_main(l, n_pos ? pos[0] : NULL);
     cli_run run;
     if ((rc = cli_run_load(&run, l->name, n_pos ? pos[0] : NULL)) != 0)
         return rc;

@@ -244,7 +244,7 @@ static void dataset_free(lk_dataset *d)
     memset(d, 0, sizeof *d);
 }
 
-lk_status lki_holdout_mark(const uint32_t *y, size_t n, size_t k, double f, gsl_rng *rng,
+lk_status lk_holdout_mark(const uint32_t *y, size_t n, size_t k, double f, gsl_rng *rng,
                            unsigned char *to_test, size_t *n_test_out, lk_error *err)
 {
     size_t *order = malloc((n ? n : 1) * sizeof *order);
@@ -299,7 +299,7 @@ static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double 
     if (!to_test || !tr || !te)
         s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
     else
-        s = lki_holdout_mark(y, n, k, f, rng, to_test, &n_test, err);
+        s = lk_holdout_mark(y, n, k, f, rng, to_test, &n_test, err);
     if (s == LK_OK) {
         size_t a = 0, b = 0;
         for (size_t i = 0; i < n; i++) {
@@ -470,6 +470,75 @@ fail:
     free(dir);
     lk_split_free(out);
     return s;
+}
+
+void lk_data_files_free(lk_data_files *f)
+{
+    free(f->name);
+    free(f->train);
+    free(f->train_labels);
+    free(f->test);
+    free(f->test_labels);
+    memset(f, 0, sizeof *f);
+}
+
+lk_status lk_data_resolve(const char *spec, const lk_data_options *opts, lk_data_files *out,
+                          lk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    lk_data_options o = opts ? *opts : lk_data_options_default();
+    if (!spec || !*spec)
+        spec = "mnist";
+    lk_status s = LK_OK;
+    if (is_dir(spec) || (!is_file(spec) && !strchr(spec, '/') && !strchr(spec, '.'))) {
+        char *dir = NULL;
+        if (is_dir(spec) && has_idx_layout(spec)) {
+            dir = strdup(spec);
+            out->name = strdup(base_name(spec));
+        } else if (is_dir(spec)) {
+            return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
+                                "not a dataset directory (expected %s, %s, %s and %s, each "
+                                "optionally .gz)", IDX_FILES[0], IDX_FILES[1], IDX_FILES[2],
+                                IDX_FILES[3]);
+        } else {
+            if ((s = lk_data_find(spec, o.data_dir, &dir, err)) != LK_OK)
+                return s;
+            out->name = strdup(spec);
+        }
+        out->format = out->test_format = LK_FORMAT_IDX;
+        out->train = idx_path(dir, IDX_FILES[0]);
+        out->train_labels = idx_path(dir, IDX_FILES[1]);
+        out->test = idx_path(dir, IDX_FILES[2]);
+        out->test_labels = idx_path(dir, IDX_FILES[3]);
+        free(dir);
+        if (!out->name || !out->train || !out->train_labels || !out->test || !out->test_labels) {
+            lk_data_files_free(out);
+            return lk_error_set(err, LK_ENOMEM, spec, NULL, "out of memory");
+        }
+        return LK_OK;
+    }
+    if (!is_file(spec))
+        return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
+                            "no such file, directory or dataset (known datasets: mnist)");
+    lk_format f = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(spec);
+    if (f == LK_FORMAT_IDX)
+        return lk_error_set(err, LK_EINVAL, spec, NULL,
+                            "IDX data is read from a directory in the MNIST layout");
+    if (f == LK_FORMAT_AUTO)
+        return read_file(spec, f, &o, 0, NULL, err);
+    out->format = f;
+    out->name = strdup(base_name(spec));
+    out->train = strdup(spec);
+    if (o.test_path) {
+        lk_format ft = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(o.test_path);
+        out->test_format = ft == LK_FORMAT_AUTO ? f : ft;
+        out->test = strdup(o.test_path);
+    }
+    if (!out->name || !out->train || (o.test_path && !out->test)) {
+        lk_data_files_free(out);
+        return lk_error_set(err, LK_ENOMEM, spec, NULL, "out of memory");
+    }
+    return LK_OK;
 }
 
 void lk_split_free(lk_split *s)

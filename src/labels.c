@@ -136,6 +136,17 @@ int lki_labels_find(const lk_labels *l, int numeric, const char *text, uint32_t 
     return 0;
 }
 
+lk_status lk_labels_from_texts(char **const *sets, const size_t *counts, size_t n_sets,
+                               lk_labels *out, lk_error *err)
+{
+    return lki_labels_build(sets, counts, n_sets, out, err);
+}
+
+int lk_labels_lookup(const lk_labels *l, const char *text, uint32_t *c)
+{
+    return lki_labels_find(l, lki_labels_numeric(l), text, c);
+}
+
 lk_status lki_labels_map(const lk_labels *l, char *const *texts, size_t n, uint32_t *y,
                          const char *source, lk_error *err)
 {

@@ -18,12 +18,6 @@ int lki_labels_numeric(const lk_labels *l);
 /* 1 with *c the class of text, or 0 when the map lacks it. */
 int lki_labels_find(const lk_labels *l, int numeric, const char *text, uint32_t *c);
 
-/* A seeded stratified holdout of n rows of classes y < k: mark[i] = 1 for
- * the rows held out (in each class a shuffled round(f * count)); *n_test
- * of them.  LK_EINVAL when that leaves no test or no training row. */
-lk_status lki_holdout_mark(const uint32_t *y, size_t n, size_t k, double f, gsl_rng *rng,
-                           unsigned char *mark, size_t *n_test, lk_error *err);
-
 /* 1 if learnkit knows how to fetch the named dataset (in dataset.c). */
 int lki_is_registered(const char *name);
 

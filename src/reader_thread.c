@@ -143,7 +143,8 @@ lk_status lk_reader_start(lk_reader **out, lk_rows *r, lk_error *err)
         return lk_error_set(err, LK_ENOMEM, lk_rows_source(r), NULL, "out of memory");
     rd->rows = r;
     rd->held = -1;
-    lk_status s = LK_OK;
+    /* The thread reads from the first row on at once. */
+    lk_status s = lk_rows_rewind(r, err);
     for (int i = 0; i < 2 && s == LK_OK; i++) {
         s = lk_mat_alloc(&rd->s[i].x, rows, d, err);
         rd->s[i].y = malloc(rows * sizeof *rd->s[i].y);

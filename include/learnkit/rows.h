@@ -149,7 +149,8 @@ lk_blocks lk_blocks_of_mat(lk_mat_blocks *state, const lk_mat *x, const uint32_t
 
 /* A reader thread over an lk_rows: two block buffers, the thread fills one
  * while the caller computes on the other (a bounded queue of two).  The
- * lk_rows belongs to the thread between lk_reader_start and lk_reader_free. */
+ * lk_rows belongs to the thread between lk_reader_start and lk_reader_free;
+ * it is rewound at the start. */
 typedef struct lk_reader lk_reader;
 lk_status lk_reader_start(lk_reader **out, lk_rows *r, lk_error *err);
 lk_blocks lk_reader_blocks(lk_reader *rd);
