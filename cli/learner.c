@@ -67,7 +67,9 @@ int cli_want_stream(const char *command, const char *spec, int *stream)
     size_t limit;
     if (cli_max_memory(&limit))
         return EXIT_USAGE;
-    if (D.stream) {
+    /* Under mpirun the learners that stream always do: each rank reads
+     * its share of the rows, never the whole file. */
+    if (D.stream || (cli_world_ranks() > 1 && cli_stream_fit_of(command))) {
         *stream = 1;
         return 0;
     }

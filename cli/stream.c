@@ -90,10 +90,22 @@ static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
     if ((s = lk_prep_acc_init(&acc, kind, f, lk_rows_width(st->train), err)) != LK_OK)
         return s;
     /* The first pass: labels and width; the scaling's sums too, unless a
-     * holdout must first say which rows are training rows. */
-    s = lk_rows_scan(st->train, &tr, fitted && !hold ? &acc : NULL, hold, err);
+     * holdout must first say which rows are training rows, or the rows are
+     * shared by ranks (each learns the file's row count and every label,
+     * then sums the scaling over its own share only). */
+    int ranks = cli_world_ranks() > 1;
+    s = lk_rows_scan(st->train, &tr, fitted && !hold && !ranks ? &acc : NULL, hold, err);
     if (s == LK_OK && st->test)
         s = lk_rows_scan(st->test, &te, NULL, 0, err);
+    if (s == LK_OK && ranks) {
+        size_t first, end;
+        lk_comm_share(tr.n, lk_comm_rank(CLI_WORLD), cli_world_ranks(), &first, &end);
+        lk_rows_set_range(st->train, first, end);
+        if (st->test) {
+            lk_comm_share(te.n, lk_comm_rank(CLI_WORLD), cli_world_ranks(), &first, &end);
+            lk_rows_set_range(st->test, first, end);
+        }
+    }
     st->d = tr.d;
     if (s == LK_OK && st->test && te.d != tr.d) {
         if (f == LK_FORMAT_LIBSVM && te.d > tr.d)
@@ -114,15 +126,20 @@ static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
     if (s == LK_OK && hold) {
         s = holdout(st, &tr, err);
         lk_rows_set_select(st->train, st->mask, 0);
-        if (s == LK_OK && fitted) {
-            lk_rows_stats again;
-            s = lk_rows_scan(st->train, &again, &acc, 0, err);
-            if (s == LK_OK)
-                lk_rows_stats_free(&again);
-        }
     }
+    if (s == LK_OK && fitted && (hold || ranks)) {
+        lk_rows_stats again;
+        s = lk_rows_scan(st->train, &again, &acc, 0, err);
+        if (s == LK_OK)
+            lk_rows_stats_free(&again);
+        else if (s == LK_EFORMAT && ranks && !strcmp(err->text, "no data rows"))
+            s = LK_OK;     /* a rank with no training row in its share */
+    }
+    /* Every rank reaches the sum of the scaling's statistics, or none. */
+    if (ranks)
+        s = lk_comm_agree(CLI_WORLD, s, err);
     if (s == LK_OK)
-        s = lk_prep_acc_finish(&acc, st->d, NULL, &st->prep, err);
+        s = lk_prep_acc_finish(&acc, st->d, CLI_WORLD, &st->prep, err);
     lk_prep_acc_free(&acc);
     lk_rows_stats_free(&tr);
     lk_rows_stats_free(&te);
@@ -147,18 +164,20 @@ int cli_stream_open(cli_stream *st, const char *command, const char *spec)
         return rc;
     if (!(st->rng = cli_rng()))
         return cli_fail("out of memory");
-    if (cli_world_ranks() > 1)
-        return cli_fail("--stream: each rank would read the whole file; run it without mpirun");
     double t0 = cli_now();
     lk_error err;
-    if (open_all(st, spec, &err) != LK_OK) {
+    lk_status s = open_all(st, spec, &err);
+    if (lk_comm_agree(CLI_WORLD, s, &err) != LK_OK) {
         cli_stream_close(st);
         return cli_fail_err(&err);
     }
     st->load_seconds = cli_now() - t0;
+    char ranks[64] = "";
+    if (cli_world_ranks() > 1)
+        snprintf(ranks, sizeof ranks, ", each of %d ranks its share", cli_world_ranks());
     cli_notice("%s: streaming %zu train and %zu test rows, %zu features, %zu classes, in "
-               "blocks of %zu rows (first pass %.2f s)", st->files.name, st->n_train,
-               st->n_test, st->d, st->labels.k, lk_rows_block_rows(st->train),
+               "blocks of %zu rows%s (first pass %.2f s)", st->files.name, st->n_train,
+               st->n_test, st->d, st->labels.k, lk_rows_block_rows(st->train), ranks,
                st->load_seconds);
     return 0;
 }
@@ -219,9 +238,13 @@ int cli_stream_accuracy(cli_stream *st, int test, cli_scores_fn fn, const void *
     }
     lk_mat_free(&sc);
     cli_stream_release(st);
+    /* The counts of every rank's share. */
+    uint64_t c[2] = { right, n };
+    if ((s = lk_comm_agree(CLI_WORLD, s, &err)) == LK_OK)
+        s = lk_comm_sum_u64(CLI_WORLD, c, 2, &err);
     if (s != LK_OK)
         return cli_fail_err(&err);
-    *acc = n ? (double)right / (double)n : NAN;
+    *acc = c[1] ? (double)c[0] / (double)c[1] : NAN;
     return 0;
 }
 
@@ -234,6 +257,10 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
                           "n_features", (json_int_t)st->d, "n_classes",
                           (json_int_t)st->labels.k);
     double bytes = lk_rows_bytes(st->train) + (st->test ? lk_rows_bytes(st->test) : 0);
+    if (cli_world_ranks() > 1) {
+        json_object_set_new(o, "ranks", json_integer(cli_world_ranks()));
+        json_object_set_new(o, "comm_seconds", json_real(lk_comm_seconds(CLI_WORLD)));
+    }
     json_object_set_new(o, "stream",
                         json_pack("{s:I,s:f,s:f,s:f,s:f,s:f}", "block_rows",
                                   (json_int_t)lk_rows_block_rows(st->train), "first_pass_seconds",
@@ -251,8 +278,10 @@ int cli_stream_save(const cli_stream *st, lk_model *m)
         s = lk_labels_save(&st->labels, m, &err);
     if (s == LK_OK)
         s = lk_model_put_str(m, "data.name", st->files.name, &err);
-    if (s == LK_OK && CLI.output)
+    /* One writer: every rank holds the same model, rank 0 saves it. */
+    if (s == LK_OK && CLI.output && cli_is_root())
         s = lk_model_save(m, CLI.output, &err);
+    s = lk_comm_agree(CLI_WORLD, s, &err);
     return s == LK_OK ? 0 : cli_fail_err(&err);
 }
 
@@ -309,6 +338,8 @@ int cli_stream_main(const cli_learner *l, const char *spec)
         rc = cli_stream_save(&st, model);
     if (rc == 0) {
         json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
+        if (cli_world_ranks() > 1)
+            json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
         if (CLI.json) {
             rc = cli_json_print(result);
             result = NULL;
