@@ -289,6 +289,20 @@ void cli_print_summary(const json_t *r)
         printf("%s\n", json_string_value(v));
 }
 
+int cli_print_result(json_t *result)
+{
+    json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
+    if (cli_world_ranks() > 1)
+        json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
+    if (CLI.json)
+        return cli_json_print(result);
+    cli_print_summary(result);
+    if (CLI.output)
+        printf("model saved to %s\n", CLI.output);
+    json_decref(result);
+    return 0;
+}
+
 int cli_learner_main(const cli_learner *l, int argc, char **argv)
 {
     l->reset();
@@ -323,20 +337,10 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
         rc = l->fit(&run, &result, &model);
     if (rc == 0 && model)
         rc = cli_run_save(&run, model);
-    if (rc == 0) {
-        json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
-        if (cli_world_ranks() > 1)
-            json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
-        if (CLI.json) {
-            rc = cli_json_print(result);
-            result = NULL;
-        } else {
-            cli_print_summary(result);
-            if (CLI.output)
-                printf("model saved to %s\n", CLI.output);
-        }
-    }
-    json_decref(result);
+    if (rc == 0)
+        rc = cli_print_result(result);
+    else
+        json_decref(result);
     lk_model_free(model);
     cli_run_free(&run);
     return rc;

@@ -97,6 +97,10 @@ const char *cli_learner_family(const cli_learner *learner);
  * stdout, save with -o.  Returns the exit code. */
 int cli_learner_main(const cli_learner *learner, int argc, char **argv);
 
+/* Finish a training command: peak memory into the result, then the JSON
+ * (--json) or the summary on stdout; releases result.  Returns 0 or 1. */
+int cli_print_result(json_t *result);
+
 /* Print the human summary of a result object on stdout. */
 void cli_print_summary(const json_t *result);
 

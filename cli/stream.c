@@ -336,20 +336,10 @@ int cli_stream_main(const cli_learner *l, const char *spec)
         rc = fit(&st, &result, &model);
     if (rc == 0 && model)
         rc = cli_stream_save(&st, model);
-    if (rc == 0) {
-        json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
-        if (cli_world_ranks() > 1)
-            json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
-        if (CLI.json) {
-            rc = cli_json_print(result);
-            result = NULL;
-        } else {
-            cli_print_summary(result);
-            if (CLI.output)
-                printf("model saved to %s\n", CLI.output);
-        }
-    }
-    json_decref(result);
+    if (rc == 0)
+        rc = cli_print_result(result);
+    else
+        json_decref(result);
     lk_model_free(model);
     cli_stream_close(&st);
     return rc;

@@ -340,78 +340,48 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
         spec = "mnist";
     lki_rows train = { 0 }, test = { 0 };
     uint32_t *ytr = NULL, *yte = NULL;
-    char *dir = NULL;
     int have_test = 0;
     lk_status s = LK_OK;
 
-    if (is_dir(spec) || (!is_file(spec) && !strchr(spec, '/') && !strchr(spec, '.'))) {
-        /* A directory in the MNIST layout, or a dataset name on the search path. */
-        if (is_dir(spec) && has_idx_layout(spec)) {
-            dir = strdup(spec);
-            out->name = strdup(base_name(spec));
-        } else if (is_dir(spec)) {
-            return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                "not a dataset directory (expected %s, %s, %s and %s, each "
-                                "optionally .gz)", IDX_FILES[0], IDX_FILES[1], IDX_FILES[2],
-                                IDX_FILES[3]);
-        } else {
-            if ((s = lk_data_find(spec, o.data_dir, &dir, err)) != LK_OK) {
-                if (!lki_is_registered(spec))
-                    lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                 "no such file, directory or dataset (known datasets: mnist)");
-                return s;
-            }
-            out->name = strdup(spec);
-        }
-        char *p[4];
-        for (int k = 0; k < 4; k++)
-            p[k] = idx_path(dir, IDX_FILES[k]);
-        s = read_idx_pair(p[0], p[1], &o, &train, err);
+    lk_data_files f;
+    if ((s = lk_data_resolve(spec, &o, &f, err)) != LK_OK)
+        return s;
+    out->name = f.name;
+    f.name = NULL;
+    out->format = f.format;
+    if (f.format == LK_FORMAT_IDX) {
+        s = read_idx_pair(f.train, f.train_labels, &o, &train, err);
         if (s == LK_OK)
-            s = read_idx_pair(p[2], p[3], &o, &test, err);
+            s = read_idx_pair(f.test, f.test_labels, &o, &test, err);
         if (s == LK_OK && test.d != train.d)
-            s = lk_error_set(err, LK_EFORMAT, p[2], NULL,
+            s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
                              "test images have %zu pixels, training images %zu", test.d, train.d);
         char buf[2048];
-        snprintf(buf, sizeof buf, "%s, %s", p[0], p[1]);
+        snprintf(buf, sizeof buf, "%s, %s", f.train, f.train_labels);
         out->train_source = strdup(buf);
-        snprintf(buf, sizeof buf, "%s, %s", p[2], p[3]);
+        snprintf(buf, sizeof buf, "%s, %s", f.test, f.test_labels);
         out->test_source = strdup(buf);
-        for (int k = 0; k < 4; k++)
-            free(p[k]);
-        out->format = LK_FORMAT_IDX;
         have_test = 1;
     } else {
-        if (!is_file(spec))
-            return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                "no such file, directory or dataset (known datasets: mnist)");
-        lk_format f = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(spec);
-        if (f == LK_FORMAT_IDX)
-            return lk_error_set(err, LK_EINVAL, spec, NULL,
-                                "IDX data is read from a directory in the MNIST layout");
-        out->format = f;
-        out->name = strdup(base_name(spec));
-        out->train_source = strdup(spec);
-        s = read_file(spec, f, &o, o.features, &train, err);
-        if (s == LK_OK && o.test_path) {
-            lk_format ft = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(o.test_path);
-            if (ft == LK_FORMAT_AUTO)
-                ft = f;
-            s = read_file(o.test_path, ft, &o, train.d, &test, err);
-            out->test_source = strdup(o.test_path);
+        out->train_source = strdup(f.train);
+        s = read_file(f.train, f.format, &o, o.features, &train, err);
+        if (s == LK_OK && f.test) {
+            s = read_file(f.test, f.test_format, &o, train.d, &test, err);
+            out->test_source = strdup(f.test);
             have_test = 1;
-            if (s == LK_OK && test.d > train.d && f == LK_FORMAT_LIBSVM) {
+            if (s == LK_OK && test.d > train.d && f.format == LK_FORMAT_LIBSVM) {
                 /* The test set names a feature the training set never saw. */
-                s = lk_error_set(err, LK_EFORMAT, o.test_path, NULL,
+                s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
                                  "has feature index %zu beyond the training set's %zu; pass "
                                  "--features %zu", test.d, train.d, test.d);
             } else if (s == LK_OK && test.d != train.d) {
-                s = lk_error_set(err, LK_EFORMAT, o.test_path, NULL,
+                s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
                                  "%zu features per row, the training set has %zu", test.d,
                                  train.d);
             }
         }
     }
+    lk_data_files_free(&f);
     if (s != LK_OK)
         goto fail;
     if (train.n == 0) {
@@ -460,14 +430,12 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
     lki_rows_free(&test);
     free(ytr);
     free(yte);
-    free(dir);
     return LK_OK;
 fail:
     lki_rows_free(&train);
     lki_rows_free(&test);
     free(ytr);
     free(yte);
-    free(dir);
     lk_split_free(out);
     return s;
 }
@@ -501,8 +469,12 @@ lk_status lk_data_resolve(const char *spec, const lk_data_options *opts, lk_data
                                 "optionally .gz)", IDX_FILES[0], IDX_FILES[1], IDX_FILES[2],
                                 IDX_FILES[3]);
         } else {
-            if ((s = lk_data_find(spec, o.data_dir, &dir, err)) != LK_OK)
+            if ((s = lk_data_find(spec, o.data_dir, &dir, err)) != LK_OK) {
+                if (!lki_is_registered(spec))
+                    lk_error_set(err, LK_ENOTFOUND, spec, NULL,
+                                 "no such file, directory or dataset (known datasets: mnist)");
                 return s;
+            }
             out->name = strdup(spec);
         }
         out->format = out->test_format = LK_FORMAT_IDX;

@@ -182,34 +182,34 @@ static double mib(size_t b)
  * h->rows rows (and its one-hot targets, built in t) to a sink. */
 typedef lk_status (*sink_fn)(void *ctx, const lk_mat *h, const lk_mat *t, lk_error *err);
 
+typedef struct hidden_pass {
+    const lk_elm *m;
+    lk_mat *h;
+    sink_fn sink;
+    void *ctx;
+    double *t_hidden, *t_sink;
+} hidden_pass;
+
+static lk_status hidden_chunk(void *c, const lk_mat *x, const lk_mat *t, lk_error *err)
+{
+    hidden_pass *hp = c;
+    lk_mat hb = lk_mat_rows(hp->h, 0, x->rows);
+    double t0 = now();
+    lk_status s = lk_elm_hidden(hp->m, x, &hb, err);
+    double t1 = now();
+    if (s == LK_OK)
+        s = hp->sink(hp->ctx, &hb, t, err);
+    *hp->t_hidden += t1 - t0;
+    *hp->t_sink += now() - t1;
+    return s;
+}
+
 static lk_status pass(const lk_elm *m, const lk_blocks *src, lk_mat *t, lk_mat *h,
                       sink_fn sink, void *ctx, double *t_hidden, double *t_sink, size_t *rows,
                       lk_error *err)
 {
-    lk_status s = src->rewind(src->ctx, err);
-    size_t n = 0;
-    while (s == LK_OK) {
-        lk_block b;
-        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
-            break;
-        for (size_t r0 = 0; r0 < b.n && s == LK_OK; r0 += h->rows) {
-            lk_mat xb = lk_mat_rows(&b.x, r0, h->rows);
-            lk_mat tb = lk_mat_rows(t, 0, xb.rows), hb = lk_mat_rows(h, 0, xb.rows);
-            if ((s = lk_onehot_into(b.y + r0, xb.rows, m->k, &tb, err)) != LK_OK)
-                break;
-            double t0 = now();
-            if ((s = lk_elm_hidden(m, &xb, &hb, err)) != LK_OK)
-                break;
-            double t1 = now();
-            s = sink(ctx, &hb, &tb, err);
-            *t_hidden += t1 - t0;
-            *t_sink += now() - t1;
-        }
-        n += b.n;
-    }
-    if (rows)
-        *rows = n;
-    return s;
+    hidden_pass hp = { m, h, sink, ctx, t_hidden, t_sink };
+    return lk_blocks_chunks(src, h->rows, m->k, t, hidden_chunk, &hp, rows, err);
 }
 
 static lk_status sink_tsqr(void *c, const lk_mat *h, const lk_mat *t, lk_error *err)

@@ -52,27 +52,21 @@ static lk_status lsq_alloc(lk_lsq *m, size_t d, size_t k, lk_error *err)
     return LK_OK;
 }
 
-/* One pass over the blocks, each cut into chunks of t->rows rows with
- * their one-hot targets, into the ridge sums (loo = 0) or the leave-one-out
- * residuals (loo = 1). */
-static lk_status pass(const lk_blocks *src, lk_ridge *w, lk_mat *t, size_t k, int loo,
+static lk_status sums(void *w, const lk_mat *x, const lk_mat *t, lk_error *err)
+{
+    return lk_ridge_add(w, x, t, err);
+}
+
+static lk_status loo(void *w, const lk_mat *x, const lk_mat *t, lk_error *err)
+{
+    return lk_ridge_loo_add(w, x, t, err);
+}
+
+/* One pass into the ridge sums (or, loo = 1, the leave-one-out residuals). */
+static lk_status pass(const lk_blocks *src, lk_ridge *w, lk_mat *t, size_t k, int with_loo,
                       size_t *rows, lk_error *err)
 {
-    lk_status s = src->rewind(src->ctx, err);
-    size_t n = 0;
-    while (s == LK_OK) {
-        lk_block b;
-        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
-            break;
-        for (size_t r0 = 0; r0 < b.n && s == LK_OK; r0 += t->rows) {
-            lk_mat xb = lk_mat_rows(&b.x, r0, t->rows), tb = lk_mat_rows(t, 0, xb.rows);
-            if ((s = lk_onehot_into(b.y + r0, xb.rows, k, &tb, err)) == LK_OK)
-                s = loo ? lk_ridge_loo_add(w, &xb, &tb, err) : lk_ridge_add(w, &xb, &tb, err);
-        }
-        n += b.n;
-    }
-    *rows = n;
-    return s;
+    return lk_blocks_chunks(src, t->rows, k, t, with_loo ? loo : sums, w, rows, err);
 }
 
 lk_status lk_lsq_fit_blocks(lk_lsq *m, const lk_lsq_params *p, const lk_blocks *src, size_t k,

@@ -138,6 +138,14 @@ typedef struct lk_blocks {
     size_t max_rows;       /* no block is longer */
 } lk_blocks;
 
+/* One pass: rewind, then every block cut into chunks of at most chunk_rows
+ * rows, each handed to fn with its one-hot targets (built in t, at least
+ * chunk_rows x k; LK_EINVAL for a class not below k).  *rows (may be NULL)
+ * counts the rows seen. */
+typedef lk_status (*lk_chunk_fn)(void *ctx, const lk_mat *x, const lk_mat *t, lk_error *err);
+lk_status lk_blocks_chunks(const lk_blocks *src, size_t chunk_rows, size_t k, lk_mat *t,
+                           lk_chunk_fn fn, void *ctx, size_t *rows, lk_error *err);
+
 /* Blocks of up to block_rows rows of x with classes y (views, no copy). */
 typedef struct lk_mat_blocks {
     const lk_mat *x;
