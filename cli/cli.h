@@ -121,6 +121,9 @@ int cli_world_threads(void);
 int cli_world_allows(const char *learner);
 /* Peak resident memory of every rank, in rank order (a collective). */
 json_t *cli_world_peak_rss(void);
+/* The mean over every rank's rows of a per-row quantity whose mean over
+ * this rank's rows is local. */
+double cli_world_mean(double local, size_t rows);
 /* Accuracy over the rows of every rank (scores and y are this rank's). */
 double cli_world_accuracy(const lk_mat *scores, const uint32_t *y);
 

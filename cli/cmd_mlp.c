@@ -342,6 +342,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     cfg.clip_norm = O.clip_norm;
     cfg.validation = O.validation;
     cfg.patience = O.patience;
+    cfg.comm = CLI_WORLD;
     if (O.nesterov && P.optim != &lk_optim_momentum) {
         rc = cli_usage("--nesterov needs --optimizer momentum");
         goto done;
@@ -396,14 +397,16 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     if (tr.n_val && best != tr.epoch)
         cli_notice("early stopping: weights of epoch %zu (best validation loss %.4f)", best,
                    tr.best_loss);
-    double train_acc = lk_mlp_accuracy(&net, &ev, &sp->train.x, sp->train.y);
+    double train_acc = cli_world_mean(lk_mlp_accuracy(&net, &ev, &sp->train.x, sp->train.y),
+                                      sp->train.n);
     double test_acc = sp->test.n ? lk_mlp_accuracy(&net, &ev, &sp->test.x, sp->test.y) : NAN;
     json_t *r = cli_result_json(run, "mlp");
     json_object_set_new(r, "train_seconds", json_real(train_seconds));
     json_object_set_new(r, "eval_seconds", json_real(eval_seconds));
     json_object_set_new(r, "train_accuracy", json_real(train_acc));
     json_object_set_new(r, "test_accuracy", isnan(test_acc) ? json_null() : json_real(test_acc));
-    json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, tr.n_train) * (double)tr.epoch));
+    json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, run->n_train_total) *
+                                                  (double)tr.epoch));
     json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr.epoch));
     if (tr.n_val)
         json_object_set_new(r, "best_epoch", json_integer((json_int_t)best));

@@ -49,6 +49,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     cfg.epochs = O.epochs;
     cfg.averaged = O.averaged;
     cfg.eta = O.eta;
+    cfg.comm = CLI_WORLD;
     lk_error err;
     lk_perceptron p = { 0 }, avg = { 0 };
     lk_mat tr_scores = { 0 }, te_scores = { 0 };
@@ -88,7 +89,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             cli_progress_update(&prog, e);
         else
             cli_progress_line("perceptron: epoch %zu  mistakes %zu (%.2f%%)  loss %.4f  test %.2f%%  %.2f s",
-                              e, mk, 100.0 * (double)mk / (double)sp->train.n,
+                              e, mk, 100.0 * (double)mk / (double)run->n_train_total,
                               lk_perceptron_epoch_loss(t), 100 * te, train_s);
     } while (!lk_perceptron_test(t));
     cli_progress_end(&prog);
@@ -97,7 +98,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     lk_perceptron_finish(t);
     train_s += cli_now() - t2;
 
-    double tr_acc = accuracy(&p, &sp->train, &tr_scores);
+    double tr_acc = cli_world_mean(accuracy(&p, &sp->train, &tr_scores), sp->train.n);
     double te_acc = accuracy(&p, &sp->test, &te_scores);
     json_t *r = cli_result_json(run, "perceptron");
     json_object_set_new(r, "train_seconds", json_real(train_s));

@@ -127,6 +127,10 @@ static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
         s = holdout(st, &tr, err);
         lk_rows_set_select(st->train, st->mask, 0);
     }
+    if (s == LK_OK && ranks && st->n_train < (size_t)cli_world_ranks())
+        s = lk_error_set(err, LK_EINVAL, st->files.train, NULL,
+                         "%zu training rows cannot be shared by %d processes", st->n_train,
+                         cli_world_ranks());
     if (s == LK_OK && fitted && (hold || ranks)) {
         lk_rows_stats again;
         s = lk_rows_scan(st->train, &again, &acc, 0, err);

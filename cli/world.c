@@ -12,7 +12,8 @@ lk_comm *CLI_WORLD;
 
 /* The learners whose fits combine the ranks' rows into the one-process
  * model; the others refuse to start on more than one rank. */
-static const char *const DATA_PARALLEL[] = { "elm", "lsq", "logreg", NULL };
+static const char *const DATA_PARALLEL[] = { "elm", "lsq", "logreg", "mlp", "perceptron",
+                                              NULL };
 
 int cli_world_start(int *argc, char ***argv)
 {
@@ -86,4 +87,12 @@ json_t *cli_world_peak_rss(void)
     }
     free(counts);
     return a;
+}
+
+double cli_world_mean(double local, size_t rows)
+{
+    double s[2] = { local * (double)rows, (double)rows };
+    if (lk_comm_sum(CLI_WORLD, s, 2, NULL) != LK_OK || s[1] == 0)
+        return local;
+    return s[0] / s[1];
 }

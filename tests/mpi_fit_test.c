@@ -233,6 +233,171 @@ START_TEST(test_logreg)
 }
 END_TEST
 
+/* A 12-16-3 network with seeded weights (the same on every rank). */
+static void small_net(lk_net *net)
+{
+    lk_net_begin(net, 12);
+    ck_assert_int_eq(lk_net_add(net, 16, lk_act_default(LK_ACT_TANH), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_add(net, 3, lk_act_default(LK_ACT_SOFTMAX), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_finish(net, NULL), LK_OK);
+    gsl_rng *r = th_rng(11);
+    lk_net_init(net, LK_INIT_AUTO, r);
+    gsl_rng_free(r);
+}
+
+static void train(lk_net *net, const lk_net_config *cfg, const lk_mat *x, const uint32_t *y,
+                  size_t n, size_t k, lk_net_epoch_stats *last)
+{
+    lk_mat t;
+    ck_assert_int_eq(lk_onehot(y, n, k, &t, NULL), LK_OK);
+    gsl_rng *r = th_rng(5);
+    lk_net_trainer tr;
+    lk_error err;
+    ck_assert_int_eq(lk_net_trainer_init(&tr, net, cfg, x, &t, r, &err), LK_OK);
+    while (!lk_net_trainer_done(&tr))
+        ck_assert_int_eq(lk_net_trainer_epoch(&tr, last, &err), LK_OK);
+    lk_net_trainer_finish(&tr);
+    lk_net_trainer_free(&tr);
+    lk_mat_free(&t);
+    gsl_rng_free(r);
+}
+
+/* Full-batch gradient descent: each step's global batch is every row, so
+ * the summed gradient is the one-process gradient whatever the shares, and
+ * the trained weights must agree with one process's to rounding. */
+START_TEST(test_net_full_batch_equals_one_process)
+{
+    problem p = make_problem(-0.7);
+    lk_net whole, part;
+    small_net(&whole);
+    small_net(&part);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.optim = &lk_optim_sgd;
+    cfg.optim_cfg = lk_optim_defaults(&lk_optim_sgd);
+    cfg.optim_cfg.lr = 0.5;
+    cfg.batch = p.n;
+    cfg.epochs = 20;
+    lk_net_epoch_stats sw, sp;
+    train(&whole, &cfg, &p.x, p.y, p.n, p.k, &sw);
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    train(&part, &cfg, &x, y, x.rows, p.k, &sp);
+    lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
+    lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
+    double diff = rel_diff(&ww, &wp);
+    if (R == 0)
+        fprintf(stderr, "net full batch on %d ranks: loss %.6f / %.6f, relative difference %.2e\n",
+                P, sw.loss, sp.loss, diff);
+    ck_assert_double_le(diff, REL_TOL);
+    ck_assert_double_eq_tol(sp.loss, sw.loss, 1e-5);
+    ck_assert_uint_eq(sp.rows, p.n);
+    if (P == 1)
+        ck_assert(same_bytes(&ww, &wp));
+    lk_net_free(&whole);
+    lk_net_free(&part);
+    problem_free(&p);
+}
+END_TEST
+
+/* Mini-batches of 32 rows split among the ranks: every rank ends with the
+ * same weights (one sum per step, one step everywhere), the loss falls,
+ * and the network learns the classes. */
+START_TEST(test_net_minibatch_ranks_agree)
+{
+    problem p = make_problem(-0.7);
+    lk_net net;
+    small_net(&net);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.optim_cfg.lr = 0.01;
+    cfg.batch = 32;
+    cfg.epochs = 15;
+    cfg.validation = 0.1;
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    lk_net_epoch_stats st;
+    train(&net, &cfg, &x, y, x.rows, p.k, &st);
+    double mine = 0;
+    for (size_t i = 0; i < net.params.n; i++)
+        mine += (double)net.params.w[i] * (double)(i % 7 + 1);
+    double lo = -mine, hi = mine;
+    ck_assert_int_eq(lk_comm_max(C, &lo, 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_comm_max(C, &hi, 1, NULL), LK_OK);
+    ck_assert_double_eq(-lo, hi);
+    if (R == 0)
+        fprintf(stderr, "net batch 32 on %d ranks: loss %.4f, %zu of %zu rows missed\n", P,
+                st.loss, st.errors, st.rows);
+    ck_assert_double_lt(st.loss, 0.3);
+    ck_assert_uint_lt(st.errors, st.rows / 10);
+    lk_net_free(&net);
+    problem_free(&p);
+}
+END_TEST
+
+/* Iterative parameter mixing on separable classes: every rank ends with
+ * the same weights, the ranks stop together when no rank makes a mistake,
+ * and the averaged perceptron's weights are the same everywhere too. */
+START_TEST(test_perceptron_mixing)
+{
+    problem p = make_problem(-0.7);
+    for (int averaged = 0; averaged <= 1; averaged++) {
+        lk_perceptron whole, part;
+        ck_assert_int_eq(lk_perceptron_alloc(&whole, p.d, p.k, NULL), LK_OK);
+        ck_assert_int_eq(lk_perceptron_alloc(&part, p.d, p.k, NULL), LK_OK);
+        lk_perceptron_config cfg = lk_perceptron_defaults();
+        cfg.averaged = averaged;
+        cfg.epochs = 50;
+        lk_perceptron_trainer *t;
+        gsl_rng *r1 = th_rng(2), *r2 = th_rng(2);
+        ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &whole, &p.x, p.y, &cfg, r1, NULL), LK_OK);
+        do
+            lk_perceptron_iterate(t);
+        while (!lk_perceptron_test(t));
+        lk_perceptron_finish(t);
+        lk_perceptron_trainer_free(t);
+        cfg.comm = C;
+        const uint32_t *y;
+        lk_mat x = share(&p, &y);
+        ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &part, &x, y, &cfg, r2, NULL), LK_OK);
+        do
+            lk_perceptron_iterate(t);
+        while (!lk_perceptron_test(t));
+        ck_assert(lk_perceptron_converged(t));
+        size_t epochs = lk_perceptron_epochs(t);
+        lk_perceptron_finish(t);
+        lk_perceptron_trainer_free(t);
+        double mine = 0, e = (double)epochs;
+        for (size_t i = 0; i < part.params.n; i++)
+            mine += (double)part.params.w[i] * (double)(i % 5 + 1);
+        double v[4] = { -mine, mine, -e, e };
+        ck_assert_int_eq(lk_comm_max(C, v, 4, NULL), LK_OK);
+        ck_assert_double_eq(-v[0], v[1]);
+        ck_assert_double_eq(-v[2], v[3]);
+        lk_mat s;
+        lk_mat_alloc(&s, p.n, p.k, NULL);
+        lk_perceptron_scores(&part, &p.x, &s, NULL);
+        size_t right = 0;
+        for (size_t i = 0; i < p.n; i++)
+            right += lk_argmax(lk_mat_row(&s, i), p.k) == p.y[i];
+        if (R == 0)
+            fprintf(stderr, "perceptron%s on %d ranks: %zu epochs, %zu of %zu right\n",
+                    averaged ? " averaged" : "", P, epochs, right, p.n);
+        ck_assert_uint_ge(right, p.n - p.n / 50);
+        if (P == 1) {
+            lk_mat a = lk_perceptron_w(&whole), b = lk_perceptron_w(&part);
+            ck_assert(same_bytes(&a, &b));
+        }
+        lk_mat_free(&s);
+        lk_perceptron_free(&whole);
+        lk_perceptron_free(&part);
+        gsl_rng_free(r1);
+        gsl_rng_free(r2);
+    }
+    problem_free(&p);
+}
+END_TEST
+
 /* A bad label in the last rank's share: every rank fails with that rank's
  * message, and nobody waits for the others. */
 START_TEST(test_failure_on_one_rank)
@@ -292,6 +457,9 @@ int main(int argc, char **argv)
     tcase_add_test(core, test_lsq);
     tcase_add_test(core, test_lsq_auto);
     tcase_add_test(core, test_logreg);
+    tcase_add_test(core, test_net_full_batch_equals_one_process);
+    tcase_add_test(core, test_net_minibatch_ranks_agree);
+    tcase_add_test(core, test_perceptron_mixing);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_failure_on_one_rank);
     suite_add_tcase(s, core);
