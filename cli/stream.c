@@ -123,9 +123,10 @@ static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
         s = build_labels(st, &tr, &te, err);
     st->n_train = tr.n;
     st->n_test = te.n;
+    st->n_rows = tr.n;
     if (s == LK_OK && hold) {
         s = holdout(st, &tr, err);
-        lk_rows_set_select(st->train, st->mask, 0);
+        lk_rows_set_select(st->train, st->mask, st->n_rows, 0);
     }
     if (s == LK_OK && ranks && st->n_train < (size_t)cli_world_ranks())
         s = lk_error_set(err, LK_EINVAL, st->files.train, NULL,
@@ -198,7 +199,7 @@ static int start_reader(cli_stream *st, lk_rows *r, lk_blocks *b)
 int cli_stream_train_blocks(cli_stream *st, lk_blocks *b)
 {
     cli_stream_release(st);
-    lk_rows_set_select(st->train, st->mask, 0);
+    lk_rows_set_select(st->train, st->mask, st->n_rows, 0);
     return start_reader(st, st->train, b);
 }
 
@@ -220,7 +221,7 @@ int cli_stream_accuracy(cli_stream *st, int test, cli_scores_fn fn, const void *
     if (test && !st->test && !st->mask)
         return 0;
     cli_stream_release(st);
-    lk_rows_set_select(r, r == st->train ? st->mask : NULL, test ? 1 : 0);
+    lk_rows_set_select(r, r == st->train ? st->mask : NULL, st->n_rows, test ? 1 : 0);
     lk_blocks b;
     int rc = start_reader(st, r, &b);
     if (rc)

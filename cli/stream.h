@@ -12,6 +12,7 @@ typedef struct cli_stream {
     lk_rows *train;         /* the training file (with a holdout: mask 0 rows) */
     lk_rows *test;          /* the test file, or NULL (holdout: train's mask 1 rows) */
     unsigned char *mask;    /* holdout: 1 for a held-out row of the training file */
+    size_t n_rows;          /* rows of the training file (of the mask) */
     lk_labels labels;
     lk_prep prep;
     size_t n_train, n_test, d;

@@ -37,6 +37,7 @@ struct lk_rows {
     size_t begin, end, row;
     int done;
     const unsigned char *mask;
+    size_t mask_n;
     unsigned char want;
     const lk_labels *labels;
     int unknown_ok, numeric;
@@ -177,9 +178,10 @@ void lk_rows_set_range(lk_rows *r, size_t begin, size_t end)
     r->end = end;
 }
 
-void lk_rows_set_select(lk_rows *r, const unsigned char *mask, unsigned char want)
+void lk_rows_set_select(lk_rows *r, const unsigned char *mask, size_t n, unsigned char want)
 {
     r->mask = mask;
+    r->mask_n = n;
     r->want = want;
 }
 
@@ -350,7 +352,8 @@ static int next_row(lk_rows *r, lk_real *dst, size_t width, int parse, const cha
                     lk_error *err)
 {
     while (!r->done && r->row < r->end) {
-        int keep = r->row >= r->begin && (!r->mask || r->mask[r->row] == r->want);
+        int keep = r->row >= r->begin &&
+                   (!r->mask || (r->row < r->mask_n && r->mask[r->row] == r->want));
         lk_real *to = keep ? dst : NULL;
         int got = r->format == LK_FORMAT_IDX ? idx_row(r, to, !parse, label, err)
                                              : text_row(r, to, width, keep && parse, label, err);

@@ -177,7 +177,7 @@ START_TEST(test_select_and_prep_sums)
         if (mask[i])
             idx[m++] = i;
     }
-    lk_rows_set_select(r, mask, 1);
+    lk_rows_set_select(r, mask, 203, 1);
     lk_mat sub;
     ck_assert_int_eq(lk_mat_alloc(&sub, m, sp.test.d, &err), LK_OK);
     lk_mat_gather_rows(&sub, &sp.test.x, idx);

@@ -26,7 +26,7 @@
  * seeks to the first, text skips the lines before without parsing their
  * numbers and stops after the last.  Data-parallel ranks read their share.
  *
- * Selection.  lk_rows_set_select(mask, want) keeps only the rows whose
+ * Selection.  lk_rows_set_select(mask, n, want) keeps only the rows whose
  * mask byte (indexed by data row) equals want: a holdout split drawn once
  * gives the same training rows and test rows on every pass.
  *
@@ -98,8 +98,9 @@ void lk_rows_close(lk_rows *r);
 /* Keep data rows [begin, end) only (end SIZE_MAX: to the end).  Before the
  * first pass or after a rewind. */
 void lk_rows_set_range(lk_rows *r, size_t begin, size_t end);
-/* Keep rows whose mask[row] == want (mask of the file's rows, NULL: all). */
-void lk_rows_set_select(lk_rows *r, const unsigned char *mask, unsigned char want);
+/* Keep rows whose mask[row] == want (mask of the file's first n rows; rows
+ * beyond n are not kept; mask NULL: all). */
+void lk_rows_set_select(lk_rows *r, const unsigned char *mask, size_t n, unsigned char want);
 /* Rows this wide (LIBSVM: an index beyond it is an error naming the place);
  * CSV and IDX: must equal the file's width.  Allocates the block once. */
 lk_status lk_rows_set_width(lk_rows *r, size_t d, lk_error *err);
