@@ -125,32 +125,22 @@ rows.append(("elm 1000 ridge, CSV streamed", s))
 if "memory" not in skip:
     m = run([learnkit] + elm + [paths["csv"], "--test", paths["tcsv"]] + T)
     rows.append(("elm 1000 ridge, CSV in memory", m))
-if "lsq" not in skip:
-    rows.append(("lsq, CSV streamed", run([learnkit, "lsq", "--scale", "unit", paths["csv"], "--test",
-                                           paths["tcsv"], "--stream"] + T)))
 small = run([learnkit] + ["elm", "--hidden", "1000", "--solver", "ridge"] + T)
 rows.append(("elm 1000 ridge, 60000 IDX rows in memory", small))
 
-print("| run | rows | test acc. | train s | read s | wait s | compute s | peak RSS MB |")
-print("|---|---|---|---|---|---|---|---|")
-for name, r in rows:
-    t = r.get("stream", {})
-    print("| %s | %d | %.2f%% | %.1f | %s | %s | %s | %.0f |" % (
-        name, r["n_train"], 100 * r["test_accuracy"], r["train_seconds"],
-        "%.1f" % t["read_seconds"] if t else "-", "%.1f" % t["wait_seconds"] if t else "-",
-        "%.1f" % t["compute_seconds"] if t else "-", r["peak_rss_bytes"] / 1e6))
-if "memory" not in skip:
-    print("\nstreamed / in-memory training time: %.2f (wall %.0f s / %.0f s with loading)" % (
-        s["train_seconds"] / m["train_seconds"], s["wall"], m["wall"]))
-
 # Parse throughput: learnkit's reader (the first pass of lsq: a scan of the
 # text with labels and scaling sums), against the reference readers.
-print("\n| file | size MB | learnkit first pass MB/s | reference | reference MB/s |")
-print("|---|---|---|---|---|")
+tput = []
 for key, ref in [("csv", "pandas.read_csv"), ("csvgz", "pandas.read_csv"),
                  ("svm", "load_svmlight_file"), ("svmgz", "load_svmlight_file")]:
     r = run([learnkit, "lsq", "--scale", "unit", paths[key], "--test",
              paths["tsvm" if "svm" in key else "tcsv"], "--stream"] + T)
+    if key == "csv":
+        rows.append(("lsq, CSV streamed", r))
+    tput.append((key, ref, r))
+print("\n| file | size MB | learnkit first pass MB/s | reference | reference MB/s |")
+print("|---|---|---|---|---|")
+for key, ref, r in tput:
     text = mb(paths[key.replace("gz", "")])
     lk = text / r["stream"]["first_pass_seconds"]
     refs = "-"
@@ -165,5 +155,17 @@ for key, ref in [("csv", "pandas.read_csv"), ("csvgz", "pandas.read_csv"),
         refs = "%.0f" % (text / (time.time() - t0))
     print("| %s | %.0f | %.0f | %s | %s |" % (os.path.basename(paths[key]), mb(paths[key]), lk,
                                              ref, refs))
+print("| run | rows | test acc. | train s | read s | wait s | compute s | peak RSS MB |")
+print("|---|---|---|---|---|---|---|---|")
+for name, r in rows:
+    t = r.get("stream", {})
+    print("| %s | %d | %.2f%% | %.1f | %s | %s | %s | %.0f |" % (
+        name, r["n_train"], 100 * r["test_accuracy"], r["train_seconds"],
+        "%.1f" % t["read_seconds"] if t else "-", "%.1f" % t["wait_seconds"] if t else "-",
+        "%.1f" % t["compute_seconds"] if t else "-", r["peak_rss_bytes"] / 1e6))
+if "memory" not in skip:
+    print("\nstreamed / in-memory training time: %.2f (wall %.0f s / %.0f s with loading)" % (
+        s["train_seconds"] / m["train_seconds"], s["wall"], m["wall"]))
+
 print("\n(MB/s of decompressed text; the CPU: %s)" % open("/proc/cpuinfo").read().split(
     "model name")[1].split("\n")[0].strip(": \t"))
