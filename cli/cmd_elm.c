@@ -2,13 +2,13 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "commands.h"
 #include "learner.h"
+#include "stream.h"
 
 static struct {
     size_t hidden;
-    const char *activation, *weights, *solver, *c, *max_memory;
+    const char *activation, *weights, *solver, *c;
     double rcond;
     lk_elm_params p;     /* filled by check */
 } E;
@@ -31,8 +31,6 @@ static const cli_opt ELM_OPTS[] = {
       "chosen; a C alone implies ridge)", 0, 0 },
     { "rcond", 0, OPT_REAL, &E.rcond, "X",
       "svd: drop singular values below X times the largest (default 1e-6; 1e-12 in a double build)", 0, 0.999 },
-    { "max-memory", 0, OPT_STR, &E.max_memory, "SIZE",
-      "refuse to start above SIZE bytes (512M, 8G; default 3/4 of physical memory)", 0, 0 },
     CLI_OPT_END
 };
 
@@ -42,14 +40,6 @@ static void elm_reset(void)
     E.p = lk_elm_params_default();
     E.hidden = 0;
     E.rcond = E.p.rcond;
-}
-
-static size_t default_max_memory(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
-    if (pages <= 0 || size <= 0)
-        return 0;
-    return (size_t)pages / 4 * 3 * (size_t)size;
 }
 
 static int elm_check(size_t n_features, size_t n_classes)
@@ -88,8 +78,7 @@ static int elm_check(size_t n_features, size_t n_classes)
         else if (cli_parse_real("--C", E.c, 1e-300, 1e300, &p->C))
             return EXIT_USAGE;
     }
-    p->max_memory = default_max_memory();
-    if (E.max_memory && cli_parse_bytes("--max-memory", E.max_memory, &p->max_memory))
+    if (cli_max_memory(&p->max_memory))
         return EXIT_USAGE;
     p->comm = CLI_WORLD;
     const char *bad = lk_elm_check(p);
@@ -131,6 +120,69 @@ static void say_defaults(const lk_elm_params *p, const lk_elm_report *r, size_t 
                    r->dual ? "; ridge in the rows' dual" : "");
 }
 
+/* The summary, the result object (on r, the common keys) and the model. */
+static int elm_finish(lk_elm *m, const lk_elm_report *rep, json_t *r, size_t n_rows,
+                      double train_s, double acc_tr, double acc_te, double eval_s,
+                      double eval_flops, json_t **result, lk_model **model)
+{
+    lk_error err;
+    say_defaults(&E.p, rep, n_rows);
+    char sel[64] = "";
+    if (rep->c_auto)
+        snprintf(sel, sizeof sel, ", choosing C %.2f s", rep->select_seconds);
+    cli_notice("elm: hidden layer %.2f s, solve %.2f s%s, evaluation %.2f s; %.1f GFLOP in "
+               "training", rep->hidden_seconds, rep->solve_seconds, sel, eval_s,
+               1e-9 * (rep->hidden_flops + rep->solve_flops + rep->select_flops));
+    if (rep->solver == LK_ELM_SVD)
+        cli_notice("elm: rank %d of %zu (singular values %.3g to %.3g kept)", rep->rank,
+                   rep->hidden, rep->sigma_max, rep->sigma_min_kept);
+    else if (rep->c_auto)
+        cli_notice("elm: chose C = %g (leave-one-out error %.2f%%)", rep->C, 100 * rep->loo_error);
+
+    json_object_set_new(r, "train_seconds", json_real(train_s));
+    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
+    if (!isnan(acc_te))
+        json_object_set_new(r, "test_accuracy", json_real(acc_te));
+    json_object_set_new(r, "params", params_json(&E.p, rep));
+    json_object_set_new(r, "gflop", json_real(1e-9 * (rep->hidden_flops + rep->solve_flops +
+                                                      rep->select_flops)));
+    json_t *ph = json_pack("{s:f,s:f,s:f,s:f}", "hidden", rep->hidden_seconds, "solve",
+                           rep->solve_seconds, "select_C", rep->select_seconds, "evaluation",
+                           eval_s);
+    json_object_set_new(r, "phase_seconds", ph);
+    json_object_set_new(r, "phase_gflop",
+                        json_pack("{s:f,s:f,s:f,s:f}", "hidden", 1e-9 * rep->hidden_flops,
+                                  "solve", 1e-9 * rep->solve_flops, "select_C",
+                                  1e-9 * rep->select_flops, "evaluation", 1e-9 * eval_flops));
+    json_object_set_new(r, "memory_estimate_bytes", json_integer((json_int_t)rep->memory_bytes));
+    if (rep->solver == LK_ELM_SVD)
+        json_object_set_new(r, "rank", json_integer(rep->rank));
+    if (rep->c_auto) {
+        json_object_set_new(r, "chosen_C", json_real(rep->C));
+        json_object_set_new(r, "loo_error", json_real(rep->loo_error));
+        json_t *notes = json_array();
+        char line[128];
+        snprintf(line, sizeof line, "chosen C         %g (leave-one-out error %.2f%%)", rep->C,
+                 100 * rep->loo_error);
+        json_array_append_new(notes, json_string(line));
+        json_object_set_new(r, "notes", notes);
+    }
+    *result = r;
+    if (model) {
+        lk_model *mo = lk_model_new("elm");
+        if (!mo || lk_elm_save(m, mo, &err) != LK_OK) {
+            lk_model_free(mo);
+            lk_elm_free(m);
+            json_decref(r);
+            *result = NULL;
+            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
+        }
+        *model = mo;
+    }
+    lk_elm_free(m);
+    return 0;
+}
+
 static int elm_fit(cli_run *run, json_t **result, lk_model **model)
 {
     const lk_dataset *tr = &run->split.train, *te = &run->split.test;
@@ -163,61 +215,47 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
     }
     double eval_flops = 2.0 * (double)(tr->n + te->n) * (double)rep.hidden *
                         (double)(tr->d + k);
-    say_defaults(&E.p, &rep, run->n_train_total);
-    char sel[64] = "";
-    if (rep.c_auto)
-        snprintf(sel, sizeof sel, ", choosing C %.2f s", rep.select_seconds);
-    cli_notice("elm: hidden layer %.2f s, solve %.2f s%s, evaluation %.2f s; %.1f GFLOP in "
-               "training", rep.hidden_seconds, rep.solve_seconds, sel, eval_s,
-               1e-9 * (rep.hidden_flops + rep.solve_flops + rep.select_flops));
-    if (rep.solver == LK_ELM_SVD)
-        cli_notice("elm: rank %d of %zu (singular values %.3g to %.3g kept)", rep.rank,
-                   rep.hidden, rep.sigma_max, rep.sigma_min_kept);
-    else if (rep.c_auto)
-        cli_notice("elm: chose C = %g (leave-one-out error %.2f%%)", rep.C, 100 * rep.loo_error);
+    return elm_finish(&m, &rep, cli_result_json(run, "elm"), run->n_train_total, train_s,
+                      acc_tr, acc_te, eval_s, eval_flops, result, model);
+}
 
-    json_t *r = cli_result_json(run, "elm");
-    json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
-    if (!isnan(acc_te))
-        json_object_set_new(r, "test_accuracy", json_real(acc_te));
-    json_object_set_new(r, "params", params_json(&E.p, &rep));
-    json_object_set_new(r, "gflop", json_real(1e-9 * (rep.hidden_flops + rep.solve_flops +
-                                                      rep.select_flops)));
-    json_t *ph = json_pack("{s:f,s:f,s:f,s:f}", "hidden", rep.hidden_seconds, "solve",
-                           rep.solve_seconds, "select_C", rep.select_seconds, "evaluation", eval_s);
-    json_object_set_new(r, "phase_seconds", ph);
-    json_object_set_new(r, "phase_gflop",
-                        json_pack("{s:f,s:f,s:f,s:f}", "hidden", 1e-9 * rep.hidden_flops, "solve",
-                                  1e-9 * rep.solve_flops, "select_C", 1e-9 * rep.select_flops,
-                                  "evaluation", 1e-9 * eval_flops));
-    json_object_set_new(r, "memory_estimate_bytes", json_integer((json_int_t)rep.memory_bytes));
-    if (rep.solver == LK_ELM_SVD)
-        json_object_set_new(r, "rank", json_integer(rep.rank));
-    if (rep.c_auto) {
-        json_object_set_new(r, "chosen_C", json_real(rep.C));
-        json_object_set_new(r, "loo_error", json_real(rep.loo_error));
-        json_t *notes = json_array();
-        char line[128];
-        snprintf(line, sizeof line, "chosen C         %g (leave-one-out error %.2f%%)", rep.C,
-                 100 * rep.loo_error);
-        json_array_append_new(notes, json_string(line));
-        json_object_set_new(r, "notes", notes);
+static lk_status elm_scores(const void *m, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    return lk_elm_scores(m, x, scores, err);
+}
+
+int cli_elm_fit_stream(cli_stream *st, json_t **result, lk_model **model)
+{
+    size_t k = st->labels.k;
+    lk_elm m;
+    lk_elm_report rep;
+    lk_error err;
+    lk_blocks b;
+    double t0 = cli_now();
+    int rc = cli_stream_train_blocks(st, &b);
+    if (rc)
+        return rc;
+    /* The rows are known from the first pass: the width and solver follow
+     * them as in memory (a stream fits in the primal even with fewer rows
+     * than units; the model is the same). */
+    lk_elm_params p = lk_elm_params_resolve(&E.p, st->n_train);
+    lk_status s = lk_elm_fit_blocks(&m, &p, &b, k, st->rng, &rep, &err);
+    cli_stream_release(st);
+    double train_s = cli_now() - t0;
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    t0 = cli_now();
+    double acc_tr, acc_te;
+    if ((rc = cli_stream_accuracy(st, 0, elm_scores, &m, &acc_tr)) != 0 ||
+        (rc = cli_stream_accuracy(st, 1, elm_scores, &m, &acc_te)) != 0) {
+        lk_elm_free(&m);
+        return rc;
     }
-    *result = r;
-    if (model) {
-        lk_model *mo = lk_model_new("elm");
-        if (!mo || lk_elm_save(&m, mo, &err) != LK_OK) {
-            lk_model_free(mo);
-            lk_elm_free(&m);
-            json_decref(r);
-            *result = NULL;
-            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
-        }
-        *model = mo;
-    }
-    lk_elm_free(&m);
-    return 0;
+    double eval_s = cli_now() - t0;
+    double eval_flops = 2.0 * (double)(st->n_train + st->n_test) * (double)rep.hidden *
+                        (double)(st->d + k);
+    return elm_finish(&m, &rep, cli_stream_result_json(st, "elm", train_s), st->n_train,
+                      train_s, acc_tr, acc_te, eval_s, eval_flops, result, model);
 }
 
 extern const cli_learner CLI_LEARNER_ELM; /* for compare */

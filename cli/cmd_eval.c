@@ -12,6 +12,28 @@ static const char ABOUT[] =
     "which rows): accuracy, per-class precision and recall, and the confusion matrix\n"
     "(rows: true class, columns: predicted), as text, JSON, or a heat map picture.";
 
+typedef struct tally {
+    size_t k, right, unknown;
+    size_t *conf;           /* k x k: true class, predicted class */
+} tally;
+
+static int count_rows(void *ctx, const cli_scored *s, const lk_mat *scores, const uint32_t *truth,
+                      const unsigned char *known)
+{
+    (void)s;
+    tally *t = ctx;
+    for (size_t i = 0; i < scores->rows; i++) {
+        size_t p = lk_argmax(lk_mat_row(scores, i), t->k);
+        if (!known[i]) {
+            t->unknown++;    /* a label the model never saw: always an error */
+            continue;
+        }
+        t->conf[truth[i] * t->k + p]++;
+        t->right += p == truth[i];
+    }
+    return 0;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     static const char *model, *plot;
@@ -34,25 +56,24 @@ int cmd_eval(int argc, char **argv)
         return cli_usage("eval: -m MODEL is required");
     cli_apply_common();
     cli_scored s;
-    if ((rc = cli_score(model, n_pos ? pos[0] : NULL, &s)) != 0)
+    if ((rc = cli_score_open(model, &s)) != 0)
         return rc;
-    size_t k = s.classes.k, right = 0, unknown = 0;
-    size_t *conf = calloc(k * k, sizeof *conf);
+    size_t k = s.classes.k;
+    tally t = { k, 0, 0, calloc(k * k, sizeof *t.conf) };
+    size_t *conf = t.conf;
     if (!conf) {
         cli_scored_free(&s);
         return cli_fail("out of memory");
     }
-    for (size_t i = 0; i < s.rows; i++) {
-        size_t p = lk_argmax(lk_mat_row(&s.scores, i), k);
-        if (!s.known[i]) {
-            unknown++;    /* a label the model never saw: always an error */
-            continue;
-        }
-        conf[s.truth[i] * k + p]++;
-        right += p == s.truth[i];
+    if ((rc = cli_score_each(&s, "eval", n_pos ? pos[0] : NULL, count_rows, &t)) != 0) {
+        free(conf);
+        cli_scored_free(&s);
+        return rc;
     }
+    size_t right = t.right, unknown = t.unknown;
     double acc = s.rows ? (double)right / (double)s.rows : 0;
     json_t *per = json_array(), *cm = json_array();
+    rc = 0;
     for (size_t c = 0; c < k; c++) {
         size_t tp = conf[c * k + c], row = 0, col = 0;
         json_t *r = json_array();

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "commands.h"
 #include "learner.h"
+#include "stream.h"
 
 static struct {
     const char *c;
@@ -38,6 +39,45 @@ static int lsq_check(size_t n_features, size_t n_classes)
     return bad ? cli_usage("lsq: %s", bad) : 0;
 }
 
+/* The result object (on r, the common keys) and the model. */
+static int lsq_finish(lk_lsq *m, const lk_lsq_report *rep, json_t *r, double train_s,
+                      double acc_tr, double acc_te, json_t **result, lk_model **model)
+{
+    lk_error err;
+    if (Q.p.c_auto)
+        cli_notice("lsq: chose C = %g (leave-one-out error %.2f%%)%s", rep->C,
+                   100 * rep->loo_error, Q.c ? "" : " (default: C by leave-one-out)");
+    json_object_set_new(r, "train_seconds", json_real(train_s));
+    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
+    if (!isnan(acc_te))
+        json_object_set_new(r, "test_accuracy", json_real(acc_te));
+    json_object_set_new(r, "params", json_pack("{s:f,s:b}", "C", rep->C, "C_auto", Q.p.c_auto));
+    json_object_set_new(r, "gflop", json_real(1e-9 * rep->flops));
+    if (Q.p.c_auto) {
+        json_object_set_new(r, "chosen_C", json_real(rep->C));
+        json_object_set_new(r, "loo_error", json_real(rep->loo_error));
+        json_object_set_new(r, "select_seconds", json_real(rep->select_seconds));
+        char line[128];
+        snprintf(line, sizeof line, "chosen C         %g (leave-one-out error %.2f%%)", rep->C,
+                 100 * rep->loo_error);
+        json_object_set_new(r, "notes", json_pack("[s]", line));
+    }
+    *result = r;
+    if (model) {
+        lk_model *mo = lk_model_new("lsq");
+        if (!mo || lk_lsq_save(m, mo, &err) != LK_OK) {
+            lk_model_free(mo);
+            lk_lsq_free(m);
+            json_decref(r);
+            *result = NULL;
+            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
+        }
+        *model = mo;
+    }
+    lk_lsq_free(m);
+    return 0;
+}
+
 static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
 {
     const lk_dataset *tr = &run->split.train, *te = &run->split.test;
@@ -66,39 +106,38 @@ static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
         lk_lsq_free(&m);
         return cli_fail_err(&err);
     }
-    if (Q.p.c_auto)
-        cli_notice("lsq: chose C = %g (leave-one-out error %.2f%%)%s", rep.C,
-                   100 * rep.loo_error, Q.c ? "" : " (default: C by leave-one-out)");
-    json_t *r = cli_result_json(run, "lsq");
-    json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
-    if (!isnan(acc_te))
-        json_object_set_new(r, "test_accuracy", json_real(acc_te));
-    json_object_set_new(r, "params", json_pack("{s:f,s:b}", "C", rep.C, "C_auto", Q.p.c_auto));
-    json_object_set_new(r, "gflop", json_real(1e-9 * rep.flops));
-    if (Q.p.c_auto) {
-        json_object_set_new(r, "chosen_C", json_real(rep.C));
-        json_object_set_new(r, "loo_error", json_real(rep.loo_error));
-        json_object_set_new(r, "select_seconds", json_real(rep.select_seconds));
-        char line[128];
-        snprintf(line, sizeof line, "chosen C         %g (leave-one-out error %.2f%%)", rep.C,
-                 100 * rep.loo_error);
-        json_object_set_new(r, "notes", json_pack("[s]", line));
+    return lsq_finish(&m, &rep, cli_result_json(run, "lsq"), train_s, acc_tr, acc_te, result,
+                      model);
+}
+
+static lk_status lsq_scores(const void *m, const lk_mat *x, lk_mat *scores, lk_error *err)
+{
+    return lk_lsq_scores(m, x, scores, err);
+}
+
+int cli_lsq_fit_stream(cli_stream *st, json_t **result, lk_model **model)
+{
+    lk_lsq m;
+    lk_lsq_report rep;
+    lk_error err;
+    lk_blocks b;
+    double t0 = cli_now();
+    int rc = cli_stream_train_blocks(st, &b);
+    if (rc)
+        return rc;
+    lk_status s = lk_lsq_fit_blocks(&m, &Q.p, &b, st->labels.k, &rep, &err);
+    cli_stream_release(st);
+    double train_s = cli_now() - t0;
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    double acc_tr, acc_te;
+    if ((rc = cli_stream_accuracy(st, 0, lsq_scores, &m, &acc_tr)) != 0 ||
+        (rc = cli_stream_accuracy(st, 1, lsq_scores, &m, &acc_te)) != 0) {
+        lk_lsq_free(&m);
+        return rc;
     }
-    *result = r;
-    if (model) {
-        lk_model *mo = lk_model_new("lsq");
-        if (!mo || lk_lsq_save(&m, mo, &err) != LK_OK) {
-            lk_model_free(mo);
-            lk_lsq_free(&m);
-            json_decref(r);
-            *result = NULL;
-            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
-        }
-        *model = mo;
-    }
-    lk_lsq_free(&m);
-    return 0;
+    return lsq_finish(&m, &rep, cli_stream_result_json(st, "lsq", train_s), train_s, acc_tr,
+                      acc_te, result, model);
 }
 
 extern const cli_learner CLI_LEARNER_LSQ; /* for compare */

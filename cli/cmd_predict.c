@@ -9,9 +9,29 @@ static const char ABOUT[] =
     "Print the predicted label of every row of DATA, one per line, in input order,\n"
     "as the original labels the model was trained with.  The rows are DATA's test\n"
     "set (an IDX directory's t10k files, or --test FILE); a single file is read\n"
-    "whole.  The model's own preprocessing is applied.  With --proba, print one CSV\n"
+    "whole, or in row blocks with --stream (or above --max-memory).  The model's own preprocessing is applied.  With --proba, print one CSV\n"
     "row of class probabilities per sample instead, under a header of the labels\n"
     "(refused for models whose outputs are scores, not probabilities).";
+
+/* One line per row: the label, or (proba) the class probabilities. */
+static int print_rows(void *ctx, const cli_scored *s, const lk_mat *scores, const uint32_t *truth,
+                      const unsigned char *known)
+{
+    (void)truth;
+    (void)known;
+    int proba = *(const int *)ctx;
+    for (size_t i = 0; i < scores->rows; i++) {
+        const lk_real *r = lk_mat_row(scores, i);
+        if (proba) {
+            for (size_t c = 0; c < s->classes.k; c++)
+                printf("%s%.6g", c ? "," : "", (double)r[c]);
+            printf("\n");
+        } else {
+            printf("%s\n", s->classes.names[lk_argmax(r, s->classes.k)]);
+        }
+    }
+    return ferror(stdout) ? cli_fail("cannot write the predictions") : 0;
+}
 
 int cmd_predict(int argc, char **argv)
 {
@@ -36,7 +56,7 @@ int cmd_predict(int argc, char **argv)
         return cli_usage("predict: -m MODEL is required");
     cli_apply_common();
     cli_scored s;
-    if ((rc = cli_score(model, n_pos ? pos[0] : NULL, &s)) != 0)
+    if ((rc = cli_score_open(model, &s)) != 0)
         return rc;
     if (proba && !s.probability) {
         rc = cli_usage("predict: a %s model gives scores, not probabilities: --proba is "
@@ -49,17 +69,9 @@ int cmd_predict(int argc, char **argv)
             printf("%s%s", c ? "," : "", s.classes.names[c]);
         printf("\n");
     }
-    for (size_t i = 0; i < s.rows; i++) {
-        const lk_real *r = lk_mat_row(&s.scores, i);
-        if (proba) {
-            for (size_t c = 0; c < s.classes.k; c++)
-                printf("%s%.6g", c ? "," : "", (double)r[c]);
-            printf("\n");
-        } else {
-            printf("%s\n", s.classes.names[lk_argmax(r, s.classes.k)]);
-        }
-    }
-    rc = fflush(stdout) == 0 ? 0 : cli_fail("cannot write the predictions");
+    rc = cli_score_each(&s, "predict", n_pos ? pos[0] : NULL, print_rows, &proba);
+    if (rc == 0 && fflush(stdout) != 0)
+        rc = cli_fail("cannot write the predictions");
     cli_scored_free(&s);
     return rc;
 }

@@ -4,13 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "learner.h"
+#include <unistd.h>
 #include "fetch_cli.h"
+#include "stream.h"
 
 /* Data options as typed on the command line; converted in cli_run_load. */
 static struct {
-    const char *data_dir, *test, *format, *label_col, *header, *scale;
+    const char *data_dir, *test, *format, *label_col, *header, *scale, *max_memory;
     double holdout;
     size_t features;
+    int stream;
 } D = { .holdout = 0.2 };
 
 const cli_opt CLI_DATA_OPTS[] = {
@@ -24,8 +27,58 @@ const cli_opt CLI_DATA_OPTS[] = {
     { "features", 0, OPT_SIZE, &D.features, "N", "LIBSVM dimension (default: from the data)", 1, 1e9 },
     { "scale", 0, OPT_STR, &D.scale, "unit|standard|none",
       "feature scaling (default: unit for IDX, standard otherwise)", 0, 0 },
+    { "stream", 0, OPT_FLAG, &D.stream, NULL,
+      "read the data in row blocks, in memory independent of its size (elm, lsq, predict, "
+      "eval)", 0, 0 },
+    { "max-memory", 0, OPT_STR, &D.max_memory, "SIZE",
+      "memory allowed (512M, 8G; default 3/4 of physical memory): data that would not fit "
+      "is streamed, and work that would not fit is refused", 0, 0 },
     CLI_OPT_END
 };
+
+int cli_max_memory(size_t *out)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    *out = pages > 0 && size > 0 ? (size_t)pages / 4 * 3 * (size_t)size : 0;
+    return D.max_memory ? cli_parse_bytes("--max-memory", D.max_memory, out) : 0;
+}
+
+int cli_want_stream(const char *command, const char *spec, int *stream)
+{
+    *stream = 0;
+    int can = cli_stream_fit_of(command) != NULL || strcmp(command, "predict") == 0 ||
+              strcmp(command, "eval") == 0;
+    static const char LIST[] = "elm, lsq, predict and eval stream";
+    if (D.stream && !can)
+        return cli_usage("%s: --stream: %s loads its data whole (%s)", command, command, LIST);
+    size_t limit;
+    if (cli_max_memory(&limit))
+        return EXIT_USAGE;
+    /* Under mpirun the learners that stream always do: each rank reads
+     * its share of the rows, never the whole file. */
+    if (D.stream || (cli_world_ranks() > 1 && cli_stream_fit_of(command))) {
+        *stream = 1;
+        return 0;
+    }
+    lk_data_options o;
+    int rc = cli_data_options(&o);
+    if (rc)
+        return rc;
+    size_t need = cli_data_bytes_estimate(spec, &o);
+    if (!limit || need <= limit)
+        return 0;
+    double mib = 1048576.0;
+    if (!can)
+        return cli_fail("%s: %s needs about %.0f MiB in memory, more than the %.0f MiB "
+                        "allowed (--max-memory); %s in memory independent of the data's size",
+                        command, spec && *spec ? spec : "mnist", (double)need / mib,
+                        (double)limit / mib, LIST);
+    cli_notice("%s: the data need about %.0f MiB in memory, more than the %.0f MiB allowed "
+               "(--max-memory): streaming them", command, (double)need / mib,
+               (double)limit / mib);
+    *stream = 1;
+    return 0;
+}
 
 int cli_data_options(lk_data_options *o)
 {
@@ -223,6 +276,20 @@ void cli_print_summary(const json_t *r)
         printf("%s\n", json_string_value(v));
 }
 
+int cli_print_result(json_t *result)
+{
+    json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
+    if (cli_world_ranks() > 1)
+        json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
+    if (CLI.json)
+        return cli_json_print(result);
+    cli_print_summary(result);
+    if (CLI.output)
+        printf("model saved to %s\n", CLI.output);
+    json_decref(result);
+    return 0;
+}
+
 int cli_learner_main(const cli_learner *l, int argc, char **argv)
 {
     l->reset();
@@ -243,6 +310,11 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
         return cli_fail("%s does not train data-parallel yet: run it without mpirun (elm, lsq, "
                         "logreg, mlp and perceptron do)", l->name);
     cli_apply_common();
+    int stream;
+    if ((rc = cli_want_stream(l->name, n_pos ? pos[0] : NULL, &stream)) != 0)
+        return rc;
+    if (stream)
+        return cli_stream_main(l, n_pos ? pos[0] : NULL);
     cli_run run;
     if ((rc = cli_run_load(&run, l->name, n_pos ? pos[0] : NULL)) != 0)
         return rc;
@@ -252,20 +324,10 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
         rc = l->fit(&run, &result, &model);
     if (rc == 0 && model)
         rc = cli_run_save(&run, model);
-    if (rc == 0) {
-        json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
-        if (cli_world_ranks() > 1)
-            json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
-        if (CLI.json) {
-            rc = cli_json_print(result);
-            result = NULL;
-        } else {
-            cli_print_summary(result);
-            if (CLI.output)
-                printf("model saved to %s\n", CLI.output);
-        }
-    }
-    json_decref(result);
+    if (rc == 0)
+        rc = cli_print_result(result);
+    else
+        json_decref(result);
     lk_model_free(model);
     cli_run_free(&run);
     return rc;

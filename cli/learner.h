@@ -15,6 +15,16 @@ extern const cli_opt CLI_DATA_OPTS[];
  * usage line and returns EXIT_USAGE for a bad value, else 0. */
 int cli_data_options(lk_data_options *o);
 
+/* --max-memory as bytes (default three quarters of physical memory);
+ * EXIT_USAGE after printing for a bad value, else 0. */
+int cli_max_memory(size_t *out);
+
+/* Whether `command` should read DATA in row blocks: --stream, or by itself
+ * (with a notice) when loading it whole would pass --max-memory; a command
+ * that cannot stream is refused then, with the memory it would need.
+ * Returns 0, or an exit code after printing. */
+int cli_want_stream(const char *command, const char *spec, int *stream);
+
 typedef struct cli_run {
     const char *command;    /* "elm" */
     lk_split split;         /* loaded; features already preprocessed */
@@ -86,6 +96,10 @@ const char *cli_learner_family(const cli_learner *learner);
  * check, load DATA, fit, print the summary (or the JSON with --json) on
  * stdout, save with -o.  Returns the exit code. */
 int cli_learner_main(const cli_learner *learner, int argc, char **argv);
+
+/* Finish a training command: peak memory into the result, then the JSON
+ * (--json) or the summary on stdout; releases result.  Returns 0 or 1. */
+int cli_print_result(json_t *result);
 
 /* Print the human summary of a result object on stdout. */
 void cli_print_summary(const json_t *result);

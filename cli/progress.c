@@ -79,6 +79,18 @@ int cli_json_print(json_t *obj)
 
 size_t cli_peak_rss(void)
 {
+    /* VmHWM is this program's own peak: ru_maxrss keeps, across exec, the
+     * peak of the process that launched it (a large Python driver, say). */
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    unsigned long long kb = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %llu kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kb)
+        return (size_t)kb * 1024;
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         return 0;

@@ -25,6 +25,7 @@
 #include <learnkit/names.h>
 #include <learnkit/train.h>
 #include <learnkit/data.h>
+#include <learnkit/rows.h>
 #include <learnkit/fetch.h>
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>

@@ -78,16 +78,118 @@ static long split_fields(char *line, char ***fields, size_t *cap, size_t *bad_fi
     }
 }
 
+void lki_csv_init(lki_csv *c, const char *source, const lk_data_options *o)
+{
+    memset(c, 0, sizeof *c);
+    c->source = source;
+    c->o = o;
+    c->header_pending = o->header != LK_HEADER_NO;
+}
+
+void lki_csv_free(lki_csv *c)
+{
+    free(c->fields);
+    free(c->row);
+    c->fields = NULL;
+    c->row = NULL;
+}
+
+int lki_csv_line(lki_csv *c, char *line, size_t len, size_t line_no, lk_error *err)
+{
+    const lk_data_options *o = c->o;
+    const char *source = c->source;
+    char place[48];
+    if (strlen(line) != len) {
+        lki_place(place, sizeof place, line_no, 0);
+        return -(int)lk_error_set(err, LK_EFORMAT, source, place, "a NUL byte in text data");
+    }
+    const char *q = line;
+    while (*q == ' ' || *q == '\t')
+        q++;
+    if (*q == '\0')
+        return 0;
+    size_t bad_field = 0;
+    long nf = split_fields(line, &c->fields, &c->cap, &bad_field);
+    if (nf == -2)
+        return -(int)lk_error_set(err, LK_ENOMEM, source, NULL, "out of memory");
+    if (nf < 0) {
+        lki_place(place, sizeof place, line_no, bad_field);
+        return -(int)lk_error_set(err, LK_EFORMAT, source, place,
+                                  "a quoted field must end with a quote before the next comma");
+    }
+    if (c->ncols == 0) {
+        c->ncols = (size_t)nf;
+        if (c->ncols < 2) {
+            lki_place(place, sizeof place, line_no, 0);
+            return -(int)lk_error_set(err, LK_EFORMAT, source, place,
+                                      "expected a label and at least one feature, found %zu "
+                                      "field", c->ncols);
+        }
+        long lc = o->label_col;
+        if (lc == LK_LABEL_COL_FIRST)
+            c->label = 0;
+        else if (lc == LK_LABEL_COL_LAST)
+            c->label = c->ncols - 1;
+        else if (lc >= 1 && (size_t)lc <= c->ncols)
+            c->label = (size_t)lc - 1;
+        else {
+            lki_place(place, sizeof place, line_no, 0);
+            return -(int)lk_error_set(err, LK_EINVAL, source, place,
+                                      "--label-col %ld, but the rows have %zu fields", lc,
+                                      c->ncols);
+        }
+        if (!(c->row = malloc((c->ncols - 1) * sizeof *c->row)))
+            return -(int)lk_error_set(err, LK_ENOMEM, source, NULL, "out of memory");
+    } else if ((size_t)nf != c->ncols) {
+        lki_place(place, sizeof place, line_no, 0);
+        return -(int)lk_error_set(err, LK_EFORMAT, source, place,
+                                  "expected %zu fields like the first row, found %ld", c->ncols,
+                                  nf);
+    }
+    char **fields = c->fields;
+    if (c->header_pending) {
+        c->header_pending = 0;
+        int is_header = o->header == LK_HEADER_YES;
+        if (o->header == LK_HEADER_AUTO)
+            for (size_t k = 0; k < c->ncols && !is_header; k++) {
+                double v;
+                if (k != c->label && !lki_parse_double(fields[k], &v))
+                    is_header = 1;
+            }
+        if (is_header)
+            return 0;
+    }
+    c->label_text = fields[c->label];
+    if (c->skip)
+        return 1;
+    size_t j = 0;
+    for (size_t k = 0; k < c->ncols; k++) {
+        if (k == c->label)
+            continue;
+        double v;
+        if (!lki_parse_double(fields[k], &v)) {
+            lki_place(place, sizeof place, line_no, k + 1);
+            char *e2;
+            strtod(fields[k], &e2);
+            int nonfinite = *fields[k] && e2 != fields[k] && *e2 == '\0';
+            return -(int)lk_error_set(err, LK_EFORMAT, source, place,
+                                      nonfinite ? "\"%s\" is not a finite number"
+                                                : "\"%s\" is not a number", fields[k]);
+        }
+        c->row[j++] = (lk_real)v;
+    }
+    return 1;
+}
+
 lk_status lki_csv_parse(char *text, size_t len, const char *source, const lk_data_options *o,
                         lki_rows *out, lk_error *err)
 {
     memset(out, 0, sizeof *out);
     lki_grow g = { 0 };
-    char **fields = NULL;
-    size_t cap = 0, ncols = 0, line_no = 0, label = 0;
-    int header_pending = o->header != LK_HEADER_NO;
+    lki_csv c;
+    lki_csv_init(&c, source, o);
+    size_t line_no = 0;
     size_t limit = o->max_bytes ? o->max_bytes : lki_default_max_bytes();
-    char place[48];
     lk_status s = LK_OK;
     char *p = text, *end = text + len;
     if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
@@ -101,103 +203,35 @@ lk_status lki_csv_parse(char *text, size_t len, const char *source, const lk_dat
         if (stop > line && stop[-1] == '\r')
             stop--;
         *stop = '\0';
-        if (strlen(line) != (size_t)(stop - line)) {
-            lki_place(place, sizeof place, line_no, 0);
-            s = lk_error_set(err, LK_EFORMAT, source, place, "a NUL byte in text data");
+        int got = lki_csv_line(&c, line, (size_t)(stop - line), line_no, err);
+        if (got < 0) {
+            s = (lk_status)-got;
             goto fail;
         }
-        const char *q = line;
-        while (*q == ' ' || *q == '\t')
-            q++;
-        if (*q == '\0')
+        if (got == 0)
             continue;
-        size_t bad_field = 0;
-        long nf = split_fields(line, &fields, &cap, &bad_field);
-        if (nf == -2) {
-            s = lk_error_set(err, LK_ENOMEM, source, NULL, "out of memory");
-            goto fail;
-        }
-        if (nf < 0) {
-            lki_place(place, sizeof place, line_no, bad_field);
-            s = lk_error_set(err, LK_EFORMAT, source, place,
-                             "a quoted field must end with a quote before the next comma");
-            goto fail;
-        }
-        if (ncols == 0) {
-            ncols = (size_t)nf;
-            if (ncols < 2) {
-                lki_place(place, sizeof place, line_no, 0);
-                s = lk_error_set(err, LK_EFORMAT, source, place,
-                                 "expected a label and at least one feature, found %zu field",
-                                 ncols);
-                goto fail;
-            }
-            long lc = o->label_col;
-            if (lc == LK_LABEL_COL_FIRST)
-                label = 0;
-            else if (lc == LK_LABEL_COL_LAST)
-                label = ncols - 1;
-            else if (lc >= 1 && (size_t)lc <= ncols)
-                label = (size_t)lc - 1;
-            else {
-                lki_place(place, sizeof place, line_no, 0);
-                s = lk_error_set(err, LK_EINVAL, source, place,
-                                 "--label-col %ld, but the rows have %zu fields", lc, ncols);
-                goto fail;
-            }
-        } else if ((size_t)nf != ncols) {
-            lki_place(place, sizeof place, line_no, 0);
-            s = lk_error_set(err, LK_EFORMAT, source, place,
-                             "expected %zu fields like the first row, found %ld", ncols, nf);
-            goto fail;
-        }
-        if (header_pending) {
-            header_pending = 0;
-            int is_header = o->header == LK_HEADER_YES;
-            if (o->header == LK_HEADER_AUTO)
-                for (size_t k = 0; k < ncols && !is_header; k++) {
-                    double v;
-                    if (k != label && !lki_parse_double(fields[k], &v))
-                        is_header = 1;
-                }
-            if (is_header)
-                continue;
-        }
-        if ((g.n + 1) * (ncols - 1) > limit / sizeof(lk_real)) {
+        size_t d = c.ncols - 1;
+        if ((g.n + 1) * d > limit / sizeof(lk_real)) {
             s = lk_error_set(err, LK_ETOOBIG, source, NULL,
                              "more than %zu bytes of features", limit);
             goto fail;
         }
-        if (!lki_grow_label(&g, fields[label], strlen(fields[label]))) {
+        if (!lki_grow_label(&g, c.label_text, strlen(c.label_text))) {
             s = lk_error_set(err, LK_ENOMEM, source, NULL, "out of memory");
             goto fail;
         }
-        for (size_t k = 0; k < ncols; k++) {
-            if (k == label)
-                continue;
-            double v;
-            if (!lki_parse_double(fields[k], &v)) {
-                lki_place(place, sizeof place, line_no, k + 1);
-                char *e2;
-                strtod(fields[k], &e2);
-                int nonfinite = *fields[k] && e2 != fields[k] && *e2 == '\0';
-                s = lk_error_set(err, LK_EFORMAT, source, place,
-                                 nonfinite ? "\"%s\" is not a finite number"
-                                           : "\"%s\" is not a number", fields[k]);
-                goto fail;
-            }
-            if (!lki_grow_value(&g, (lk_real)v)) {
+        for (size_t j = 0; j < d; j++)
+            if (!lki_grow_value(&g, c.row[j])) {
                 s = lk_error_set(err, LK_ENOMEM, source, NULL, "out of memory");
                 goto fail;
             }
-        }
     }
-    free(fields);
-    fields = NULL;
     if (g.n == 0) {
         s = lk_error_set(err, LK_EFORMAT, source, NULL, "no data rows");
         goto fail;
     }
+    size_t ncols = c.ncols;
+    lki_csv_free(&c);
     out->x = lk_mat_view(g.vals, g.n, ncols - 1, ncols - 1);
     /* Hand the value buffer over as an owning matrix (aligned copy). */
     lk_mat owned;
@@ -213,7 +247,7 @@ lk_status lki_csv_parse(char *text, size_t len, const char *source, const lk_dat
     lki_grow_free(&g);
     return LK_OK;
 fail:
-    free(fields);
+    lki_csv_free(&c);
     lki_grow_free(&g);
     memset(out, 0, sizeof *out);
     return s;

@@ -249,17 +249,15 @@ static void dataset_free(lk_dataset *d)
     memset(d, 0, sizeof *d);
 }
 
-/* A seeded, stratified split: in each class, a shuffled round(f * count)
- * rows go to the test set; both sets keep the file's order. */
-static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double f,
-                               gsl_rng *rng, lk_split *out, lk_error *err)
+lk_status lk_holdout_mark(const uint32_t *y, size_t n, size_t k, double f, gsl_rng *rng,
+                           unsigned char *to_test, size_t *n_test_out, lk_error *err)
 {
-    size_t n = r->n;
     size_t *order = malloc((n ? n : 1) * sizeof *order);
-    char *to_test = calloc(n ? n : 1, 1);
     size_t *start = calloc(k + 1, sizeof *start);
+    size_t *fill = malloc((k ? k : 1) * sizeof *fill);
     lk_status s = LK_OK;
-    if (!order || !to_test || !start) {
+    memset(to_test, 0, n);
+    if (!order || !start || !fill) {
         s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
         goto done;
     }
@@ -268,15 +266,9 @@ static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double 
         start[y[i] + 1]++;
     for (size_t c = 0; c < k; c++)
         start[c + 1] += start[c];
-    size_t *fill = malloc((k ? k : 1) * sizeof *fill);
-    if (!fill) {
-        s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
-        goto done;
-    }
     memcpy(fill, start, k * sizeof *fill);
     for (size_t i = 0; i < n; i++)
         order[fill[y[i]]++] = i;
-    free(fill);
     size_t n_test = 0;
     for (size_t c = 0; c < k; c++) {
         size_t count = start[c + 1] - start[c];
@@ -289,31 +281,45 @@ static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double 
             to_test[order[start[c] + j]] = 1;
         n_test += take;
     }
-    if (n_test == 0 || n_test == n) {
+    *n_test_out = n_test;
+    if (n_test == 0 || n_test == n)
         s = lk_error_set(err, LK_EINVAL, "--holdout", NULL,
                          "a holdout of %g leaves %zu test rows of %zu", f, n_test, n);
-        goto done;
-    }
-    size_t *tr = order, *te = malloc(n_test * sizeof *te);
-    if (!te) {
-        s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
-        goto done;
-    }
-    size_t a = 0, b = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (to_test[i])
-            te[b++] = i;
-        else
-            tr[a++] = i;
-    }
-    s = take_rows(r, y, tr, a, &out->train, err);
-    if (s == LK_OK)
-        s = take_rows(r, y, te, b, &out->test, err);
-    free(te);
 done:
     free(order);
-    free(to_test);
     free(start);
+    free(fill);
+    return s;
+}
+
+/* A seeded, stratified split (lki_holdout_mark); both sets keep the file's
+ * order. */
+static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double f,
+                               gsl_rng *rng, lk_split *out, lk_error *err)
+{
+    size_t n = r->n, n_test = 0;
+    unsigned char *to_test = malloc(n ? n : 1);
+    size_t *tr = malloc((n ? n : 1) * sizeof *tr), *te = malloc((n ? n : 1) * sizeof *te);
+    lk_status s;
+    if (!to_test || !tr || !te)
+        s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
+    else
+        s = lk_holdout_mark(y, n, k, f, rng, to_test, &n_test, err);
+    if (s == LK_OK) {
+        size_t a = 0, b = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (to_test[i])
+                te[b++] = i;
+            else
+                tr[a++] = i;
+        }
+        s = take_rows(r, y, tr, a, &out->train, err);
+        if (s == LK_OK)
+            s = take_rows(r, y, te, b, &out->test, err);
+    }
+    free(to_test);
+    free(tr);
+    free(te);
     return s;
 }
 
@@ -339,12 +345,14 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
         spec = "mnist";
     lki_rows train = { 0 }, test = { 0 };
     uint32_t *ytr = NULL, *yte = NULL;
-    char *dir = NULL;
     int have_test = 0;
     lk_status s = LK_OK;
 
-    if (!is_dir(spec) && !is_file(spec) && lki_is_builtin(spec)) {
-        /* Made in memory; read like CSV data (standard scaling by default). */
+    lk_data_files f = { 0 };
+    /* A built-in set ("xor") is made in memory and read like CSV data
+     * (standard scaling by default); anything else names files. */
+    int builtin = !is_dir(spec) && !is_file(spec) && lki_is_builtin(spec);
+    if (builtin) {
         if ((s = lki_builtin_read(spec, &train, &test, err)) != LK_OK)
             return s;
         out->name = strdup(spec);
@@ -352,74 +360,46 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
         out->test_source = strdup(spec);
         out->format = LK_FORMAT_CSV;
         have_test = 1;
-    } else if (is_dir(spec) || (!is_file(spec) && !strchr(spec, '/') && !strchr(spec, '.'))) {
-        /* A directory in the MNIST layout, or a dataset name on the search path. */
-        if (is_dir(spec) && has_idx_layout(spec)) {
-            dir = strdup(spec);
-            out->name = strdup(base_name(spec));
-        } else if (is_dir(spec)) {
-            return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                "not a dataset directory (expected %s, %s, %s and %s, each "
-                                "optionally .gz)", IDX_FILES[0], IDX_FILES[1], IDX_FILES[2],
-                                IDX_FILES[3]);
-        } else {
-            if ((s = lk_data_find(spec, o.data_dir, &dir, err)) != LK_OK) {
-                if (!lki_is_registered(spec))
-                    lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                 "no such file, directory or dataset (known datasets: mnist, xor)");
-                return s;
-            }
-            out->name = strdup(spec);
-        }
-        char *p[4];
-        for (int k = 0; k < 4; k++)
-            p[k] = idx_path(dir, IDX_FILES[k]);
-        s = read_idx_pair(p[0], p[1], &o, &train, err);
+    } else {
+        if ((s = lk_data_resolve(spec, &o, &f, err)) != LK_OK)
+            return s;
+        out->name = f.name;
+        f.name = NULL;
+        out->format = f.format;
+    }
+    if (!builtin && f.format == LK_FORMAT_IDX) {
+        s = read_idx_pair(f.train, f.train_labels, &o, &train, err);
         if (s == LK_OK)
-            s = read_idx_pair(p[2], p[3], &o, &test, err);
+            s = read_idx_pair(f.test, f.test_labels, &o, &test, err);
         if (s == LK_OK && test.d != train.d)
-            s = lk_error_set(err, LK_EFORMAT, p[2], NULL,
+            s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
                              "test images have %zu pixels, training images %zu", test.d, train.d);
         char buf[2048];
-        snprintf(buf, sizeof buf, "%s, %s", p[0], p[1]);
+        snprintf(buf, sizeof buf, "%s, %s", f.train, f.train_labels);
         out->train_source = strdup(buf);
-        snprintf(buf, sizeof buf, "%s, %s", p[2], p[3]);
+        snprintf(buf, sizeof buf, "%s, %s", f.test, f.test_labels);
         out->test_source = strdup(buf);
-        for (int k = 0; k < 4; k++)
-            free(p[k]);
-        out->format = LK_FORMAT_IDX;
         have_test = 1;
-    } else {
-        if (!is_file(spec))
-            return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                "no such file, directory or dataset (known datasets: mnist, xor)");
-        lk_format f = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(spec);
-        if (f == LK_FORMAT_IDX)
-            return lk_error_set(err, LK_EINVAL, spec, NULL,
-                                "IDX data is read from a directory in the MNIST layout");
-        out->format = f;
-        out->name = strdup(base_name(spec));
-        out->train_source = strdup(spec);
-        s = read_file(spec, f, &o, o.features, &train, err);
-        if (s == LK_OK && o.test_path) {
-            lk_format ft = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(o.test_path);
-            if (ft == LK_FORMAT_AUTO)
-                ft = f;
-            s = read_file(o.test_path, ft, &o, train.d, &test, err);
-            out->test_source = strdup(o.test_path);
+    } else if (!builtin) {
+        out->train_source = strdup(f.train);
+        s = read_file(f.train, f.format, &o, o.features, &train, err);
+        if (s == LK_OK && f.test) {
+            s = read_file(f.test, f.test_format, &o, train.d, &test, err);
+            out->test_source = strdup(f.test);
             have_test = 1;
-            if (s == LK_OK && test.d > train.d && f == LK_FORMAT_LIBSVM) {
+            if (s == LK_OK && test.d > train.d && f.format == LK_FORMAT_LIBSVM) {
                 /* The test set names a feature the training set never saw. */
-                s = lk_error_set(err, LK_EFORMAT, o.test_path, NULL,
+                s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
                                  "has feature index %zu beyond the training set's %zu; pass "
                                  "--features %zu", test.d, train.d, test.d);
             } else if (s == LK_OK && test.d != train.d) {
-                s = lk_error_set(err, LK_EFORMAT, o.test_path, NULL,
+                s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
                                  "%zu features per row, the training set has %zu", test.d,
                                  train.d);
             }
         }
     }
+    lk_data_files_free(&f);
     if (s != LK_OK)
         goto fail;
     if (train.n == 0) {
@@ -468,16 +448,87 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
     lki_rows_free(&test);
     free(ytr);
     free(yte);
-    free(dir);
     return LK_OK;
 fail:
     lki_rows_free(&train);
     lki_rows_free(&test);
     free(ytr);
     free(yte);
-    free(dir);
     lk_split_free(out);
     return s;
+}
+
+void lk_data_files_free(lk_data_files *f)
+{
+    free(f->name);
+    free(f->train);
+    free(f->train_labels);
+    free(f->test);
+    free(f->test_labels);
+    memset(f, 0, sizeof *f);
+}
+
+lk_status lk_data_resolve(const char *spec, const lk_data_options *opts, lk_data_files *out,
+                          lk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    lk_data_options o = opts ? *opts : lk_data_options_default();
+    if (!spec || !*spec)
+        spec = "mnist";
+    lk_status s = LK_OK;
+    if (is_dir(spec) || (!is_file(spec) && !strchr(spec, '/') && !strchr(spec, '.'))) {
+        char *dir = NULL;
+        if (is_dir(spec) && has_idx_layout(spec)) {
+            dir = strdup(spec);
+            out->name = strdup(base_name(spec));
+        } else if (is_dir(spec)) {
+            return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
+                                "not a dataset directory (expected %s, %s, %s and %s, each "
+                                "optionally .gz)", IDX_FILES[0], IDX_FILES[1], IDX_FILES[2],
+                                IDX_FILES[3]);
+        } else {
+            if ((s = lk_data_find(spec, o.data_dir, &dir, err)) != LK_OK) {
+                if (!lki_is_registered(spec))
+                    lk_error_set(err, LK_ENOTFOUND, spec, NULL,
+                                 "no such file, directory or dataset (known datasets: mnist, xor)");
+                return s;
+            }
+            out->name = strdup(spec);
+        }
+        out->format = out->test_format = LK_FORMAT_IDX;
+        out->train = idx_path(dir, IDX_FILES[0]);
+        out->train_labels = idx_path(dir, IDX_FILES[1]);
+        out->test = idx_path(dir, IDX_FILES[2]);
+        out->test_labels = idx_path(dir, IDX_FILES[3]);
+        free(dir);
+        if (!out->name || !out->train || !out->train_labels || !out->test || !out->test_labels) {
+            lk_data_files_free(out);
+            return lk_error_set(err, LK_ENOMEM, spec, NULL, "out of memory");
+        }
+        return LK_OK;
+    }
+    if (!is_file(spec))
+        return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
+                            "no such file, directory or dataset (known datasets: mnist, xor)");
+    lk_format f = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(spec);
+    if (f == LK_FORMAT_IDX)
+        return lk_error_set(err, LK_EINVAL, spec, NULL,
+                            "IDX data is read from a directory in the MNIST layout");
+    if (f == LK_FORMAT_AUTO)
+        return read_file(spec, f, &o, 0, NULL, err);
+    out->format = f;
+    out->name = strdup(base_name(spec));
+    out->train = strdup(spec);
+    if (o.test_path) {
+        lk_format ft = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(o.test_path);
+        out->test_format = ft == LK_FORMAT_AUTO ? f : ft;
+        out->test = strdup(o.test_path);
+    }
+    if (!out->name || !out->train || (o.test_path && !out->test)) {
+        lk_data_files_free(out);
+        return lk_error_set(err, LK_ENOMEM, spec, NULL, "out of memory");
+    }
+    return LK_OK;
 }
 
 void lk_split_free(lk_split *s)
@@ -493,19 +544,31 @@ void lk_split_free(lk_split *s)
     memset(s, 0, sizeof *s);
 }
 
+lk_status lk_onehot_into(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (y[i] >= k)
+            return lk_error_set(err, LK_EINVAL, "one-hot", NULL,
+                                "label %u of row %zu is not below %zu", (unsigned)y[i], i + 1, k);
+    if (t->rows != n || t->cols != k)
+        return lk_error_set(err, LK_EINVAL, "one-hot", NULL, "targets of %zu x %zu for %zu rows "
+                            "of %zu classes", t->rows, t->cols, n, k);
+    lk_mat_fill(t, 0);
+    for (size_t i = 0; i < n; i++)
+        LK_AT(t, i, y[i]) = 1;
+    return LK_OK;
+}
+
 lk_status lk_onehot(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err)
 {
     memset(t, 0, sizeof *t);
     for (size_t i = 0; i < n; i++)
         if (y[i] >= k)
-            return lk_error_set(err, LK_EINVAL, "one-hot", NULL,
-                                "row %zu has class %u, not below %zu", i + 1, (unsigned)y[i], k);
+            return lk_onehot_into(y, n, k, t, err);
     lk_status s = lk_mat_alloc(t, n, k, err);
-    if (s != LK_OK)
-        return s;
-    for (size_t i = 0; i < n; i++)
-        LK_AT(t, i, y[i]) = 1;
-    return LK_OK;
+    if (s == LK_OK)
+        s = lk_onehot_into(y, n, k, t, err);
+    return s;
 }
 
 void lk_class_counts(const lk_dataset *d, size_t k, size_t *counts)

@@ -12,6 +12,7 @@
 #include <learnkit/data.h>
 #include <learnkit/pinv.h>
 #include <learnkit/ridge.h>
+#include <learnkit/rows.h>
 #include "registry.h"
 #include "sizes.h"
 
@@ -197,25 +198,38 @@ static double mib(size_t b)
     return (double)b / 1048576.0;
 }
 
-/* One pass of the hidden layer over x, handing each block to a sink. */
+/* One pass of the hidden layer over the blocks, handing each chunk of
+ * h->rows rows (and its one-hot targets, built in t) to a sink. */
 typedef lk_status (*sink_fn)(void *ctx, const lk_mat *h, const lk_mat *t, lk_error *err);
 
-static lk_status pass(const lk_elm *m, const lk_mat *x, const lk_mat *t, lk_mat *h,
-                      sink_fn sink, void *ctx, double *t_hidden, double *t_sink, lk_error *err)
+typedef struct hidden_pass {
+    const lk_elm *m;
+    lk_mat *h;
+    sink_fn sink;
+    void *ctx;
+    double *t_hidden, *t_sink;
+} hidden_pass;
+
+static lk_status hidden_chunk(void *c, const lk_mat *x, const lk_mat *t, lk_error *err)
 {
-    lk_status s = LK_OK;
-    for (size_t r0 = 0; r0 < x->rows && s == LK_OK; r0 += h->rows) {
-        lk_mat xb = lk_mat_rows(x, r0, h->rows), tb = lk_mat_rows(t, r0, h->rows);
-        lk_mat hb = lk_mat_rows(h, 0, xb.rows);
-        double t0 = now();
-        if ((s = lk_elm_hidden(m, &xb, &hb, err)) != LK_OK)
-            break;
-        double t1 = now();
-        s = sink(ctx, &hb, &tb, err);
-        *t_hidden += t1 - t0;
-        *t_sink += now() - t1;
-    }
+    hidden_pass *hp = c;
+    lk_mat hb = lk_mat_rows(hp->h, 0, x->rows);
+    double t0 = now();
+    lk_status s = lk_elm_hidden(hp->m, x, &hb, err);
+    double t1 = now();
+    if (s == LK_OK)
+        s = hp->sink(hp->ctx, &hb, t, err);
+    *hp->t_hidden += t1 - t0;
+    *hp->t_sink += now() - t1;
     return s;
+}
+
+static lk_status pass(const lk_elm *m, const lk_blocks *src, lk_mat *t, lk_mat *h,
+                      sink_fn sink, void *ctx, double *t_hidden, double *t_sink, size_t *rows,
+                      lk_error *err)
+{
+    hidden_pass hp = { m, h, sink, ctx, t_hidden, t_sink };
+    return lk_blocks_chunks(src, h->rows, m->k, t, hidden_chunk, &hp, rows, err);
 }
 
 static lk_status sink_tsqr(void *c, const lk_mat *h, const lk_mat *t, lk_error *err)
@@ -236,17 +250,16 @@ static lk_status sink_loo(void *c, const lk_mat *h, const lk_mat *t, lk_error *e
 /* The LOO pass recomputes the hidden layer rather than keeping H. */
 typedef struct replay {
     const lk_elm *m;
-    const lk_mat *x, *t;
-    lk_mat *h;
+    const lk_blocks *x;
+    lk_mat *t, *h;
     double *t_hidden, *t_sink;
 } replay;
 
 static lk_status replay_loo(void *ctx, lk_ridge *w, lk_error *err)
 {
     replay *r = ctx;
-    return pass(r->m, r->x, r->t, r->h, sink_loo, w, r->t_hidden, r->t_sink, err);
+    return pass(r->m, r->x, r->t, r->h, sink_loo, w, r->t_hidden, r->t_sink, NULL, err);
 }
-
 /* Rows fewer than units: H whole, ridge in the n x n dual. */
 static lk_status fit_dual(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
                           lk_matd *beta, lk_elm_report *rep, lk_error *err)
@@ -272,8 +285,8 @@ static lk_status fit_dual(lk_elm *m, const lk_elm_params *p, const lk_mat *x, co
     return s;
 }
 
-static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
-                         lk_mat *h, lk_matd *beta, lk_elm_report *rep, lk_error *err)
+static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_blocks *x, lk_mat *t,
+                         lk_mat *h, lk_matd *beta, lk_elm_report *rep, size_t *n, lk_error *err)
 {
     lk_tsqr w;
     lk_status s = lk_tsqr_alloc(&w, m->hidden, m->k, tsqr_rows(p, m->k), err);
@@ -281,7 +294,7 @@ static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, con
     if (s == LK_OK && !sv)
         s = lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
     if (s == LK_OK)
-        s = pass(m, x, t, h, sink_tsqr, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+        s = pass(m, x, t, h, sink_tsqr, &w, &rep->hidden_seconds, &rep->solve_seconds, n, err);
     w.comm = p->comm;
     if ((s = lk_comm_agree(p->comm, s, err)) == LK_OK) {
         double t0 = now();
@@ -299,14 +312,17 @@ static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, con
     return s;
 }
 
-static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
-                           lk_mat *h, lk_matd *beta, lk_elm_report *rep, lk_error *err)
+static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_blocks *x, lk_mat *t,
+                           lk_mat *h, lk_matd *beta, lk_elm_report *rep, size_t *rows,
+                           lk_error *err)
 {
     lk_ridge w;
-    size_t L = m->hidden, k = m->k, n = x->rows;
+    size_t L = m->hidden, k = m->k, n = 0;
     lk_status s = lk_ridge_alloc(&w, L, k, h->rows, 0, err);
     if (s == LK_OK)
-        s = pass(m, x, t, h, sink_ridge, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+        s = pass(m, x, t, h, sink_ridge, &w, &rep->hidden_seconds, &rep->solve_seconds, &n,
+                 err);
+    *rows = n;
     w.comm = p->comm;
     s = lk_comm_agree(p->comm, s, err);
     double dn = (double)n, dL = (double)L, dk = (double)k;
@@ -323,7 +339,6 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
         lk_ridge_choice ch;
         s = lk_ridge_select_c(&w, replay_loo, &r, beta, NULL, &ch, err);
         rep->hidden_seconds += th;
-        rep->hidden_flops *= 2;
         rep->select_seconds = now() - t0 - th;
         rep->C = ch.C;
         rep->loo_error = ch.loo_error;
@@ -333,20 +348,15 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
     return s;
 }
 
-/* Whether this rank can fit: parameters, rows, labels, memory. */
-static lk_status admit(const lk_elm_params *p, const lk_mat *x, const uint32_t *y, size_t k,
+/* Whether the parameters are valid and the fit fits in max_memory. */
+static lk_status admit(const lk_elm_params *p, size_t n, size_t d, size_t k,
                        lk_elm_report *rep, lk_error *err)
 {
     const char *bad = lk_elm_check(p);
     if (bad)
         return lk_error_set(err, LK_EINVAL, "elm", NULL, "%s", bad);
-    size_t n = x->rows, d = x->cols;
-    if (n == 0 || d == 0 || k == 0)
+    if (d == 0 || k == 0)
         return lk_error_set(err, LK_EINVAL, "elm", NULL, "no training rows, features or classes");
-    for (size_t i = 0; i < n; i++)
-        if (y[i] >= k)
-            return lk_error_set(err, LK_EINVAL, "elm", NULL, "label %u of row %zu is not below %zu",
-                                (unsigned)y[i], i + 1, k);
     size_t need = lk_elm_memory(p, n, d, k);
     rep->memory_bytes = need;
     if (p->max_memory && need > p->max_memory) {
@@ -370,48 +380,44 @@ static lk_status admit(const lk_elm_params *p, const lk_mat *x, const uint32_t *
     return LK_OK;
 }
 
-lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *given, const lk_mat *x, const uint32_t *y,
-                     size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
+lk_status lk_elm_fit_blocks(lk_elm *m, const lk_elm_params *p, const lk_blocks *src, size_t k,
+                            gsl_rng *rng, lk_elm_report *report, lk_error *err)
 {
     memset(m, 0, sizeof *m);
     lk_elm_report dummy, *rep = report ? report : &dummy;
     memset(rep, 0, sizeof *rep);
-    size_t n = x->rows, d = x->cols;
+    size_t d = src->d, n = 0;
     lk_mat t = { 0 }, h = { 0 };
     lk_matd beta = { 0 };
-    /* Width and solver follow the rows of every rank, so that all ranks
-     * resolve the same model. */
-    uint64_t rows = n;
-    lk_status s = lk_comm_size(given->comm) > 1 ? lk_comm_sum_u64(given->comm, &rows, 1, err)
-                                                : LK_OK;
-    lk_elm_params resolved = lk_elm_params_resolve(given, (size_t)rows);
-    const lk_elm_params *p = &resolved;
+    /* The memory of the fit beyond the data: what one block needs.  The
+     * width and solver must be resolved: only the caller knows the rows. */
+    lk_status s = p->hidden == 0 || p->solver == LK_ELM_AUTO
+                      ? lk_error_set(err, LK_EINVAL, "elm", NULL,
+                                     "resolve the width and solver for the rows first "
+                                     "(lk_elm_params_resolve)")
+                      : admit(p, src->max_rows, d, k, rep, err);
     rep->hidden = p->hidden;
     rep->solver = p->solver;
     rep->c_auto = p->c_auto;
-    rep->dual = use_dual(p, n);
-    if (s == LK_OK)
-        s = admit(p, x, y, k, rep, err);
     if (s == LK_OK)
         s = elm_alloc(m, d, p->hidden, k, p->act, err);
+    size_t b = block_of(p) < src->max_rows ? block_of(p) : src->max_rows;
     if (s == LK_OK)
-        s = lk_onehot(y, n, k, &t, err);
-    size_t b = block_of(p) < n ? block_of(p) : n;
+        s = lk_mat_alloc_uninit(&h, b ? b : 1, p->hidden, err);
     if (s == LK_OK)
-        s = lk_mat_alloc_uninit(&h, b, p->hidden, err);
+        s = lk_mat_alloc_uninit(&t, b ? b : 1, k, err);
     if (s == LK_OK)
         s = lk_matd_alloc(&beta, p->hidden, k, err);
     /* Every rank goes on, or every rank stops with the first failure. */
     if ((s = lk_comm_agree(p->comm, s, err)) != LK_OK)
         goto done;
     draw(m, p->weights, rng);
-    rep->hidden_flops = 2.0 * (double)n * (double)d * (double)p->hidden;
     if (p->solver == LK_ELM_SVD)
-        s = fit_svd(m, p, x, &t, &h, &beta, rep, err);
-    else if (rep->dual)
-        s = fit_dual(m, p, x, &t, &beta, rep, err);
+        s = fit_svd(m, p, src, &t, &h, &beta, rep, &n, err);
     else
-        s = fit_ridge(m, p, x, &t, &h, &beta, rep, err);
+        s = fit_ridge(m, p, src, &t, &h, &beta, rep, &n, err);
+    rep->hidden_flops = 2.0 * (double)n * (double)d * (double)p->hidden *
+                        (p->solver == LK_ELM_RIDGE && p->c_auto ? 2 : 1);
     if (s == LK_OK) {
         lk_matd_to_mat(&m->beta, &beta);
         if (!lk_mat_all_finite(&m->beta))
@@ -425,6 +431,76 @@ done:
     lk_matd_free(&beta);
     if (s != LK_OK)
         lk_elm_free(m);
+    return s;
+}
+
+/* Rows fewer than units: H whole, ridge in the n x n dual (the same model
+ * as the primal, in O(n^2 L) work). */
+static lk_status fit_whole_dual(lk_elm *m, const lk_elm_params *p, const lk_mat *x,
+                                const uint32_t *y, size_t k, gsl_rng *rng, lk_elm_report *rep,
+                                lk_error *err)
+{
+    lk_mat t = { 0 };
+    lk_matd beta = { 0 };
+    lk_status s = admit(p, x->rows, x->cols, k, rep, err);
+    if (s == LK_OK)
+        s = elm_alloc(m, x->cols, p->hidden, k, p->act, err);
+    if (s == LK_OK)
+        s = lk_onehot(y, x->rows, k, &t, err);
+    if (s == LK_OK)
+        s = lk_matd_alloc(&beta, p->hidden, k, err);
+    if (s == LK_OK) {
+        draw(m, p->weights, rng);
+        rep->hidden_flops = 2.0 * (double)x->rows * (double)x->cols * (double)p->hidden;
+        s = fit_dual(m, p, x, &t, &beta, rep, err);
+    }
+    if (s == LK_OK) {
+        lk_matd_to_mat(&m->beta, &beta);
+        if (!lk_mat_all_finite(&m->beta))
+            s = lk_error_set(err, LK_ENUMERIC, "elm", NULL,
+                             "the output weights are not finite; try a smaller C");
+    }
+    lk_mat_free(&t);
+    lk_matd_free(&beta);
+    if (s != LK_OK)
+        lk_elm_free(m);
+    return s;
+}
+
+lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *given, const lk_mat *x, const uint32_t *y,
+                     size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    lk_elm_report dummy, *rep = report ? report : &dummy;
+    memset(rep, 0, sizeof *rep);
+    /* Width and solver follow the rows of every rank, so that all ranks
+     * resolve the same model. */
+    uint64_t rows = x->rows;
+    lk_status s = lk_comm_size(given->comm) > 1 ? lk_comm_sum_u64(given->comm, &rows, 1, err)
+                                                : LK_OK;
+    lk_elm_params p = lk_elm_params_resolve(given, (size_t)rows);
+    if (s == LK_OK && use_dual(&p, x->rows)) {
+        s = fit_whole_dual(m, &p, x, y, k, rng, rep, err);
+        rep->hidden = p.hidden;
+        rep->solver = p.solver;
+        rep->c_auto = p.c_auto;
+        rep->dual = 1;
+        return s;
+    }
+    if (s == LK_OK)
+        s = admit(&p, x->rows, x->cols, k, rep, err);
+    if (s == LK_OK && x->rows == 0 && !p.comm)
+        s = lk_error_set(err, LK_EINVAL, "elm", NULL, "no training rows, features or classes");
+    if (s != LK_OK) {
+        /* Every rank fails together, as in the fit itself. */
+        lk_comm_agree(p.comm, s, err);
+        return s;
+    }
+    size_t need = rep->memory_bytes;
+    lk_mat_blocks mb;
+    lk_blocks src = lk_blocks_of_mat(&mb, x, y, block_of(&p));
+    s = lk_elm_fit_blocks(m, &p, &src, k, rng, rep, err);
+    rep->memory_bytes = need;
     return s;
 }
 

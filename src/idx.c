@@ -144,16 +144,21 @@ lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, 
         return s;
     out->n = rows;
     out->d = d;
-    const unsigned char *p = buf + head;
+    lki_idx_convert(buf + head, type, count, out->x.data);
+    return LK_OK;
+}
+
+void lki_idx_convert(const unsigned char *p, unsigned type, size_t count, lk_real *out)
+{
+    size_t es = elem_size(type);
     if (type == 0x08) {
         /* The common case (MNIST pixels), without the per-element switch. */
         for (size_t k = 0; k < count; k++)
-            out->x.data[k] = (lk_real)p[k];
+            out[k] = (lk_real)p[k];
     } else {
         for (size_t k = 0; k < count; k++)
-            out->x.data[k] = (lk_real)element(p + k * es, type);
+            out[k] = (lk_real)element(p + k * es, type);
     }
-    return LK_OK;
 }
 
 static lk_status read_idx(const char *path, size_t max_bytes, int want_rank1, lki_rows *out,

@@ -98,41 +98,61 @@ lk_status lki_labels_build(char **const *sets, const size_t *counts, size_t n_se
     return LK_OK;
 }
 
-lk_status lki_labels_map(const lk_labels *l, char *const *texts, size_t n, uint32_t *y,
-                         const char *source, lk_error *err)
+int lki_labels_numeric(const lk_labels *l)
+{
+    long long v;
+    for (size_t c = 0; c < l->k; c++)
+        if (!as_integer(l->names[c], &v))
+            return 0;
+    return 1;
+}
+
+int lki_labels_find(const lk_labels *l, int numeric, const char *text, uint32_t *c)
 {
     /* Binary search over the sorted class names, numerically when every
      * name is an integer (the order lki_labels_build produced). */
-    int numeric = 1;
-    long long v;
-    for (size_t c = 0; c < l->k && numeric; c++)
-        numeric = as_integer(l->names[c], &v);
-    for (size_t i = 0; i < n; i++) {
-        long long key = 0;
-        int key_numeric = numeric && as_integer(texts[i], &key);
-        size_t lo = 0, hi = l->k;
-        int found = 0;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int cmp;
-            if (key_numeric) {
-                long long m = 0;
-                as_integer(l->names[mid], &m);
-                cmp = (key > m) - (key < m);
-            } else {
-                cmp = strcmp(texts[i], l->names[mid]);
-            }
-            if (cmp == 0) {
-                y[i] = (uint32_t)mid;
-                found = 1;
-                break;
-            }
-            if (cmp < 0)
-                hi = mid;
-            else
-                lo = mid + 1;
+    long long key = 0;
+    int key_numeric = numeric && as_integer(text, &key);
+    size_t lo = 0, hi = l->k;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp;
+        if (key_numeric) {
+            long long m = 0;
+            as_integer(l->names[mid], &m);
+            cmp = (key > m) - (key < m);
+        } else {
+            cmp = strcmp(text, l->names[mid]);
         }
-        if (!found) {
+        if (cmp == 0) {
+            *c = (uint32_t)mid;
+            return 1;
+        }
+        if (cmp < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return 0;
+}
+
+lk_status lk_labels_from_texts(char **const *sets, const size_t *counts, size_t n_sets,
+                               lk_labels *out, lk_error *err)
+{
+    return lki_labels_build(sets, counts, n_sets, out, err);
+}
+
+int lk_labels_lookup(const lk_labels *l, const char *text, uint32_t *c)
+{
+    return lki_labels_find(l, lki_labels_numeric(l), text, c);
+}
+
+lk_status lki_labels_map(const lk_labels *l, char *const *texts, size_t n, uint32_t *y,
+                         const char *source, lk_error *err)
+{
+    int numeric = lki_labels_numeric(l);
+    for (size_t i = 0; i < n; i++) {
+        if (!lki_labels_find(l, numeric, texts[i], &y[i])) {
             char place[32];
             snprintf(place, sizeof place, "row %zu", i + 1);
             return lk_error_set(err, LK_EFORMAT, source, place,

@@ -13,6 +13,11 @@ lk_status lki_labels_build(char **const *sets, const size_t *counts, size_t n_se
 lk_status lki_labels_map(const lk_labels *l, char *const *texts, size_t n, uint32_t *y,
                          const char *source, lk_error *err);
 
+/* Whether every class name is an integer (then lookups compare numbers). */
+int lki_labels_numeric(const lk_labels *l);
+/* 1 with *c the class of text, or 0 when the map lacks it. */
+int lki_labels_find(const lk_labels *l, int numeric, const char *text, uint32_t *c);
+
 /* 1 if learnkit knows how to fetch the named dataset (in dataset.c). */
 int lki_is_registered(const char *name);
 

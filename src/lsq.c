@@ -6,6 +6,7 @@
 #include <learnkit/lsq.h>
 #include <learnkit/data.h>
 #include <learnkit/ridge.h>
+#include <learnkit/rows.h>
 #include "registry.h"
 
 #define BLOCK 4096
@@ -50,42 +51,39 @@ static lk_status lsq_alloc(lk_lsq *m, size_t d, size_t k, lk_error *err)
     return LK_OK;
 }
 
-/* Whether this rank can fit: parameters, rows and labels. */
-static lk_status admit(const lk_lsq_params *p, const lk_mat *x, const uint32_t *y, size_t k,
-                       lk_error *err)
+static lk_status sums(void *w, const lk_mat *x, const lk_mat *t, lk_error *err)
 {
-    const char *bad = lk_lsq_check(p);
-    if (bad)
-        return lk_error_set(err, LK_EINVAL, "lsq", NULL, "%s", bad);
-    size_t n = x->rows, d = x->cols;
-    if (n == 0 || d == 0 || k == 0)
-        return lk_error_set(err, LK_EINVAL, "lsq", NULL, "no training rows, features or classes");
-    for (size_t i = 0; i < n; i++)
-        if (y[i] >= k)
-            return lk_error_set(err, LK_EINVAL, "lsq", NULL, "label %u of row %zu is not below %zu",
-                                (unsigned)y[i], i + 1, k);
-    return LK_OK;
+    return lk_ridge_add(w, x, t, err);
 }
 
-/* The rows again, block by block, for the leave-one-out pass. */
+static lk_status loo(void *w, const lk_mat *x, const lk_mat *t, lk_error *err)
+{
+    return lk_ridge_loo_add(w, x, t, err);
+}
+
+/* One pass into the ridge sums (or, loo = 1, the leave-one-out residuals). */
+static lk_status pass(const lk_blocks *src, lk_ridge *w, lk_mat *t, size_t k, int with_loo,
+                      size_t *rows, lk_error *err)
+{
+    return lk_blocks_chunks(src, t->rows, k, t, with_loo ? loo : sums, w, rows, err);
+}
+
+/* The rows again, for the leave-one-out pass of the C selection. */
 typedef struct replay {
-    const lk_mat *x, *t;
-    size_t block;
+    const lk_blocks *src;
+    lk_mat *t;
+    size_t k;
 } replay;
 
 static lk_status replay_loo(void *ctx, lk_ridge *w, lk_error *err)
 {
-    const replay *r = ctx;
-    lk_status s = LK_OK;
-    for (size_t r0 = 0; r0 < r->x->rows && s == LK_OK; r0 += r->block) {
-        lk_mat xb = lk_mat_rows(r->x, r0, r->block), tb = lk_mat_rows(r->t, r0, r->block);
-        s = lk_ridge_loo_add(w, &xb, &tb, err);
-    }
-    return s;
+    replay *r = ctx;
+    size_t n;
+    return pass(r->src, w, r->t, r->k, 1, &n, err);
 }
 
-lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const uint32_t *y,
-                     size_t k, lk_lsq_report *report, lk_error *err)
+lk_status lk_lsq_fit_blocks(lk_lsq *m, const lk_lsq_params *p, const lk_blocks *src, size_t k,
+                            lk_lsq_report *report, lk_error *err)
 {
     memset(m, 0, sizeof *m);
     lk_lsq_report dummy, *rep = report ? report : &dummy;
@@ -95,12 +93,16 @@ lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const u
     lk_mat t = { 0 };
     lk_matd beta = { 0 };
     double *bias = NULL;
-    size_t n = x->rows, d = x->cols;
-    size_t b = BLOCK < n ? BLOCK : n;
-    lk_status s = admit(p, x, y, k, err);
+    size_t n = 0, d = src->d, b = BLOCK < src->max_rows ? BLOCK : src->max_rows;
+    const char *bad = lk_lsq_check(p);
+    lk_status s = LK_OK;
+    if (bad)
+        s = lk_error_set(err, LK_EINVAL, "lsq", NULL, "%s", bad);
+    else if (d == 0 || k == 0 || b == 0)
+        s = lk_error_set(err, LK_EINVAL, "lsq", NULL, "no training rows, features or classes");
     if (s == LK_OK)
         s = lk_ridge_alloc(&w, d, k, b, 1, err);
-    if (s == LK_OK && !(s = lsq_alloc(m, d, k, err)) && !(s = lk_onehot(y, n, k, &t, err)))
+    if (s == LK_OK && !(s = lsq_alloc(m, d, k, err)) && !(s = lk_mat_alloc(&t, b, k, err)))
         s = lk_matd_alloc(&beta, d, k, err);
     if (s == LK_OK && !(bias = malloc(k * sizeof(double))))
         s = lk_error_set(err, LK_ENOMEM, "lsq", NULL, "out of memory");
@@ -108,20 +110,17 @@ lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const u
     /* Every rank goes on, or every rank stops with the first failure. */
     if ((s = lk_comm_agree(p->comm, s, err)) != LK_OK)
         goto done;
-    for (size_t r0 = 0; r0 < n && s == LK_OK; r0 += b) {
-        lk_mat xb = lk_mat_rows(x, r0, b), tb = lk_mat_rows(&t, r0, b);
-        s = lk_ridge_add(&w, &xb, &tb, err);
-    }
+    s = pass(src, &w, &t, k, 0, &n, err);
     double dn = (double)n, dd = (double)d, dk = (double)k;
     rep->flops = dn * dd * (dd + 1) + 2 * dn * dd * dk + dd * dd * dd / 3 + 2 * dd * dd * dk;
-    if (s != LK_OK)
+    if ((s = lk_comm_agree(p->comm, s, err)) != LK_OK)
         goto done;
     if (!p->c_auto) {
         rep->C = p->C;
         s = lk_ridge_solve(&w, 1 / p->C, &beta, bias, err);
     } else {
         double t1 = now();
-        replay r = { x, &t, b };
+        replay r = { src, &t, k };
         lk_ridge_choice ch;
         s = lk_ridge_select_c(&w, replay_loo, &r, &beta, bias, &ch, err);
         rep->C = ch.C;
@@ -145,6 +144,18 @@ done:
     if (s != LK_OK)
         lk_lsq_free(m);
     return s;
+}
+
+lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const uint32_t *y,
+                     size_t k, lk_lsq_report *report, lk_error *err)
+{
+    lk_mat_blocks mb;
+    lk_blocks src = lk_blocks_of_mat(&mb, x, y, BLOCK);
+    if (x->rows == 0 && !p->comm) {
+        memset(m, 0, sizeof *m);
+        return lk_error_set(err, LK_EINVAL, "lsq", NULL, "no training rows, features or classes");
+    }
+    return lk_lsq_fit_blocks(m, p, &src, k, report, err);
 }
 
 lk_status lk_lsq_scores(const lk_lsq *m, const lk_mat *x, lk_mat *scores, lk_error *err)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <learnkit/data.h>
+#include <learnkit/rows.h>
+#include "prep_impl.h"
 
 const char *lk_scale_name(lk_scale_kind k)
 {
@@ -35,65 +37,24 @@ static lk_status prep_alloc(lk_prep *p, lk_scale_kind kind, size_t d, lk_error *
     return LK_OK;
 }
 
+lk_status lki_prep_alloc(lk_prep *p, lk_scale_kind kind, size_t d, lk_error *err)
+{
+    return prep_alloc(p, kind, d, err);
+}
+
 lk_status lk_prep_fit(lk_prep *p, lk_scale_kind kind, lk_format format, const lk_mat *x,
                       lk_error *err)
 {
+    /* The same sums a row-block source gathers, over one block. */
     memset(p, 0, sizeof *p);
-    if (kind == LK_SCALE_AUTO)
-        kind = format == LK_FORMAT_IDX ? LK_SCALE_UNIT : LK_SCALE_STANDARD;
-    size_t d = x->cols;
-    lk_status s = prep_alloc(p, kind, d, err);
-    if (s != LK_OK)
-        return s;
-    if (kind == LK_SCALE_NONE)
-        return LK_OK;
-    if (kind == LK_SCALE_UNIT && format == LK_FORMAT_IDX) {
-        /* IDX bytes: the fixed x / 255 of every MNIST experiment. */
-        for (size_t j = 0; j < d; j++)
-            p->scale[j] = 1.0 / 255.0;
-        return LK_OK;
-    }
-    double *acc = calloc(2 * (d ? d : 1), sizeof *acc);
-    if (!acc) {
-        lk_prep_free(p);
-        return lk_error_set(err, LK_ENOMEM, "preprocessing", NULL, "out of memory");
-    }
-    double *a = acc, *b = acc + d;
-    /* Row by row, so the block is read once in memory order. */
-    for (size_t i = 0; i < x->rows; i++) {
-        const lk_real *r = lk_mat_row(x, i);
-        if (kind == LK_SCALE_UNIT) {
-            for (size_t j = 0; j < d; j++)
-                a[j] = fmax(a[j], fabs((double)r[j]));
-        } else {
-            for (size_t j = 0; j < d; j++)
-                a[j] += r[j];
-        }
-    }
-    if (kind == LK_SCALE_UNIT) {
-        for (size_t j = 0; j < d; j++)
-            p->scale[j] = a[j] > 0 ? 1.0 / a[j] : 1.0;
-    } else {
-        double n = x->rows ? (double)x->rows : 1;
-        for (size_t j = 0; j < d; j++)
-            a[j] /= n;
-        /* Two passes (mean, then squared deviations) for accuracy. */
-        for (size_t i = 0; i < x->rows; i++) {
-            const lk_real *r = lk_mat_row(x, i);
-            for (size_t j = 0; j < d; j++) {
-                double e = r[j] - a[j];
-                b[j] += e * e;
-            }
-        }
-        for (size_t j = 0; j < d; j++) {
-            double sd = sqrt(b[j] / n);
-            p->shift[j] = a[j];
-            /* A constant column stays finite: it becomes all zeros. */
-            p->scale[j] = sd > 1e-12 * (1 + fabs(a[j])) ? 1.0 / sd : 1.0;
-        }
-    }
-    free(acc);
-    return LK_OK;
+    lk_prep_acc a;
+    lk_status s = lk_prep_acc_init(&a, kind, format, x->cols, err);
+    if (s == LK_OK)
+        s = lk_prep_acc_add(&a, x, err);
+    if (s == LK_OK)
+        s = lk_prep_acc_finish(&a, x->cols, NULL, p, err);
+    lk_prep_acc_free(&a);
+    return s;
 }
 
 void lk_prep_apply(const lk_prep *p, lk_mat *x)

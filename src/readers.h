@@ -31,6 +31,9 @@ lk_status lki_idx_read_labels(const char *path, size_t max_bytes, lki_rows *out,
 lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, int want_rank1,
                         lki_rows *out, lk_error *err);
 
+/* count IDX elements of a type (0x08 ... 0x0E) from big-endian bytes. */
+void lki_idx_convert(const unsigned char *p, unsigned type, size_t count, lk_real *out);
+
 /* CSV (optionally gzipped): labels from the chosen column, every other field a
  * strictly parsed finite number. */
 lk_status lki_csv_read(const char *path, const lk_data_options *opts, lki_rows *out,
@@ -51,5 +54,37 @@ lk_status lki_libsvm_parse(char *text, size_t n, const char *source, size_t min_
 /* Built-in datasets ("xor"): training and test rows made in memory. */
 int lki_is_builtin(const char *name);
 lk_status lki_builtin_read(const char *name, lki_rows *train, lki_rows *test, lk_error *err);
+
+/* CSV one line at a time (the whole-file parser and the row-block source
+ * share it).  lki_csv_line takes a NUL-terminated line without its line
+ * end, modified in place; it returns 1 for a data row (label_text points
+ * into the line; row holds ncols - 1 values unless skip is set), 0 for a
+ * blank or header line, or minus an lk_status with err filled. */
+typedef struct lki_csv {
+    const char *source;
+    const lk_data_options *o;
+    char **fields;
+    size_t cap, ncols, label;
+    int header_pending;
+    int skip;                 /* 1: check the shape only, parse no number */
+    const char *label_text;
+    lk_real *row;
+} lki_csv;
+void lki_csv_init(lki_csv *c, const char *source, const lk_data_options *o);
+int lki_csv_line(lki_csv *c, char *line, size_t len, size_t line_no, lk_error *err);
+void lki_csv_free(lki_csv *c);
+
+/* LIBSVM one line at a time: 1 for a row (label_text, and the pairs
+ * col[j] (0-based) / val[j], j < m), 0 for a blank or comment line, or minus
+ * an lk_status with err filled. */
+typedef struct lki_svm {
+    const char *source;
+    const char *label_text;
+    size_t *col;
+    lk_real *val;
+    size_t m, cap;
+} lki_svm;
+int lki_svm_line(lki_svm *s, char *line, size_t len, size_t line_no, lk_error *err);
+void lki_svm_free(lki_svm *s);
 
 #endif

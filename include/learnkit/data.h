@@ -84,6 +84,19 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
                        lk_split *out, lk_error *err);
 void lk_split_free(lk_split *s);
 
+/* Where DATA's rows are, without reading them (for learnkit/rows.h): the
+ * format, and the training and test files (IDX: images and labels; test
+ * NULL when a file has no --test).  Errors as lk_data_load's. */
+typedef struct lk_data_files {
+    char *name;
+    lk_format format, test_format;
+    char *train, *train_labels;
+    char *test, *test_labels;
+} lk_data_files;
+lk_status lk_data_resolve(const char *spec, const lk_data_options *opts, lk_data_files *out,
+                          lk_error *err);
+void lk_data_files_free(lk_data_files *f);
+
 #ifndef LK_COMM_DECLARED
 #define LK_COMM_DECLARED
 typedef struct lk_comm lk_comm;
@@ -104,6 +117,8 @@ lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_er
 /* One-hot targets: t (allocated here, n x k) with t[i][y[i]] = 1; LK_EINVAL
  * (t left empty) when some y[i] is not below k. */
 lk_status lk_onehot(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err);
+/* The same into t (n x k, allocated by the caller). */
+lk_status lk_onehot_into(const uint32_t *y, size_t n, size_t k, lk_mat *t, lk_error *err);
 
 /* Per-class counts (k values) of a dataset. */
 void lk_class_counts(const lk_dataset *d, size_t k, size_t *counts);
@@ -113,6 +128,20 @@ void lk_class_counts(const lk_dataset *d, size_t k, size_t *counts);
 lk_status lk_labels_save(const lk_labels *l, lk_model *m, lk_error *err);
 lk_status lk_labels_load(lk_labels *l, const lk_model *m, lk_error *err);
 void lk_labels_free(lk_labels *l);
+/* The map of the distinct labels of n_sets arrays of label texts (sorted
+ * numerically when all are integers, else by bytes), as lk_data_load
+ * builds it. */
+lk_status lk_labels_from_texts(char **const *sets, const size_t *counts, size_t n_sets,
+                               lk_labels *out, lk_error *err);
+/* 1 with *c the class of a label text ("+1" finds the class "1"), else 0. */
+int lk_labels_lookup(const lk_labels *l, const char *text, uint32_t *c);
+
+/* The seeded stratified holdout of lk_data_load over n rows of classes
+ * y < k: mark[i] = 1 for a held-out row (in each class, a shuffled
+ * round(f * count) of its rows), *n_test of them.  LK_EINVAL when that
+ * leaves no test or no training row; LK_ENOMEM. */
+lk_status lk_holdout_mark(const uint32_t *y, size_t n, size_t k, double f, gsl_rng *rng,
+                          unsigned char *mark, size_t *n_test, lk_error *err);
 
 /* ---------------------------------------------------------------- preprocessing */
 

@@ -133,6 +133,18 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const u
                      size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err);
 void lk_elm_free(lk_elm *m);
 
+/* The same fit from row blocks (learnkit/rows.h: a file streamed, or a
+ * matrix in memory), each of src->d columns with classes < k: one pass
+ * (two with c_auto), memory independent of the number of rows.  The memory
+ * check counts one block of src->max_rows rows.  The width and solver must
+ * be resolved for the rows (lk_elm_params_resolve: a source does not know
+ * its rows before the pass): hidden 0 or LK_ELM_AUTO is LK_EINVAL.  A
+ * stream fits in the primal even with fewer rows than units (the model of
+ * the dual, at O(L^3) instead of O(n^2 L)). */
+struct lk_blocks;
+lk_status lk_elm_fit_blocks(lk_elm *m, const lk_elm_params *p, const struct lk_blocks *src,
+                            size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err);
+
 /* The hidden layer of rows of x (x->rows x hidden, h preallocated). */
 lk_status lk_elm_hidden(const lk_elm *m, const lk_mat *x, lk_mat *h, lk_error *err);
 

@@ -53,6 +53,12 @@ lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const u
                      size_t k, lk_lsq_report *report, lk_error *err);
 void lk_lsq_free(lk_lsq *m);
 
+/* The same fit from row blocks (learnkit/rows.h), each of src->d columns
+ * with classes < k: one pass (two with c_auto). */
+struct lk_blocks;
+lk_status lk_lsq_fit_blocks(lk_lsq *m, const lk_lsq_params *p, const struct lk_blocks *src,
+                            size_t k, lk_lsq_report *report, lk_error *err);
+
 /* scores (x->rows x k) <- x W + c. */
 lk_status lk_lsq_scores(const lk_lsq *m, const lk_mat *x, lk_mat *scores, lk_error *err);
 

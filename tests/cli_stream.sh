@@ -1,0 +1,120 @@
+#!/bin/sh
+# cli_stream.sh — --stream and the switch above --max-memory: the same
+# accuracies as in memory for every streaming learner and format (string
+# labels, --scale standard, --holdout, a test file, IDX), with block
+# boundaries mid-class and mid-file; predict and eval streamed print what
+# they print in memory; an error in the last block names its line and
+# field and writes no model; learners that load refuse with the memory.
+. "${top_srcdir:-.}/tests/cli.sh.inc"
+
+# 230 rows, string labels, a header, features of assorted scales.
+awk 'BEGIN { srand(7); split("alpha beta gamma", n, " ");
+  print "kind,a,b,c,d";
+  for (i = 0; i < 230; i++) { c = (i * 7 + int(i / 5)) % 3;
+    printf "%s,%.4f,%.3f,%d,%.5f\n", n[c + 1], 2.385 * c + sin(i * 0.37),
+      100 + 13.7 * cos(i * 1.1) + 4 * c, (i * 31) % 17, rand() - 0.3 * c } }' > "$TMPD/s.csv"
+gzip -c "$TMPD/s.csv" > "$TMPD/s.csv.gz"
+awk 'BEGIN { srand(3); for (i = 0; i < 190; i++) { c = (i * 5 + int(i / 3)) % 4;
+    printf "%d", c * 3 - 2;
+    for (j = 1; j <= 7; j++) if ((i + j * c) % 3) printf " %d:%.4f", j, 0.5 * c + rand();
+    printf "\n" } }' > "$TMPD/s.svm"
+head -n 150 "$TMPD/s.svm" | gzip -c > "$TMPD/tr.svm.gz"
+tail -n 40 "$TMPD/s.svm" > "$TMPD/te.svm"
+
+# same_fit ARGS...: in memory and streamed in blocks of 13 rows, the same
+# n_train, n_test, train and test accuracy.
+same_fit() {
+    checks=$((checks + 1))
+    "$LEARNKIT" "$@" --json -q > "$TMPD/mem.json" 2> "$TMPD/err" < /dev/null
+    LEARNKIT_BLOCK_ROWS=13 "$LEARNKIT" "$@" --stream --json -q > "$TMPD/str.json" 2>> "$TMPD/err" < /dev/null
+    for key in n_train n_test train_accuracy test_accuracy; do
+        a=$(grep "\"$key\"" "$TMPD/mem.json")
+        b=$(grep "\"$key\"" "$TMPD/str.json")
+        if [ -z "$a" ] || [ "$a" != "$b" ]; then
+            failures=$((failures + 1))
+            echo "FAIL: learnkit $* --stream: $key '$b', in memory '$a'"
+            sed 's/^/  stderr: /' "$TMPD/err" | head -5
+            return 1
+        fi
+    done
+    grep -q '"wait_seconds"' "$TMPD/str.json" && grep -q '"read_seconds"' "$TMPD/str.json" &&
+        grep -q '"compute_seconds"' "$TMPD/str.json" ||
+        { failures=$((failures + 1)); echo "FAIL: $*: no stream times in --json"; }
+}
+
+for data in "$TMPD/s.csv" "$TMPD/s.csv.gz"; do
+    same_fit elm --hidden 25 "$data"
+    same_fit elm --hidden 25 --solver ridge "$data" --holdout 0.3
+    same_fit elm --hidden 25 --solver ridge --C auto "$data"
+    same_fit lsq "$data" --scale unit
+    same_fit lsq --C auto "$data"
+done
+same_fit elm --hidden 20 --solver ridge "$TMPD/s.svm" --scale standard
+same_fit lsq "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" --features 7
+same_fit elm --hidden 20 "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" --features 7
+
+# IDX: a directory in the MNIST layout, built from the CSV's rows as bytes.
+mkdir "$TMPD/idx"
+awk -F, 'NR > 1 { printf "%s,%d,%d,%d\n", $1, int(($2 + 2) * 40) % 256, int($3) % 256, $4 * 15 }' \
+    "$TMPD/s.csv" > "$TMPD/px.csv"
+# make_idx ROWS FIRST COUNT IMAGES LABELS: COUNT (< 256) rows of 1 x 3 bytes.
+make_idx() {
+    sed -n "$(($2 + 1)),$(($2 + $3))p" "$1" | awk -F, -v n="$3" '
+        BEGIN { printf "%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c%c", 0, 0, 8, 3, 0, 0, 0, n, 0, 0, 0, 1, 0, 0, 0, 3 }
+        { printf "%c%c%c", $2, $3, $4 }' > "$4"
+    sed -n "$(($2 + 1)),$(($2 + $3))p" "$1" | awk -F, -v n="$3" '
+        BEGIN { printf "%c%c%c%c%c%c%c%c", 0, 0, 8, 1, 0, 0, 0, n }
+        { printf "%c", ($1 == "alpha") ? 3 : ($1 == "beta") ? 5 : 8 }' > "$5"
+}
+LC_ALL=C make_idx "$TMPD/px.csv" 0 180 "$TMPD/idx/train-images-idx3-ubyte" \
+    "$TMPD/idx/train-labels-idx1-ubyte"
+LC_ALL=C make_idx "$TMPD/px.csv" 180 50 "$TMPD/idx/t10k-images-idx3-ubyte" \
+    "$TMPD/idx/t10k-labels-idx1-ubyte"
+gzip "$TMPD/idx/train-images-idx3-ubyte"
+run 0 info "$TMPD/idx" && out_has 'train +180 x 3'
+same_fit elm --hidden 15 "$TMPD/idx"
+same_fit lsq "$TMPD/idx" --scale standard
+
+# predict and eval streamed: the same output as in memory, in input order.
+run 0 elm --hidden 25 "$TMPD/s.csv" -o "$TMPD/m.lkm"
+for what in "$TMPD/s.csv" "$TMPD/s.csv.gz"; do
+    run 0 predict -m "$TMPD/m.lkm" "$what" && cp "$TMPD/out" "$TMPD/p1"
+    LEARNKIT_BLOCK_ROWS=13 run 0 predict -m "$TMPD/m.lkm" "$what" --stream && cp "$TMPD/out" "$TMPD/p2"
+    checks=$((checks + 1))
+    [ "$(wc -l < "$TMPD/p2")" -eq 230 ] && cmp -s "$TMPD/p1" "$TMPD/p2" ||
+        { failures=$((failures + 1)); echo "FAIL: predict --stream differs on $what"; }
+    run 0 eval -m "$TMPD/m.lkm" "$what" --json && cp "$TMPD/out" "$TMPD/e1"
+    LEARNKIT_BLOCK_ROWS=13 run 0 eval -m "$TMPD/m.lkm" "$what" --json --stream && cp "$TMPD/out" "$TMPD/e2"
+    checks=$((checks + 1))
+    cmp -s "$TMPD/e1" "$TMPD/e2" || { failures=$((failures + 1)); echo "FAIL: eval --stream differs"; }
+done
+run 0 lsq "$TMPD/idx" -o "$TMPD/i.lkm"
+run 0 eval -m "$TMPD/i.lkm" "$TMPD/idx" && cp "$TMPD/out" "$TMPD/e1"
+LEARNKIT_BLOCK_ROWS=7 run 0 eval -m "$TMPD/i.lkm" "$TMPD/idx" --stream && cmp -s "$TMPD/out" "$TMPD/e1" &&
+    out_has 'of 50\)'
+
+# An error in the last block: its line and field, exit 1, no model written.
+cp "$TMPD/s.csv" "$TMPD/bad.csv"
+echo 'beta,1.5,2.5,3,4.2.1' >> "$TMPD/bad.csv"
+LEARNKIT_BLOCK_ROWS=13 run 1 lsq "$TMPD/bad.csv" --stream -o "$TMPD/bad.lkm" &&
+    err_has "^learnkit: $TMPD/bad.csv:232:5: \"4.2.1\" is not a number$" && err_lines 1
+checks=$((checks + 1))
+[ ! -e "$TMPD/bad.lkm" ] || { failures=$((failures + 1)); echo "FAIL: a model was written"; }
+ls "$TMPD" | grep -q 'bad.lkm' && { failures=$((failures + 1)); echo "FAIL: a temporary was left"; }
+head -n 100 "$TMPD/s.csv" > "$TMPD/short.csv"
+echo 'delta,1,2,3,4' >> "$TMPD/short.csv"
+LEARNKIT_BLOCK_ROWS=13 run 1 predict -m "$TMPD/m.lkm" "$TMPD/bad.csv" --stream &&
+    err_has "bad.csv:232:5:"
+
+# The switch: above --max-memory a streaming learner streams and says so;
+# one that loads refuses, naming the memory and the learners that stream.
+run 0 lsq "$TMPD/s.csv" --max-memory 1K && err_has 'more than the 0 MiB allowed \(--max-memory\): streaming'
+run 1 mlp --hidden 4 --epochs 1 "$TMPD/s.csv" --max-memory 1K &&
+    err_has 'needs about [0-9]+ MiB in memory, more than the 0 MiB allowed.*elm, lsq, predict and eval stream' &&
+    err_lines 1
+run 2 mlp --hidden 4 --epochs 1 "$TMPD/s.csv" --stream && err_has 'mlp loads its data whole'
+run 0 lsq "$TMPD/s.csv" --max-memory 1G && checks=$((checks + 1)) &&
+    { ! grep -q streaming "$TMPD/err" || { failures=$((failures + 1)); echo "FAIL: streamed under 1G"; }; }
+
+echo "$checks checks, $failures failures"
+[ "$failures" -eq 0 ]

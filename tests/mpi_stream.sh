@@ -1,0 +1,60 @@
+#!/bin/sh
+# Under mpirun, elm and lsq read only each rank's share of the rows (the
+# row-block source over a row range) and give the one-process results:
+# the same holdout, scaling, label map, accuracies and predictions.
+. "${top_srcdir:-.}/tests/mpi.sh.inc"
+LEARNKIT="${top_builddir:-.}/learnkit"
+TMPD=$(mktemp -d "${TMPDIR:-/tmp}/lkmpi.XXXXXX")
+trap 'rm -rf "$TMPD"' EXIT
+
+awk 'BEGIN { srand(7); split("alpha beta gamma", n, " ");
+  print "kind,a,b,c,d";
+  for (i = 0; i < 230; i++) { c = (i * 7 + int(i / 5)) % 3;
+    printf "%s,%.4f,%.3f,%d,%.5f\n", n[c + 1], 2.385 * c + sin(i * 0.37),
+      100 + 13.7 * cos(i * 1.1) + 4 * c, (i * 31) % 17, rand() - 0.3 * c } }' > "$TMPD/s.csv"
+awk 'BEGIN { srand(3); for (i = 0; i < 190; i++) { c = (i * 5 + int(i / 3)) % 4;
+    printf "%d", c * 3 - 2;
+    for (j = 1; j <= 7; j++) if ((i + j * c) % 3) printf " %d:%.4f", j, 0.5 * c + rand();
+    printf "\n" } }' > "$TMPD/s.svm"
+head -n 150 "$TMPD/s.svm" | gzip -c > "$TMPD/tr.svm.gz"
+tail -n 40 "$TMPD/s.svm" > "$TMPD/te.svm"
+
+# same RANKS ARGS...: the accuracies of one process in memory, on RANKS ranks.
+same() {
+    n=$1; shift
+    "$LEARNKIT" "$@" --json -q > "$TMPD/one.json" 2> "$TMPD/err" < /dev/null || {
+        echo "FAIL: learnkit $* alone"; cat "$TMPD/err"; status=1; return; }
+    LEARNKIT_BLOCK_ROWS=11 mpi "$n" "$LEARNKIT" "$@" --json -q > "$TMPD/many.json" 2> "$TMPD/err" || {
+        echo "FAIL: learnkit $* on $n ranks"; head -5 "$TMPD/err"; status=1; return; }
+    for key in n_train n_test train_accuracy test_accuracy; do
+        a=$(grep "\"$key\"" "$TMPD/one.json")
+        b=$(grep "\"$key\"" "$TMPD/many.json")
+        if [ -z "$a" ] || [ "$a" != "$b" ]; then
+            echo "FAIL: learnkit $* on $n ranks: $key '$b', alone '$a'"
+            status=1
+            return
+        fi
+    done
+    if ! grep -q "\"ranks\": $n" "$TMPD/many.json" || ! grep -q '"wait_seconds"' "$TMPD/many.json"; then
+        echo "FAIL: learnkit $* on $n ranks: not streamed by $n ranks"
+        status=1
+        return
+    fi
+    echo "ok: learnkit $* on $n ranks"
+}
+
+for n in 2 3; do
+    same "$n" lsq "$TMPD/s.csv"
+    same "$n" lsq --C auto "$TMPD/s.csv" --holdout 0.3
+    same "$n" elm --hidden 20 "$TMPD/s.csv"
+    same "$n" elm --hidden 20 --solver ridge "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" --features 7
+done
+
+# The model rank 0 saves predicts what the one-process model predicts.
+"$LEARNKIT" lsq "$TMPD/s.csv" -q -o "$TMPD/one.lkm" > /dev/null &&
+    mpi 2 "$LEARNKIT" lsq "$TMPD/s.csv" -q -o "$TMPD/two.lkm" > /dev/null &&
+    "$LEARNKIT" predict -m "$TMPD/one.lkm" "$TMPD/s.csv" > "$TMPD/p1" &&
+    "$LEARNKIT" predict -m "$TMPD/two.lkm" "$TMPD/s.csv" > "$TMPD/p2" &&
+    cmp -s "$TMPD/p1" "$TMPD/p2" && echo "ok: predictions of the 2-rank model" ||
+    { echo "FAIL: predictions of the 2-rank model"; status=1; }
+exit $status
