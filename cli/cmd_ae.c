@@ -333,7 +333,7 @@ static int encode_rows(const lk_ae_stack *st, size_t l, const lk_mat *x, lk_mat 
 #define CLASSIFY_MAX_ITER 1000
 
 typedef struct classify_result {
-    double train_acc, test_acc, seconds;
+    double seconds;
     size_t iterations;
     lk_logreg_state stop;
 } classify_result;
@@ -360,16 +360,6 @@ static lk_status store_classifier(lk_ae_stack *st, const lk_logreg *m, lk_error 
     return LK_OK;
 }
 
-static double codes_accuracy(const lk_logreg *m, const lk_mat *codes, const uint32_t *y,
-                             lk_mat *scores)
-{
-    if (codes->rows == 0)
-        return NAN;
-    lk_mat sc = lk_mat_rows(scores, 0, codes->rows);
-    lk_logreg_proba(m, codes, &sc, NULL);
-    return cli_accuracy(&sc, y);
-}
-
 static int classify(cli_run *run, lk_ae_stack *st, const lk_mat *cx, const lk_mat *ct,
                     classify_result *out)
 {
@@ -377,15 +367,12 @@ static int classify(cli_run *run, lk_ae_stack *st, const lk_mat *cx, const lk_ma
     lk_error err;
     lk_logreg m = { 0 };
     lk_logreg_trainer *tr = NULL;
-    lk_mat scores = { 0 };
     lk_logreg_config cfg = lk_logreg_defaults();
     cfg.max_iter = CLASSIFY_MAX_ITER;
-    size_t rows = cx->rows > ct->rows ? cx->rows : ct->rows;
     int rc = 0;
     double t0 = cli_now();
     lk_status s;
     if ((s = lk_logreg_alloc(&m, cx->cols, sp->labels.k, &err)) != LK_OK ||
-        (s = lk_mat_alloc(&scores, rows, sp->labels.k, &err)) != LK_OK ||
         (s = lk_logreg_trainer_alloc(&tr, &m, cx, sp->train.y, &cfg, NULL, &err)) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
@@ -409,14 +396,11 @@ static int classify(cli_run *run, lk_ae_stack *st, const lk_mat *cx, const lk_ma
     }
     *out = (classify_result){ .seconds = cli_now() - t0, .iterations = lk_logreg_iterations(tr),
                               .stop = lk_logreg_test(tr) };
-    out->train_acc = codes_accuracy(&m, cx, sp->train.y, &scores);
-    out->test_acc = codes_accuracy(&m, ct, sp->test.y, &scores);
     if ((s = store_classifier(st, &m, &err)) != LK_OK)
         rc = cli_fail_err(&err);
 done:
     lk_logreg_trainer_free(tr);
     lk_logreg_free(&m);
-    lk_mat_free(&scores);
     return rc;
 }
 
@@ -452,7 +436,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         xt.rows = 0;
     lk_mat cx[2] = { { 0 } }, ct[2] = { { 0 } };
     double test_mse = NAN, secs = 0, encode_secs = 0, gflop = 0;
-    classify_result clf = { .train_acc = NAN, .test_acc = NAN };
+    classify_result clf = { 0 };
     int rc = 0;
     int mda = !strcmp(O.solver, "mda"), elm = !strcmp(O.solver, "elm");
     lk_ae_stack st;
@@ -486,17 +470,17 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     }
     if (rc == 0 && O.classify)
         rc = classify(run, &st, &x, &xt, &clf);
-    if (rc == 0 && model && lk_ae_save(&st, model, &err) != LK_OK)
+    if (rc == 0 && lk_ae_save(&st, &run->prep, &run->split.labels, model, &err) != LK_OK)
         rc = cli_fail_err(&err);
     if (rc == 0) {
         json_t *r = cli_result_json(run, "ae");
         json_object_set_new(r, "train_seconds", json_real(secs));
         json_object_set_new(r, "gflop", json_real(gflop));
         json_object_set_new(r, "test_mse", isnan(test_mse) ? json_null() : json_real(test_mse));
-        json_object_set_new(r, "train_accuracy",
-                            isnan(clf.train_acc) ? json_null() : json_real(clf.train_acc));
-        json_object_set_new(r, "test_accuracy",
-                            isnan(clf.test_acc) ? json_null() : json_real(clf.test_acc));
+        if (!O.classify) {     /* with a classifier: cli_run_accuracy */
+            json_object_set_new(r, "train_accuracy", json_null());
+            json_object_set_new(r, "test_accuracy", json_null());
+        }
         if (O.classify) {
             char note[200];
             snprintf(note, sizeof note,

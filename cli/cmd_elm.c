@@ -123,21 +123,7 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
     double train_s = cli_now() - t0;
     if (s != LK_OK)
         return cli_fail_err(&err);
-    t0 = cli_now();
-    lk_mat sc_tr, sc_te;
-    double acc_tr = 0, acc_te = NAN;
-    if ((s = lk_mat_alloc_uninit(&sc_tr, tr->n, k, &err)) == LK_OK) {
-        if ((s = lk_elm_scores(&m, &tr->x, &sc_tr, &err)) == LK_OK)
-            acc_tr = cli_accuracy(&sc_tr, tr->y);
-        lk_mat_free(&sc_tr);
-    }
-    if (s == LK_OK && te->n && (s = lk_mat_alloc_uninit(&sc_te, te->n, k, &err)) == LK_OK) {
-        if ((s = lk_elm_scores(&m, &te->x, &sc_te, &err)) == LK_OK)
-            acc_te = cli_accuracy(&sc_te, te->y);
-        lk_mat_free(&sc_te);
-    }
-    double eval_s = cli_now() - t0;
-    if (s != LK_OK) {
+    if ((s = lk_elm_save(&m, &run->prep, &run->split.labels, model, &err)) != LK_OK) {
         lk_elm_free(&m);
         return cli_fail_err(&err);
     }
@@ -146,8 +132,8 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
     char sel[64] = "";
     if (E.p.c_auto)
         snprintf(sel, sizeof sel, ", choosing C %.2f s", rep.select_seconds);
-    cli_notice("elm: hidden layer %.2f s, solve %.2f s%s, evaluation %.2f s; %.1f GFLOP in "
-               "training", rep.hidden_seconds, rep.solve_seconds, sel, eval_s,
+    cli_notice("elm: hidden layer %.2f s, solve %.2f s%s; %.1f GFLOP in training",
+               rep.hidden_seconds, rep.solve_seconds, sel,
                1e-9 * (rep.hidden_flops + rep.solve_flops + rep.select_flops));
     if (E.p.solver == LK_ELM_SVD)
         cli_notice("elm: rank %d of %zu (singular values %.3g to %.3g kept)", rep.rank,
@@ -157,14 +143,12 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
 
     json_t *r = cli_result_json(run, "elm");
     json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
-    if (!isnan(acc_te))
-        json_object_set_new(r, "test_accuracy", json_real(acc_te));
     json_object_set_new(r, "params", params_json(&E.p, &rep));
     json_object_set_new(r, "gflop", json_real(1e-9 * (rep.hidden_flops + rep.solve_flops +
                                                       rep.select_flops)));
-    json_t *ph = json_pack("{s:f,s:f,s:f,s:f}", "hidden", rep.hidden_seconds, "solve",
-                           rep.solve_seconds, "select_C", rep.select_seconds, "evaluation", eval_s);
+    /* "evaluation" is added by cli_run_accuracy, which evaluates. */
+    json_t *ph = json_pack("{s:f,s:f,s:f}", "hidden", rep.hidden_seconds, "solve",
+                           rep.solve_seconds, "select_C", rep.select_seconds);
     json_object_set_new(r, "phase_seconds", ph);
     json_object_set_new(r, "phase_gflop",
                         json_pack("{s:f,s:f,s:f,s:f}", "hidden", 1e-9 * rep.hidden_flops, "solve",
@@ -184,17 +168,6 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(r, "notes", notes);
     }
     *result = r;
-    if (model) {
-        lk_model *mo = lk_model_new("elm");
-        if (!mo || lk_elm_save(&m, mo, &err) != LK_OK) {
-            lk_model_free(mo);
-            lk_elm_free(&m);
-            json_decref(r);
-            *result = NULL;
-            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
-        }
-        *model = mo;
-    }
     lk_elm_free(&m);
     return 0;
 }

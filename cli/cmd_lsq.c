@@ -40,7 +40,7 @@ static int lsq_check(size_t n_features, size_t n_classes)
 
 static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
 {
-    const lk_dataset *tr = &run->split.train, *te = &run->split.test;
+    const lk_dataset *tr = &run->split.train;
     size_t k = run->split.labels.k;
     lk_lsq m;
     lk_lsq_report rep;
@@ -50,29 +50,14 @@ static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
     double train_s = cli_now() - t0;
     if (s != LK_OK)
         return cli_fail_err(&err);
-    lk_mat sc;
-    double acc_tr = 0, acc_te = NAN;
-    if ((s = lk_mat_alloc_uninit(&sc, tr->n, k, &err)) == LK_OK) {
-        lk_lsq_scores(&m, &tr->x, &sc, &err);
-        acc_tr = cli_accuracy(&sc, tr->y);
-        lk_mat_free(&sc);
-    }
-    if (s == LK_OK && te->n && (s = lk_mat_alloc_uninit(&sc, te->n, k, &err)) == LK_OK) {
-        lk_lsq_scores(&m, &te->x, &sc, &err);
-        acc_te = cli_accuracy(&sc, te->y);
-        lk_mat_free(&sc);
-    }
-    if (s != LK_OK) {
-        lk_lsq_free(&m);
+    s = lk_lsq_save(&m, &run->prep, &run->split.labels, model, &err);
+    lk_lsq_free(&m);
+    if (s != LK_OK)
         return cli_fail_err(&err);
-    }
     if (Q.p.c_auto)
         cli_notice("lsq: chose C = %g (leave-one-out error %.2f%%)", rep.C, 100 * rep.loo_error);
     json_t *r = cli_result_json(run, "lsq");
     json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
-    if (!isnan(acc_te))
-        json_object_set_new(r, "test_accuracy", json_real(acc_te));
     json_object_set_new(r, "params", json_pack("{s:f,s:b}", "C", rep.C, "C_auto", Q.p.c_auto));
     json_object_set_new(r, "gflop", json_real(1e-9 * rep.flops));
     if (Q.p.c_auto) {
@@ -85,18 +70,6 @@ static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(r, "notes", json_pack("[s]", line));
     }
     *result = r;
-    if (model) {
-        lk_model *mo = lk_model_new("lsq");
-        if (!mo || lk_lsq_save(&m, mo, &err) != LK_OK) {
-            lk_model_free(mo);
-            lk_lsq_free(&m);
-            json_decref(r);
-            *result = NULL;
-            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
-        }
-        *model = mo;
-    }
-    lk_lsq_free(&m);
     return 0;
 }
 

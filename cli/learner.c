@@ -163,15 +163,50 @@ json_t *cli_result_json(const cli_run *run, const char *model_kind)
 int cli_run_save(const cli_run *run, lk_model *m)
 {
     lk_error err;
-    lk_status s = lk_prep_save(&run->prep, m, &err);
-    if (s == LK_OK)
-        s = lk_labels_save(&run->split.labels, m, &err);
-    if (s == LK_OK)
-        s = lk_model_put_str(m, "data.name", run->split.name, &err);
+    lk_status s = lk_model_put_str(m, "data.name", run->split.name, &err);
     if (s == LK_OK && CLI.output)
         s = lk_model_save(m, CLI.output, &err);
     if (s != LK_OK)
         return cli_fail_err(&err);
+    return 0;
+}
+
+/* Accuracy of a predictor on a dataset's rows, or NAN without rows. */
+static lk_status accuracy(const lk_predictor *p, const lk_dataset *d, double *acc, lk_error *err)
+{
+    *acc = NAN;
+    if (d->n == 0)
+        return LK_OK;
+    lk_mat sc;
+    lk_status s = lk_mat_alloc_uninit(&sc, d->n, lk_predictor_outputs(p), err);
+    if (s == LK_OK && (s = lk_predictor_scores(p, &d->x, &sc, err)) == LK_OK)
+        *acc = cli_accuracy(&sc, d->y);
+    lk_mat_free(&sc);
+    return s;
+}
+
+int cli_run_accuracy(const cli_run *run, const lk_model *model, json_t *result)
+{
+    lk_error err;
+    lk_predictor *p;
+    double t0 = cli_now();
+    lk_status s = lk_predictor_load(model, &p, &err);
+    if (s == LK_EUNSUPPORTED)
+        return 0;       /* a model that does not classify (an autoencoder alone) */
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    double tr, te;
+    if ((s = accuracy(p, &run->split.train, &tr, &err)) == LK_OK)
+        s = accuracy(p, &run->split.test, &te, &err);
+    lk_predictor_free(p);
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    json_object_set_new(result, "train_accuracy", json_real(tr));
+    if (!isnan(te))
+        json_object_set_new(result, "test_accuracy", json_real(te));
+    json_t *phases = json_object_get(result, "phase_seconds");
+    if (json_is_object(phases))
+        json_object_set_new(phases, "evaluation", json_real(cli_now() - t0));
     return 0;
 }
 
@@ -231,7 +266,9 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
     lk_model *model = NULL;
     if ((rc = l->check(run.split.train.d, run.split.labels.k)) == 0)
         rc = l->fit(&run, &result, &model);
-    if (rc == 0 && model)
+    if (rc == 0)
+        rc = cli_run_accuracy(&run, model, result);
+    if (rc == 0)
         rc = cli_run_save(&run, model);
     if (rc == 0) {
         json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));

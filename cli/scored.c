@@ -36,11 +36,9 @@ int cli_score(const char *model_path, const char *spec, cli_scored *out)
     gsl_rng *rng = NULL;
     int rc = 0;
     if (lk_model_load(model_path, &out->model, &err) != LK_OK ||
-        lk_labels_load(&out->classes, out->model, &err) != LK_OK ||
-        lk_prep_load(&prep, out->model, &err) != LK_OK ||
+        lk_labels_load(out->model, &out->classes, &err) != LK_OK ||
+        lk_prep_load(out->model, &prep, &err) != LK_OK ||
         lk_predictor_load(out->model, &pred, &err) != LK_OK) {
-        if (!err.source[0] || strcmp(err.source, "model") == 0 || strchr(err.source, '.') == NULL)
-            snprintf(err.source, sizeof err.source, "%s", model_path);
         rc = cli_fail_err(&err);
         goto done;
     }

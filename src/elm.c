@@ -12,6 +12,7 @@
 #include <learnkit/data.h>
 #include <learnkit/pinv.h>
 #include <learnkit/ridge.h>
+#include "model_check.h"
 #include "registry.h"
 
 #define DEFAULT_BLOCK 2048
@@ -357,51 +358,47 @@ done:
     return s;
 }
 
-lk_status lk_elm_save(const lk_elm *m, lk_model *model, lk_error *err)
+lk_status lk_elm_save(const lk_elm *m, const lk_prep *prep, const lk_labels *labels,
+                      lk_model **out, lk_error *err)
 {
     char act[64];
     lk_act_format(&m->act, act, sizeof act);
-    lk_status s;
-    if ((s = lk_model_put_str(model, "arch.activation", act, err)) ||
-        (s = lk_model_put_int(model, "arch.inputs", (int64_t)m->d, err)) ||
-        (s = lk_model_put_int(model, "arch.hidden", (int64_t)m->hidden, err)) ||
-        (s = lk_model_put_int(model, "arch.classes", (int64_t)m->k, err)) ||
-        (s = lk_model_put_mat(model, "elm.a", &m->a, err)) ||
-        (s = lk_model_put_vec(model, "elm.b", m->hidden, m->b, err)) ||
-        (s = lk_model_put_mat(model, "elm.beta", &m->beta, err)))
-        return s;
-    return LK_OK;
+    lk_status s = lki_model_begin("elm", m->d, m->k, prep, labels, out, err);
+    if (s == LK_OK && ((s = lk_model_put_str(*out, "arch.activation", act, err)) ||
+                       (s = lk_model_put_int(*out, "arch.hidden", (int64_t)m->hidden, err)) ||
+                       (s = lk_model_put_mat(*out, "elm.a", &m->a, err)) ||
+                       (s = lk_model_put_vec(*out, "elm.b", m->hidden, m->b, err)) ||
+                       (s = lk_model_put_mat(*out, "elm.beta", &m->beta, err))))
+        return lki_model_end(out, s);
+    return s;
 }
 
-lk_status lk_elm_load(lk_elm *m, const lk_model *model, lk_error *err)
+lk_status lk_elm_load(const lk_model *model, lk_elm *m, lk_error *err)
 {
     memset(m, 0, sizeof *m);
-    const char *name;
-    size_t d, L, k;
-    lk_act act;
+    lk_elm_params p = lk_elm_params_default();
+    size_t d, k;
     lk_status s;
-    if ((s = lk_model_get_str(model, "arch.activation", &name, err)) ||
-        (s = lk_act_parse(name, &act, "arch.activation", err)) ||
-        (s = lk_model_get_size(model, "arch.inputs", 1, INT32_MAX, &d, err)) ||
-        (s = lk_model_get_size(model, "arch.hidden", 1, INT32_MAX, &L, err)) ||
-        (s = lk_model_get_size(model, "arch.classes", 1, INT32_MAX, &k, err)))
+    if ((s = lki_model_io(model, "elm", &d, 1, &k, err)) ||
+        (s = lki_model_act(model, "arch.activation", &p.act, err)) ||
+        (s = lk_model_get_size(model, "arch.hidden", 1, INT32_MAX, &p.hidden, err)))
         return s;
-    size_t r, c;
+    /* The fit's own rules, so a file holds nothing a fit would refuse. */
+    const char *why = lk_elm_check(&p);
+    if (why)
+        return lki_model_bad(model, "arch.activation", err, "%s", why);
+    size_t L = p.hidden;
     /* Shapes first, so a hostile count never drives an allocation. */
-    if ((s = lk_model_get_shape(model, "elm.a", &r, &c, err)))
+    if ((s = lki_model_shape(model, "elm.a", L, d, err)) ||
+        (s = lki_model_shape(model, "elm.b", 1, L, err)) ||
+        (s = lki_model_shape(model, "elm.beta", L, k, err)))
         return s;
-    if (r != L || c != d)
-        return lk_error_set(err, LK_EFORMAT, "elm.a", NULL, "expected %zu x %zu", L, d);
-    if ((s = lk_model_get_shape(model, "elm.beta", &r, &c, err)))
-        return s;
-    if (r != L || c != k)
-        return lk_error_set(err, LK_EFORMAT, "elm.beta", NULL, "expected %zu x %zu", L, k);
-    if ((s = elm_alloc(m, d, L, k, act, err)))
+    if ((s = elm_alloc(m, d, L, k, p.act, err)))
         goto fail;
     lk_mat bv = lk_mat_view(m->b, 1, L, L);
-    if ((s = lk_model_get_mat(model, "elm.a", L, d, &m->a, err)) ||
-        (s = lk_model_get_mat(model, "elm.b", 1, L, &bv, err)) ||
-        (s = lk_model_get_mat(model, "elm.beta", L, k, &m->beta, err)))
+    if ((s = lki_model_get_finite(model, "elm.a", L, d, &m->a, err)) ||
+        (s = lki_model_get_finite(model, "elm.b", 1, L, &bv, err)) ||
+        (s = lki_model_get_finite(model, "elm.beta", L, k, &m->beta, err)))
         goto fail;
     return LK_OK;
 fail:
@@ -409,35 +406,4 @@ fail:
     return s;
 }
 
-/* ---------------------------------------------------------------- predictor */
-
-static lk_status pred_load(const lk_model *model, void **state, size_t *n_in, size_t *n_out,
-                           lk_error *err)
-{
-    lk_elm *m = malloc(sizeof *m);
-    if (!m)
-        return lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
-    lk_status s = lk_elm_load(m, model, err);
-    if (s != LK_OK) {
-        free(m);
-        return s;
-    }
-    *state = m;
-    *n_in = m->d;
-    *n_out = m->k;
-    return LK_OK;
-}
-
-static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
-{
-    return lk_elm_scores(state, x, scores, err);
-}
-
-static void pred_free(void *state)
-{
-    if (state)
-        lk_elm_free(state);
-    free(state);
-}
-
-const lk_predictor_type lk_elm_predictor = { "elm", pred_load, pred_scores, pred_free, 0, NULL };
+LKI_LEARNER_PREDICTOR(elm, "elm", lk_elm, lk_elm_scores, 0);

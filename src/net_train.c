@@ -59,6 +59,10 @@ lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_conf
     const char *why = lk_net_config_check(cfg);
     if (why)
         return lk_error_set(err, LK_EINVAL, "training", NULL, "%s", why);
+    /* The pairing lk_mlp_build checks: another output activation would get
+     * a silently wrong gradient (the loss module fuses the two). */
+    if ((why = lk_loss_check(cfg->loss, lk_net_output_act(net))))
+        return lk_error_set(err, LK_EINVAL, "training", "loss", "%s", why);
     if (x->rows != y->rows || x->cols != lk_net_inputs(net) || y->cols != lk_net_outputs(net))
         return lk_error_set(err, LK_EINVAL, "training", NULL,
                             "data is %zu x %zu with %zu x %zu targets; the network maps %zu "
