@@ -97,6 +97,8 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "learnkit: SOURCE:PLACE: text" from an error record; returns EXIT_FAILURE
  * (or EXIT_USAGE when the status is LK_EINVAL and usage is set). */
 int cli_fail_err(const lk_error *err);
+/* Append " (OPTION)" to an error's text: the option that helps with it. */
+void cli_err_hint(lk_error *err, const char *option);
 /* A notice on stderr unless -q: "learnkit: <formatted>". */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Closest of a NULL-terminated list of names within edit distance 2, or NULL. */

@@ -99,6 +99,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         double t1 = cli_now();
         s = lk_logreg_iterate(t, &err);
         train_s += cli_now() - t1;
+        if (s == LK_ENUMERIC && CFG.solver == LK_LOGREG_ADAM)
+            cli_err_hint(&err, "--lr");
         if (s != LK_OK)
             break;
         /* Test accuracy for the history, outside the timed training. */

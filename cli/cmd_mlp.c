@@ -356,6 +356,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         lk_net_epoch_stats st;
         double t0 = cli_now();
         if ((s = lk_net_trainer_epoch(&tr, &st, &err)) != LK_OK) {
+            if (s == LK_ENUMERIC)
+                cli_err_hint(&err, "--lr");
             rc = cli_fail_err(&err);
             goto done;
         }

@@ -39,6 +39,10 @@ int cli_score(const char *model_path, const char *spec, cli_scored *out)
         lk_labels_load(out->model, &out->classes, &err) != LK_OK ||
         lk_prep_load(out->model, &prep, &err) != LK_OK ||
         lk_predictor_load(out->model, &pred, &err) != LK_OK) {
+        if (err.status == LK_EUNSUPPORTED && out->model &&
+            strcmp(lk_model_kind(out->model), "ae") == 0) {
+            cli_err_hint(&err, "train it with 'learnkit ae --classify'");
+        }
         rc = cli_fail_err(&err);
         goto done;
     }

@@ -142,7 +142,7 @@ lk_status lki_csv_parse(char *text, size_t len, const char *source, const lk_dat
             else {
                 lki_place(place, sizeof place, line_no, 0);
                 s = lk_error_set(err, LK_EINVAL, source, place,
-                                 "--label-col %ld, but the rows have %zu fields", lc, ncols);
+                                 "label column %ld, but the rows have %zu fields", lc, ncols);
                 goto fail;
             }
         } else if ((size_t)nf != ncols) {

@@ -202,9 +202,9 @@ static lk_status read_file(const char *path, lk_format f, const lk_data_options 
     case LK_FORMAT_LIBSVM:
         return lki_libsvm_read(path, min_features, o->max_bytes, out, err);
     default:
-        return lk_error_set(err, LK_EINVAL, path, NULL,
+        return lk_error_set(err, LK_EINVAL, path, "format",
                             "cannot tell the format from the name (expected .csv, .svm, "
-                            ".libsvm, .scale or .t, optionally .gz; or use --format)");
+                            ".libsvm, .scale or .t, optionally .gz)");
     }
 }
 
@@ -285,7 +285,7 @@ static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double 
         n_test += take;
     }
     if (n_test == 0 || n_test == n) {
-        s = lk_error_set(err, LK_EINVAL, "--holdout", NULL,
+        s = lk_error_set(err, LK_EINVAL, "data", "holdout",
                          "a holdout of %g leaves %zu test rows of %zu", f, n_test, n);
         goto done;
     }
@@ -396,9 +396,9 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
             have_test = 1;
             if (s == LK_OK && test.d > train.d && f == LK_FORMAT_LIBSVM) {
                 /* The test set names a feature the training set never saw. */
-                s = lk_error_set(err, LK_EFORMAT, o.test_path, NULL,
-                                 "has feature index %zu beyond the training set's %zu; pass "
-                                 "--features %zu", test.d, train.d, test.d);
+                s = lk_error_set(err, LK_EFORMAT, o.test_path, "features",
+                                 "has feature index %zu beyond the training set's %zu; set the "
+                                 "number of features to %zu", test.d, train.d, test.d);
             } else if (s == LK_OK && test.d != train.d) {
                 s = lk_error_set(err, LK_EFORMAT, o.test_path, NULL,
                                  "%zu features per row, the training set has %zu", test.d,
@@ -442,7 +442,7 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
             goto fail;
     } else {
         if (!(o.holdout > 0 && o.holdout < 1)) {
-            s = lk_error_set(err, LK_EINVAL, "--holdout", NULL, "must be between 0 and 1");
+            s = lk_error_set(err, LK_EINVAL, "data", "holdout", "must be between 0 and 1");
             goto fail;
         }
         if ((s = holdout_split(&train, ytr, out->labels.k, o.holdout, rng, out, err)) != LK_OK)

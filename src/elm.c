@@ -308,21 +308,21 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const u
     rep->memory_bytes = need;
     if (p->max_memory && need > p->max_memory) {
         if (need == SIZE_MAX)
-            return lk_error_set(err, LK_ETOOBIG, "--hidden", NULL,
+            return lk_error_set(err, LK_ETOOBIG, "elm", "hidden",
                                 "%zu hidden units need more memory than can be addressed",
                                 p->hidden);
         lk_elm_params r = *p;
         r.solver = LK_ELM_RIDGE;
         size_t other = lk_elm_memory(&r, n, d, k);
         if (p->solver == LK_ELM_SVD && other <= p->max_memory)
-            return lk_error_set(err, LK_ETOOBIG, "--max-memory", NULL,
+            return lk_error_set(err, LK_ETOOBIG, "elm", "max-memory",
                                 "the svd solver with %zu hidden units needs %.0f MiB, more than "
-                                "the %.0f MiB allowed; --solver ridge needs %.0f MiB",
+                                "the %.0f MiB allowed; the ridge solver needs %.0f MiB",
                                 p->hidden, mib(need), mib(p->max_memory), mib(other));
-        return lk_error_set(err, LK_ETOOBIG, "--max-memory", NULL,
+        return lk_error_set(err, LK_ETOOBIG, "elm", "max-memory",
                             "%zu hidden units need %.0f MiB, more than the %.0f MiB allowed; "
                             "use fewer units%s", p->hidden, mib(need), mib(p->max_memory),
-                            p->solver == LK_ELM_SVD ? " or --solver ridge" : "");
+                            p->solver == LK_ELM_SVD ? " or the ridge solver" : "");
     }
     lk_status s = elm_alloc(m, d, p->hidden, k, p->act, err);
     lk_mat t = { 0 }, h = { 0 };
@@ -346,8 +346,8 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const u
         lk_matd_to_mat(&m->beta, &beta);
         if (!lk_mat_all_finite(&m->beta))
             s = lk_error_set(err, LK_ENUMERIC, "elm", NULL,
-                             "the output weights are not finite; try --solver ridge with a "
-                             "smaller --C");
+                             "the output weights are not finite; try the ridge solver with a "
+                             "smaller C");
     }
 done:
     lk_mat_free(&t);

@@ -500,7 +500,7 @@ static lk_status adam_epoch(lk_logreg_trainer *t, lk_error *err)
         t->flops += 4.0 * (double)nb * (double)m->d * (double)m->k;
         if (!isfinite(j))
             return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
-                                "the loss became non-finite at epoch %zu (lower --lr)",
+                                "the loss became non-finite at epoch %zu; lower the learning rate",
                                 t->iter + 1);
         lk_optim_step(&t->opt, m->params.w, m->params.g);
     }
@@ -537,7 +537,7 @@ lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err)
         t->gnorm = lk_params_grad_norm(&t->m->params);
         if (!isfinite(t->loss))
             return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
-                                "the loss became non-finite at epoch %zu (lower --lr)", t->iter);
+                                "the loss became non-finite at epoch %zu; lower the learning rate", t->iter);
     }
     if (t->cfg.gtol > 0 && t->gnorm < t->cfg.gtol)
         t->state = LK_LOGREG_CONVERGED;

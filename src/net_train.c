@@ -154,7 +154,7 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
             snprintf(place, sizeof place, "epoch %zu, batch %zu", tr->epoch, batches + 1);
             tr->stopped = 1;
             return lk_error_set(err, LK_ENUMERIC, "training", place,
-                                "the loss is %s; try a smaller learning rate (--lr)",
+                                "the loss is %s; try a smaller learning rate",
                                 isnan(v) ? "NaN" : "infinite");
         }
         total += v * (double)xb.rows;

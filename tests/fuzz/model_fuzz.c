@@ -42,10 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(b);
         lk_model_free(back);
         lk_labels l;
-        if (lk_labels_load(&l, m, NULL) == LK_OK)
+        if (lk_labels_load(m, &l, NULL) == LK_OK)
             lk_labels_free(&l);
         lk_prep p;
-        if (lk_prep_load(&p, m, NULL) == LK_OK)
+        if (lk_prep_load(m, &p, NULL) == LK_OK)
             lk_prep_free(&p);
         lk_model_free(m);
     } else if (err.text[0] == '\0') {
