@@ -151,8 +151,9 @@ lk_status lk_logreg_save(const lk_logreg *m, const lk_prep *prep, const lk_label
     lk_status s = lki_model_begin("logreg", m->d, m->k, prep, labels, out, err);
     if (s == LK_OK &&
         ((s = lk_model_put_str(*out, "arch.output", "softmax", err)) != LK_OK ||
-         (s = lk_model_put_mat(*out, "w", &w, err)) != LK_OK ||
-         (s = lk_model_put_vec(*out, "b", m->k, lk_dense_b(&m->layer, &m->params), err)) != LK_OK))
+         (s = lk_model_put_mat(*out, "logreg.w", &w, err)) != LK_OK ||
+         (s = lk_model_put_vec(*out, "logreg.b", m->k, lk_dense_b(&m->layer, &m->params),
+                               err)) != LK_OK))
         return lki_model_end(out, s);
     return s;
 }
@@ -168,14 +169,14 @@ lk_status lk_logreg_load(const lk_model *model, lk_logreg *m, lk_error *err)
         return s;
     if (strcmp(out, "softmax") != 0)
         return lki_model_bad(model, "arch.output", err, "expected softmax, found '%s'", out);
-    if ((s = lki_model_shape(model, "w", k, d, err)) != LK_OK ||
-        (s = lki_model_shape(model, "b", 1, k, err)) != LK_OK ||
+    if ((s = lki_model_shape(model, "logreg.w", k, d, err)) != LK_OK ||
+        (s = lki_model_shape(model, "logreg.b", 1, k, err)) != LK_OK ||
         (s = lk_logreg_alloc(m, d, k, err)) != LK_OK)
         return s;
     lk_mat w = lk_dense_w(&m->layer, &m->params);
     lk_mat b = lk_mat_view(lk_dense_b(&m->layer, &m->params), 1, k, k);
-    if ((s = lki_model_get_finite(model, "w", k, d, &w, err)) != LK_OK ||
-        (s = lki_model_get_finite(model, "b", 1, k, &b, err)) != LK_OK) {
+    if ((s = lki_model_get_finite(model, "logreg.w", k, d, &w, err)) != LK_OK ||
+        (s = lki_model_get_finite(model, "logreg.b", 1, k, &b, err)) != LK_OK) {
         lk_logreg_free(m);
         return s;
     }

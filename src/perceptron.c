@@ -140,8 +140,9 @@ lk_status lk_perceptron_save(const lk_perceptron *p, const lk_prep *prep,
 {
     lk_mat w = lk_perceptron_w(p);
     lk_status s = lki_model_begin("perceptron", p->d, p->k, prep, labels, out, err);
-    if (s == LK_OK && ((s = lk_model_put_mat(*out, "w", &w, err)) != LK_OK ||
-                       (s = lk_model_put_vec(*out, "b", p->cols, lk_perceptron_b(p), err)) != LK_OK))
+    if (s == LK_OK &&
+        ((s = lk_model_put_mat(*out, "perceptron.w", &w, err)) != LK_OK ||
+         (s = lk_model_put_vec(*out, "perceptron.b", p->cols, lk_perceptron_b(p), err)) != LK_OK))
         return lki_model_end(out, s);
     return s;
 }
@@ -154,14 +155,14 @@ lk_status lk_perceptron_load(const lk_model *m, lk_perceptron *p, lk_error *err)
     if ((s = lki_model_io(m, "perceptron", &d, 2, &k, err)) != LK_OK)
         return s;
     size_t cols = k == 2 ? 1 : k;
-    if ((s = lki_model_shape(m, "w", cols, d, err)) != LK_OK ||
-        (s = lki_model_shape(m, "b", 1, cols, err)) != LK_OK ||
+    if ((s = lki_model_shape(m, "perceptron.w", cols, d, err)) != LK_OK ||
+        (s = lki_model_shape(m, "perceptron.b", 1, cols, err)) != LK_OK ||
         (s = lk_perceptron_alloc(p, d, k, err)) != LK_OK)
         return s;
     lk_mat w = lk_perceptron_w(p);
     lk_mat b = lk_mat_view(lk_perceptron_b(p), 1, p->cols, p->cols);
-    if ((s = lki_model_get_finite(m, "w", p->cols, d, &w, err)) != LK_OK ||
-        (s = lki_model_get_finite(m, "b", 1, p->cols, &b, err)) != LK_OK) {
+    if ((s = lki_model_get_finite(m, "perceptron.w", p->cols, d, &w, err)) != LK_OK ||
+        (s = lki_model_get_finite(m, "perceptron.b", 1, p->cols, &b, err)) != LK_OK) {
         lk_perceptron_free(p);
         return s;
     }

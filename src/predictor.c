@@ -24,7 +24,7 @@ lk_status lk_predictor_load(const lk_model *m, lk_predictor **out, lk_error *err
     *out = NULL;
     const lk_predictor_type *t = lk_predictor_find(lk_model_kind(m));
     if (!t)
-        return lk_error_set(err, LK_EUNSUPPORTED, "model", NULL,
+        return lk_error_set(err, LK_EUNSUPPORTED, lk_model_source(m), "kind",
                             "unknown model kind '%s'", lk_model_kind(m));
     lk_predictor *p = calloc(1, sizeof *p);
     if (!p)

@@ -271,8 +271,8 @@ static lk_model *small_logreg_model(void)
     lk_mat w;
     lk_mat_alloc(&w, 3, 4, NULL);
     LK_AT(&w, 2, 3) = (lk_real)2.385;
-    lk_model_put_mat(model, "w", &w, NULL);
-    lk_model_put_dvec(model, "b", 3, (const double[]){ 0.5, -1.5, 2.5 }, NULL);
+    lk_model_put_mat(model, "logreg.w", &w, NULL);
+    lk_model_put_dvec(model, "logreg.b", 3, (const double[]){ 0.5, -1.5, 2.5 }, NULL);
     lk_mat_free(&w);
     return model;
 }
@@ -396,7 +396,7 @@ START_TEST(test_errors)
     for (size_t i = 0; i < lk_model_count(model); i++) {
         lk_entry_info e;
         lk_model_entry(model, i, &e);
-        if (strcmp(e.key, "w") == 0)
+        if (strcmp(e.key, "logreg.w") == 0)
             continue;
         if (e.type == LK_ENTRY_INT)
             lk_model_put_int(empty, e.key, e.i, NULL);
@@ -406,16 +406,16 @@ START_TEST(test_errors)
             lk_model_put_dvec(empty, e.key, 3, (const double[]){ 0.5, 1.5, 2.5 }, NULL);
     }
     ck_assert_int_eq(lk_logreg_load(empty, &m, &err), LK_ENOTFOUND);
-    ck_assert_str_eq(err.place, "w");
+    ck_assert_str_eq(err.place, "logreg.w");
     lk_model_free(empty);
     lk_model_free(model);
     model = small_logreg_model();
     lk_mat w;
     lk_mat_alloc(&w, 3, 5, NULL);
-    lk_model_put_mat(model, "w", &w, NULL);
+    lk_model_put_mat(model, "logreg.w", &w, NULL);
     lk_mat_free(&w);
     ck_assert_int_eq(lk_logreg_load(model, &m, &err), LK_EFORMAT);
-    ck_assert_str_eq(err.place, "w");
+    ck_assert_str_eq(err.place, "logreg.w");
     ck_assert_str_eq(err.text, "expected 3 x 4, found 3 x 5");
     lk_model_free(model);
     model = small_logreg_model();
@@ -429,9 +429,9 @@ START_TEST(test_errors)
     ck_assert_str_eq(err.place, "arch.inputs");
     lk_model_free(model);
     model = small_logreg_model();
-    lk_model_put_dvec(model, "b", 3, (const double[]){ 0.5, INFINITY, 2.5 }, NULL);
+    lk_model_put_dvec(model, "logreg.b", 3, (const double[]){ 0.5, INFINITY, 2.5 }, NULL);
     ck_assert_int_eq(lk_logreg_load(model, &m, &err), LK_EFORMAT);
-    ck_assert_str_eq(err.place, "b");
+    ck_assert_str_eq(err.place, "logreg.b");
     lk_model_free(model);
 }
 END_TEST

@@ -355,12 +355,12 @@ START_TEST(test_errors)
     lk_model_put_int(m, "arch.classes", 3, NULL);
     lk_perceptron q;
     ck_assert_int_eq(lk_perceptron_load(m, &q, &err), LK_ENOTFOUND);
-    ck_assert_str_eq(err.place, "w");
+    ck_assert_str_eq(err.place, "perceptron.w");
     lk_mat w = lk_perceptron_w(&p);
-    lk_model_put_mat(m, "w", &w, NULL);
+    lk_model_put_mat(m, "perceptron.w", &w, NULL);
     lk_model_put_int(m, "arch.classes", 2, NULL);  /* 1 column expected, 3 stored */
     ck_assert_int_eq(lk_perceptron_load(m, &q, &err), LK_EFORMAT);
-    ck_assert_str_eq(err.place, "w");
+    ck_assert_str_eq(err.place, "perceptron.w");
     lk_model_free(m);
     lk_perceptron_free(&p);
 }

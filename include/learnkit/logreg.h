@@ -94,7 +94,7 @@ double lk_logreg_objective(lk_logreg *m, const lk_mat *x, const lk_mat *t, doubl
 lk_status lk_logreg_proba(const lk_logreg *m, const lk_mat *x, lk_mat *proba, lk_error *err);
 
 /* A new model of kind "logreg" (arch.inputs, arch.classes, arch.output
- * "softmax", w, b, and prep and labels when not NULL), and its loader
+ * "softmax", logreg.w, logreg.b, and prep and labels when not NULL), and its loader
  * (checked as learnkit/model.h says; m allocated here, nothing to free after
  * an error).  The save/load contract of lk_elm_save and lk_elm_load. */
 lk_status lk_logreg_save(const lk_logreg *m, const lk_prep *prep, const lk_labels *labels,

@@ -63,7 +63,8 @@ int lk_perceptron_step(lk_perceptron *p, const lk_real *x, uint32_t y, double et
 lk_status lk_perceptron_scores(const lk_perceptron *p, const lk_mat *x, lk_mat *scores,
                                lk_error *err);
 
-/* A new model of kind "perceptron" (arch.inputs, arch.classes, w, b, and
+/* A new model of kind "perceptron" (arch.inputs, arch.classes, perceptron.w,
+ * perceptron.b, and
  * prep and labels when not NULL), and its loader (checked as
  * learnkit/model.h says; nothing to free after an error).  The save/load
  * contract of lk_elm_save and lk_elm_load. */
