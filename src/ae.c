@@ -392,8 +392,8 @@ lk_status lk_ae_save(const lk_ae_stack *st, const lk_prep *prep, const lk_labels
             st->layers[l].layers[0].out != enc->layers[l].out)
             return lk_error_set(err, LK_EINVAL, "ae", NULL,
                                 "autoencoder %zu does not match encoder layer %zu", l + 1, l + 1);
-    lk_status s = lki_model_begin("ae", lk_net_inputs(enc), st->has_clf ? lk_net_outputs(&st->clf) : 0,
-                                  prep, labels, out, err);
+    size_t k = st->has_clf ? lk_net_outputs(&st->clf) : 0;
+    lk_status s = lki_model_begin("ae", lk_net_inputs(enc), k, out, err);
     if (s != LK_OK)
         return s;
     lk_model *m = *out;
@@ -404,7 +404,7 @@ lk_status lk_ae_save(const lk_ae_stack *st, const lk_prep *prep, const lk_labels
         s = save_decoder(&st->layers[l], l, m, err);
     if (s == LK_OK && st->has_clf)
         s = lk_net_save(&st->clf, m, "clf.", err);
-    return lki_model_end(out, s);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 /* Layer l's autoencoder: encoder layer l of enc, and the decoder entries. */

@@ -363,14 +363,13 @@ lk_status lk_elm_save(const lk_elm *m, const lk_prep *prep, const lk_labels *lab
 {
     char act[64];
     lk_act_format(&m->act, act, sizeof act);
-    lk_status s = lki_model_begin("elm", m->d, m->k, prep, labels, out, err);
-    if (s == LK_OK && ((s = lk_model_put_str(*out, "arch.activation", act, err)) ||
-                       (s = lk_model_put_int(*out, "arch.hidden", (int64_t)m->hidden, err)) ||
-                       (s = lk_model_put_mat(*out, "elm.a", &m->a, err)) ||
-                       (s = lk_model_put_vec(*out, "elm.b", m->hidden, m->b, err)) ||
-                       (s = lk_model_put_mat(*out, "elm.beta", &m->beta, err))))
-        return lki_model_end(out, s);
-    return s;
+    lk_status s = lki_model_begin("elm", m->d, m->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_str(*out, "arch.activation", act, err)) == LK_OK &&
+        (s = lk_model_put_int(*out, "arch.hidden", (int64_t)m->hidden, err)) == LK_OK &&
+        (s = lk_model_put_mat(*out, "elm.a", &m->a, err)) == LK_OK &&
+        (s = lk_model_put_vec(*out, "elm.b", m->hidden, m->b, err)) == LK_OK)
+        s = lk_model_put_mat(*out, "elm.beta", &m->beta, err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 lk_status lk_elm_load(const lk_model *model, lk_elm *m, lk_error *err)

@@ -148,14 +148,11 @@ lk_status lk_logreg_save(const lk_logreg *m, const lk_prep *prep, const lk_label
                          lk_model **out, lk_error *err)
 {
     lk_mat w = lk_dense_w(&m->layer, &m->params);
-    lk_status s = lki_model_begin("logreg", m->d, m->k, prep, labels, out, err);
-    if (s == LK_OK &&
-        ((s = lk_model_put_str(*out, "arch.output", "softmax", err)) != LK_OK ||
-         (s = lk_model_put_mat(*out, "logreg.w", &w, err)) != LK_OK ||
-         (s = lk_model_put_vec(*out, "logreg.b", m->k, lk_dense_b(&m->layer, &m->params),
-                               err)) != LK_OK))
-        return lki_model_end(out, s);
-    return s;
+    lk_status s = lki_model_begin("logreg", m->d, m->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_str(*out, "arch.output", "softmax", err)) == LK_OK &&
+        (s = lk_model_put_mat(*out, "logreg.w", &w, err)) == LK_OK)
+        s = lk_model_put_vec(*out, "logreg.b", m->k, lk_dense_b(&m->layer, &m->params), err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 lk_status lk_logreg_load(const lk_model *model, lk_logreg *m, lk_error *err)

@@ -148,11 +148,10 @@ lk_status lk_lsq_scores(const lk_lsq *m, const lk_mat *x, lk_mat *scores, lk_err
 lk_status lk_lsq_save(const lk_lsq *m, const lk_prep *prep, const lk_labels *labels,
                       lk_model **out, lk_error *err)
 {
-    lk_status s = lki_model_begin("lsq", m->d, m->k, prep, labels, out, err);
-    if (s == LK_OK && ((s = lk_model_put_mat(*out, "lsq.w", &m->w, err)) ||
-                       (s = lk_model_put_vec(*out, "lsq.bias", m->k, m->bias, err))))
-        return lki_model_end(out, s);
-    return s;
+    lk_status s = lki_model_begin("lsq", m->d, m->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_mat(*out, "lsq.w", &m->w, err)) == LK_OK)
+        s = lk_model_put_vec(*out, "lsq.bias", m->k, m->bias, err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 lk_status lk_lsq_load(const lk_model *model, lk_lsq *m, lk_error *err)

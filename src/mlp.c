@@ -75,12 +75,10 @@ double lk_mlp_accuracy(const lk_net *net, lk_net_work *w, const lk_mat *x, const
 lk_status lk_mlp_save(const lk_net *net, lk_loss_kind loss, const lk_prep *prep,
                       const lk_labels *labels, lk_model **out, lk_error *err)
 {
-    lk_status s = lki_model_begin("mlp", lk_net_inputs(net), lk_net_outputs(net), prep, labels,
-                                  out, err);
-    if (s == LK_OK && ((s = lk_net_save(net, *out, "", err)) != LK_OK ||
-                       (s = lk_model_put_str(*out, "arch.loss", lk_loss_name(loss), err)) != LK_OK))
-        return lki_model_end(out, s);
-    return s;
+    lk_status s = lki_model_begin("mlp", lk_net_inputs(net), lk_net_outputs(net), out, err);
+    if (s == LK_OK && (s = lk_model_put_str(*out, "arch.loss", lk_loss_name(loss), err)) == LK_OK)
+        s = lk_net_save(net, *out, "", err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 lk_status lk_mlp_load(const lk_model *m, lk_net *net, lk_loss_kind *loss, lk_error *err)

@@ -67,8 +67,7 @@ lk_status lki_model_io(const lk_model *m, const char *kind, size_t *d, size_t mi
     return s;
 }
 
-lk_status lki_model_begin(const char *kind, size_t d, size_t k, const lk_prep *prep,
-                          const lk_labels *labels, lk_model **out, lk_error *err)
+lk_status lki_model_begin(const char *kind, size_t d, size_t k, lk_model **out, lk_error *err)
 {
     *out = NULL;
     lk_model *m = lk_model_new(kind);
@@ -77,10 +76,6 @@ lk_status lki_model_begin(const char *kind, size_t d, size_t k, const lk_prep *p
     lk_status s = lk_model_put_int(m, "arch.inputs", (int64_t)d, err);
     if (s == LK_OK && k)
         s = lk_model_put_int(m, "arch.classes", (int64_t)k, err);
-    if (s == LK_OK && prep)
-        s = lk_prep_save(prep, m, err);
-    if (s == LK_OK && labels)
-        s = lk_labels_save(labels, m, err);
     if (s != LK_OK) {
         lk_model_free(m);
         return s;
@@ -89,8 +84,13 @@ lk_status lki_model_begin(const char *kind, size_t d, size_t k, const lk_prep *p
     return LK_OK;
 }
 
-lk_status lki_model_end(lk_model **out, lk_status s)
+lk_status lki_model_end(lk_model **out, lk_status s, const lk_prep *prep,
+                        const lk_labels *labels, lk_error *err)
 {
+    if (s == LK_OK && prep)
+        s = lk_prep_save(prep, *out, err);
+    if (s == LK_OK && labels)
+        s = lk_labels_save(labels, *out, err);
     if (s != LK_OK) {
         lk_model_free(*out);
         *out = NULL;

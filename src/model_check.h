@@ -34,13 +34,15 @@ lk_status lki_model_get_finite(const lk_model *m, const char *key, size_t rows, 
 lk_status lki_model_io(const lk_model *m, const char *kind, size_t *d, size_t min_k, size_t *k,
                        lk_error *err);
 
-/* A new model of a kind holding arch.inputs = d, arch.classes = k (unless
- * k is 0), and the preprocessing and label map when not NULL: what every
- * learner's save starts with.  *out is NULL after an error. */
-lk_status lki_model_begin(const char *kind, size_t d, size_t k, const lk_prep *prep,
-                          const lk_labels *labels, lk_model **out, lk_error *err);
+/* What every learner's save starts with: a new model of a kind holding
+ * arch.inputs = d and arch.classes = k (unless k is 0).  *out is NULL after
+ * an error. */
+lk_status lki_model_begin(const char *kind, size_t d, size_t k, lk_model **out, lk_error *err);
 
-/* Return s, first freeing *out (and setting it to NULL) when s is an error. */
-lk_status lki_model_end(lk_model **out, lk_status s);
+/* What it ends with: when s is LK_OK, the preprocessing and label map (each
+ * when not NULL) put after the learner's entries; then s, or the error,
+ * with *out freed and NULL. */
+lk_status lki_model_end(lk_model **out, lk_status s, const lk_prep *prep,
+                        const lk_labels *labels, lk_error *err);
 
 #endif

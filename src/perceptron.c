@@ -139,12 +139,10 @@ lk_status lk_perceptron_save(const lk_perceptron *p, const lk_prep *prep,
                              const lk_labels *labels, lk_model **out, lk_error *err)
 {
     lk_mat w = lk_perceptron_w(p);
-    lk_status s = lki_model_begin("perceptron", p->d, p->k, prep, labels, out, err);
-    if (s == LK_OK &&
-        ((s = lk_model_put_mat(*out, "perceptron.w", &w, err)) != LK_OK ||
-         (s = lk_model_put_vec(*out, "perceptron.b", p->cols, lk_perceptron_b(p), err)) != LK_OK))
-        return lki_model_end(out, s);
-    return s;
+    lk_status s = lki_model_begin("perceptron", p->d, p->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_mat(*out, "perceptron.w", &w, err)) == LK_OK)
+        s = lk_model_put_vec(*out, "perceptron.b", p->cols, lk_perceptron_b(p), err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 lk_status lk_perceptron_load(const lk_model *m, lk_perceptron *p, lk_error *err)

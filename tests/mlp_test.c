@@ -541,7 +541,7 @@ START_TEST(test_nan_loss_names_epoch_and_batch)
     ck_assert_int_eq(train(&net, &cfg, &x, y, 3, r, &err), LK_ENUMERIC);
     ck_assert_str_eq(err.source, "training");
     ck_assert(strncmp(err.place, "epoch 1, batch ", 15) == 0);
-    ck_assert(strstr(err.text, "NaN") && strstr(err.text, "--lr"));
+    ck_assert(strstr(err.text, "NaN") && strstr(err.text, "learning rate"));
     lk_net_free(&net);
     lk_mat_free(&x);
 

@@ -2,15 +2,75 @@
  * input byte is a switch: when odd, the CRC-32 of the rest is written into
  * its trailer first, so the fuzzer reaches the entry parser instead of
  * stopping at the checksum.  A parsed model must serialize and parse back to
- * the same bytes, and its label map and preprocessing load or fail cleanly. */
+ * the same bytes; then every learner's loader, the label map and the
+ * preprocessing load or fail cleanly, and a model the predictor accepts
+ * scores a few rows (seeds of every kind in corpus/model). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
-#include <learnkit/data.h>
-#include <learnkit/model.h>
+#include <learnkit.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* An error must say what went wrong. */
+static void must_explain(lk_status s, const lk_error *err)
+{
+    if (s != LK_OK && (err->status != s || err->text[0] == '\0'))
+        abort();
+}
+
+static void load_every_kind(const lk_model *m)
+{
+    lk_error err;
+    lk_status s;
+    lk_elm e;
+    if ((s = lk_elm_load(m, &e, &err)) == LK_OK)
+        lk_elm_free(&e);
+    must_explain(s, &err);
+    lk_lsq q;
+    if ((s = lk_lsq_load(m, &q, &err)) == LK_OK)
+        lk_lsq_free(&q);
+    must_explain(s, &err);
+    lk_logreg g;
+    if ((s = lk_logreg_load(m, &g, &err)) == LK_OK)
+        lk_logreg_free(&g);
+    must_explain(s, &err);
+    lk_perceptron p;
+    if ((s = lk_perceptron_load(m, &p, &err)) == LK_OK)
+        lk_perceptron_free(&p);
+    must_explain(s, &err);
+    lk_net net;
+    if ((s = lk_mlp_load(m, &net, NULL, &err)) == LK_OK)
+        lk_net_free(&net);
+    must_explain(s, &err);
+    lk_ae_stack st;
+    if ((s = lk_ae_load(m, &st, &err)) == LK_OK)
+        lk_ae_stack_free(&st);
+    must_explain(s, &err);
+}
+
+/* Three rows of inputs from the file's own bytes, scored. */
+static void predict(const lk_model *m, const unsigned char *buf, size_t n)
+{
+    lk_predictor *p;
+    lk_error err;
+    lk_status s = lk_predictor_load(m, &p, &err);
+    must_explain(s, &err);
+    if (s != LK_OK)
+        return;
+    size_t d = lk_predictor_inputs(p), k = lk_predictor_outputs(p);
+    lk_mat x = { 0 }, sc = { 0 };
+    if (lk_mat_alloc(&x, 3, d, NULL) == LK_OK && lk_mat_alloc(&sc, 3, k, NULL) == LK_OK) {
+        for (size_t i = 0; i < 3 * d; i++)
+            x.data[i] = (lk_real)((int)buf[i % n] - 128) / 64;
+        if (lk_predictor_scores(p, &x, &sc, &err) != LK_OK)
+            abort();    /* a loaded predictor scores rows of its own width */
+    }
+    lk_mat_free(&x);
+    lk_mat_free(&sc);
+    lk_predictor_free(p);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -47,6 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         lk_prep p;
         if (lk_prep_load(m, &p, NULL) == LK_OK)
             lk_prep_free(&p);
+        load_every_kind(m);
+        predict(m, buf, n);
         lk_model_free(m);
     } else if (err.text[0] == '\0') {
         abort();
