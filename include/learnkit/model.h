@@ -42,8 +42,8 @@
  *   - names: activations allowed for that layer and learner (lk_elm_check,
  *     lk_mlp_build's and lk_ae_build's rules), losses that fit the output,
  *     known solvers and scalings;
- *   - counts: arch.inputs and arch.classes (in every learner's model) in
- *     range, every array's shape equal to what the architecture implies,
+ *   - counts: arch.inputs (in every learner's model) and arch.classes (in
+ *     every model that classifies) in range, every array's shape equal to what the architecture implies,
  *     prep.features equal to arch.inputs, as many labels as arch.classes;
  *   - sizes: shapes are checked against the arrays really in the file
  *     before anything is allocated from a count, so a file can never ask
@@ -54,12 +54,18 @@
  * free.  A model that loads predicts without a crash.  The parser itself
  * refuses a duplicated key.
  *
+ * One protocol for every learner X: lk_X_save(x, prep, labels, &model, err)
+ * makes a new model of X's own kind (arch.* and X's arrays, then the
+ * preprocessing and label map when given), and lk_X_load(model, x, err)
+ * reads it back with the checks above; lk_predictor_load (learnkit/
+ * predictor.h) picks the loader by the kind.
+ *
  * Versions.  The minor version counts additions an older reader may skip;
  * the major changes when a key is renamed or changes meaning.  A reader
  * refuses a major other than its own with LK_EUNSUPPORTED: format 1 files
- * (whose logreg and perceptron models named their inputs arch.features, and
- * whose mlp and ae models had no arch.inputs) give "format 1.0: retrain
- * with this version", never a half-read model. */
+ * (whose logreg and perceptron models named their inputs arch.features and
+ * their arrays w and b, and whose mlp and ae models had no arch.inputs)
+ * give "format 1.0: retrain with this version", never a half-read model. */
 #ifndef LEARNKIT_MODEL_H
 #define LEARNKIT_MODEL_H
 
