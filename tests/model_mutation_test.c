@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+#include "loaders.h"
 #include "testhelp.h"
 
 #define N 36            /* rows */
@@ -347,49 +348,13 @@ static void assert_clear(lk_status s, const lk_error *err, const char *what)
 static int load_all(const lk_model *m, const char *what)
 {
     int ok = 0;
-    lk_error err;
-    lk_status s;
-    lk_elm e;
-    if ((s = lk_elm_load(m, &e, &err)) == LK_OK) {
-        lk_elm_free(&e);
-        ok++;
-    } else {
-        assert_clear(s, &err, what);
-    }
-    lk_lsq q;
-    if ((s = lk_lsq_load(m, &q, &err)) == LK_OK) {
-        lk_lsq_free(&q);
-        ok++;
-    } else {
-        assert_clear(s, &err, what);
-    }
-    lk_logreg g;
-    if ((s = lk_logreg_load(m, &g, &err)) == LK_OK) {
-        lk_logreg_free(&g);
-        ok++;
-    } else {
-        assert_clear(s, &err, what);
-    }
-    lk_perceptron p;
-    if ((s = lk_perceptron_load(m, &p, &err)) == LK_OK) {
-        lk_perceptron_free(&p);
-        ok++;
-    } else {
-        assert_clear(s, &err, what);
-    }
-    lk_net net;
-    if ((s = lk_mlp_load(m, &net, NULL, &err)) == LK_OK) {
-        lk_net_free(&net);
-        ok++;
-    } else {
-        assert_clear(s, &err, what);
-    }
-    lk_ae_stack st;
-    if ((s = lk_ae_load(m, &st, &err)) == LK_OK) {
-        lk_ae_stack_free(&st);
-        ok++;
-    } else {
-        assert_clear(s, &err, what);
+    for (int k = 0; k < TH_LOADERS; k++) {
+        lk_error err;
+        lk_status s = th_load_one(k, m, &err);
+        if (s == LK_OK)
+            ok++;
+        else
+            assert_clear(s, &err, what);
     }
     ck_assert_msg(ok <= 1, "%s: %d loaders read one model", what, ok);
     return ok;

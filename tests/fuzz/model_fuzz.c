@@ -10,6 +10,7 @@
 #include <string.h>
 #include <zlib.h>
 #include <learnkit.h>
+#include "../loaders.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,32 +23,10 @@ static void must_explain(lk_status s, const lk_error *err)
 
 static void load_every_kind(const lk_model *m)
 {
-    lk_error err;
-    lk_status s;
-    lk_elm e;
-    if ((s = lk_elm_load(m, &e, &err)) == LK_OK)
-        lk_elm_free(&e);
-    must_explain(s, &err);
-    lk_lsq q;
-    if ((s = lk_lsq_load(m, &q, &err)) == LK_OK)
-        lk_lsq_free(&q);
-    must_explain(s, &err);
-    lk_logreg g;
-    if ((s = lk_logreg_load(m, &g, &err)) == LK_OK)
-        lk_logreg_free(&g);
-    must_explain(s, &err);
-    lk_perceptron p;
-    if ((s = lk_perceptron_load(m, &p, &err)) == LK_OK)
-        lk_perceptron_free(&p);
-    must_explain(s, &err);
-    lk_net net;
-    if ((s = lk_mlp_load(m, &net, NULL, &err)) == LK_OK)
-        lk_net_free(&net);
-    must_explain(s, &err);
-    lk_ae_stack st;
-    if ((s = lk_ae_load(m, &st, &err)) == LK_OK)
-        lk_ae_stack_free(&st);
-    must_explain(s, &err);
+    for (int k = 0; k < TH_LOADERS; k++) {
+        lk_error err;
+        must_explain(th_load_one(k, m, &err), &err);
+    }
 }
 
 /* Three rows of inputs from the file's own bytes, scored. */
