@@ -44,7 +44,7 @@ lk_status lki_learner_load(const lk_model *m, size_t size, lki_load_fn load, voi
 {
     void *x = malloc(size);
     if (!x)
-        return lk_error_set(err, LK_ENOMEM, lk_model_kind(m), NULL, "out of memory");
+        return lk_error_set(err, LK_ENOMEM, lk_model_source(m), NULL, "out of memory");
     lk_status s = load(m, x, err);
     if (s != LK_OK) {
         free(x);

@@ -607,17 +607,11 @@ static lk_model *small_elm_model(void)
     lk_model_put_int(mo, "arch.inputs", 4, NULL);
     lk_model_put_int(mo, "arch.hidden", 3, NULL);
     lk_model_put_int(mo, "arch.classes", 2, NULL);
-    lk_mat a, beta;
-    lk_mat_alloc(&a, 3, 4, NULL);
-    lk_mat_alloc(&beta, 3, 2, NULL);
-    LK_AT(&a, 1, 2) = (lk_real)0.385;
-    LK_AT(&beta, 2, 1) = (lk_real)-1.25;
-    lk_real b[3] = { 0.25f, 0.5f, 0.75f };
-    lk_model_put_mat(mo, "elm.a", &a, NULL);
+    lk_real a[12] = { 0, 0, 0, 0, 0, 0, (lk_real)0.385 }, b[3] = { 0.25f, 0.5f, 0.75f };
+    lk_real beta[6] = { 0, 0, 0, 0, 0, (lk_real)-1.25 };
+    lk_model_put_mat(mo, "elm.a", &(lk_mat){ 3, 4, 4, a, 0 }, NULL);
     lk_model_put_vec(mo, "elm.b", 3, b, NULL);
-    lk_model_put_mat(mo, "elm.beta", &beta, NULL);
-    lk_mat_free(&a);
-    lk_mat_free(&beta);
+    lk_model_put_mat(mo, "elm.beta", &(lk_mat){ 3, 2, 2, beta, 0 }, NULL);
     return mo;
 }
 
@@ -648,9 +642,6 @@ START_TEST(test_load_checks_shapes)
     mo = small_elm_model();
     lk_model_put_mat(mo, "elm.beta", &bad, NULL);
     expect_refused(mo, LK_EFORMAT, "elm.beta", "expected 3 x 2, found 3 x 5");
-    mo = small_elm_model();
-    lk_model_put_vec(mo, "elm.b", 5, bad.data, NULL);
-    expect_refused(mo, LK_EFORMAT, "elm.b", "expected 1 x 3, found 1 x 5");
     lk_mat_free(&bad);
     mo = small_elm_model();
     lk_model_put_str(mo, "arch.activation", "sigmoidd", NULL);
@@ -661,31 +652,17 @@ START_TEST(test_load_checks_shapes)
     lk_model_put_str(mo, "arch.activation", "prelu", NULL);
     expect_refused(mo, LK_EFORMAT, "arch.activation", "prelu");
     mo = small_elm_model();
-    lk_model_put_str(mo, "arch.activation", "softmax", NULL);
-    expect_refused(mo, LK_EFORMAT, "arch.activation", "softmax");
-    mo = small_elm_model();
     lk_model_put_int(mo, "arch.hidden", -3, NULL);
     expect_refused(mo, LK_EFORMAT, "arch.hidden", "found -3");
     mo = small_elm_model();
     lk_model_put_int(mo, "arch.inputs", (int64_t)1 << 40, NULL);
     expect_refused(mo, LK_EFORMAT, "arch.inputs", "found 1099511627776");
-    mo = small_elm_model();
-    lk_model_put_real(mo, "arch.classes", 2.0, NULL);
-    expect_refused(mo, LK_EFORMAT, "arch.classes", "expected an integer, found a real");
     lk_real nan3[3] = { 0.25f, (lk_real)NAN, 0.75f };
     mo = small_elm_model();
     lk_model_put_vec(mo, "elm.b", 3, nan3, NULL);
     expect_refused(mo, LK_EFORMAT, "elm.b", "NaN");
     mo = small_elm_model();
-    lk_model *other = lk_model_new("lsq");
-    for (size_t i = 0; i < lk_model_count(mo); i++) {
-        lk_entry_info e;
-        lk_model_entry(mo, i, &e);
-        if (e.type == LK_ENTRY_INT)
-            lk_model_put_int(other, e.key, e.i, NULL);
-        else if (e.type == LK_ENTRY_STR)
-            lk_model_put_str(other, e.key, e.s, NULL);
-    }
+    lk_model *other = th_model_copy(mo, "lsq", NULL);
     lk_model_free(mo);
     expect_refused(other, LK_EFORMAT, "kind", "expected a model of kind 'elm', found 'lsq'");
 }
