@@ -160,19 +160,7 @@ static lk_model *make_ae(lk_ae_solver solver, int clf, gsl_rng *r)
             ck_assert_int_eq(lk_ae_set_layer(&st.enc, l, &beta, NULL, NULL), LK_OK);
             lk_mat_free(&beta);
         } else {
-            lk_matd w;
-            lk_mat wf;
-            lk_real bias[D];
-            ck_assert_int_eq(lk_matd_alloc(&w, D, D + 1, NULL), LK_OK);
-            ck_assert_int_eq(lk_mat_alloc(&wf, D, D + 1, NULL), LK_OK);
-            ck_assert_int_eq(lk_ae_mda(&in, 0.3, 1e-3, &w, NULL), LK_OK);
-            lk_matd_to_mat(&wf, &w);
-            for (size_t i = 0; i < D; i++)
-                bias[i] = LK_AT(&wf, i, D);
-            lk_mat wv = lk_mat_view(wf.data, D, D, D + 1);
-            ck_assert_int_eq(lk_ae_set_layer(&st.enc, l, &wv, bias, NULL), LK_OK);
-            lk_matd_free(&w);
-            lk_mat_free(&wf);
+            th_mda_layer(&st.enc, l, &in, 0.3, 1e-3);
         }
         ck_assert_int_eq(lk_mat_alloc(&codes[l], N, h[l], NULL), LK_OK);
         ck_assert_int_eq(lk_ae_encode(&st.enc, l, &in, NULL, &codes[l], NULL), LK_OK);

@@ -174,3 +174,22 @@ lk_model *th_model_copy(const lk_model *m, const char *kind, const char *skip)
     }
     return c;
 }
+
+void th_mda_layer(lk_net *enc, size_t l, const lk_mat *x, double p, double reg)
+{
+    size_t d = x->cols;
+    lk_matd w;
+    lk_mat wf;
+    ck_assert_int_eq(lk_matd_alloc(&w, d, d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&wf, d, d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_mda(x, p, reg, &w, NULL), LK_OK);
+    lk_matd_to_mat(&wf, &w);
+    lk_real *bias = malloc(d * sizeof *bias);
+    for (size_t i = 0; i < d; i++)
+        bias[i] = LK_AT(&wf, i, d);
+    lk_mat wv = lk_mat_view(wf.data, d, d, d + 1);
+    ck_assert_int_eq(lk_ae_set_layer(enc, l, &wv, bias, NULL), LK_OK);
+    free(bias);
+    lk_matd_free(&w);
+    lk_mat_free(&wf);
+}
