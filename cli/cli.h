@@ -104,6 +104,31 @@ void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Closest of a NULL-terminated list of names within edit distance 2, or NULL. */
 const char *cli_nearest(const char *word, const char *const *names);
 
+/* ---------------------------------------------------------------- world */
+
+/* The world of processes this program runs in (mpirun -n P; a world of one
+ * otherwise), set up by cli_world_start at the top of main. */
+extern lk_comm *CLI_WORLD;
+/* Join the world; ranks other than 0 send stdout to /dev/null.  Returns 0
+ * or EXIT_FAILURE after printing. */
+int cli_world_start(int *argc, char ***argv);
+void cli_world_end(void);
+/* Rank 0 prints messages and results and writes files. */
+int cli_is_root(void);
+int cli_world_ranks(void);
+/* BLAS threads per rank by default: the machine's cores over the ranks
+ * that share it. */
+int cli_world_threads(void);
+/* Whether a learner may run on this world (data-parallel ones on any). */
+int cli_world_allows(const char *learner);
+/* Peak resident memory of every rank, in rank order (a collective). */
+json_t *cli_world_peak_rss(void);
+/* The mean over every rank's rows of a per-row quantity whose mean over
+ * this rank's rows is local. */
+double cli_world_mean(double local, size_t rows);
+/* Accuracy over the rows of every rank (scores and y are this rank's). */
+double cli_world_accuracy(const lk_mat *scores, const uint32_t *y);
+
 /* ---------------------------------------------------------------- progress */
 
 /* Progress goes to stderr and never to stdout.  On a terminal a bar is

@@ -88,6 +88,7 @@ static int elm_check(size_t n_features, size_t n_classes)
     p->max_memory = default_max_memory();
     if (E.max_memory && cli_parse_bytes("--max-memory", E.max_memory, &p->max_memory))
         return EXIT_USAGE;
+    p->comm = CLI_WORLD;
     const char *bad = lk_elm_check(p);
     if (bad)
         return cli_usage("elm: %s", bad);

@@ -55,6 +55,7 @@ static int check(size_t n_features, size_t n_classes)
     CFG.rtol = O.rtol;
     CFG.line_tol = O.line_tol;
     CFG.step = O.step;
+    CFG.comm = CLI_WORLD;
     CFG.max_iter = O.max_iter ? O.max_iter : CFG.solver == LK_LOGREG_ADAM ? 20 : CFG.max_iter;
     const char *why = lk_logreg_check(&CFG);
     if (why)

@@ -34,6 +34,7 @@ static int lsq_check(size_t n_features, size_t n_classes)
         else if (cli_parse_real("--C", Q.c, 1e-300, 1e300, &Q.p.C))
             return EXIT_USAGE;
     }
+    Q.p.comm = CLI_WORLD;
     const char *bad = lk_lsq_check(&Q.p);
     return bad ? cli_usage("lsq: %s", bad) : 0;
 }

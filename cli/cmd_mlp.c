@@ -340,6 +340,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     cfg.clip_norm = O.clip_norm;
     cfg.validation = O.validation;
     cfg.patience = O.patience;
+    cfg.comm = CLI_WORLD;
     if (O.nesterov && P.optim != &lk_optim_momentum) {
         rc = cli_usage("--nesterov needs --optimizer momentum");
         goto done;
@@ -403,7 +404,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_t *r = cli_result_json(run, "mlp");
     json_object_set_new(r, "train_seconds", json_real(train_seconds));
     json_object_set_new(r, "eval_seconds", json_real(eval_seconds));
-    json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, tr.n_train) * (double)tr.epoch));
+    json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, run->n_train_total) *
+                                                  (double)tr.epoch));
     json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr.epoch));
     if (tr.n_val)
         json_object_set_new(r, "best_epoch", json_integer((json_int_t)best));

@@ -49,6 +49,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     cfg.epochs = O.epochs;
     cfg.averaged = O.averaged;
     cfg.eta = O.eta;
+    cfg.comm = CLI_WORLD;
     lk_error err;
     lk_perceptron p = { 0 }, avg = { 0 };
     lk_mat te_scores = { 0 };
@@ -87,7 +88,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             cli_progress_update(&prog, e);
         else
             cli_progress_line("perceptron: epoch %zu  mistakes %zu (%.2f%%)  loss %.4f  test %.2f%%  %.2f s",
-                              e, mk, 100.0 * (double)mk / (double)sp->train.n,
+                              e, mk, 100.0 * (double)mk / (double)run->n_train_total,
                               lk_perceptron_epoch_loss(t), 100 * te, train_s);
     } while (!lk_perceptron_test(t));
     cli_progress_end(&prog);

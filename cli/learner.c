@@ -83,6 +83,36 @@ int cli_data_options(lk_data_options *o)
     return 0;
 }
 
+/* Load and preprocess DATA on this rank: 0, or an exit code after printing
+ * (a world of one), or -1 with err filled (many ranks: the caller agrees). */
+static int load_here(cli_run *run, const lk_data_options *o, const char *spec, lk_error *err)
+{
+    lk_status s = lk_data_load(spec, o, run->rng, &run->split, err);
+    if (s == LK_ENOTFOUND && cli_dataset_fetchable(spec) && cli_world_ranks() == 1) {
+        /* A known dataset that is not here yet: fetch it, as SPEC.md says.
+         * Many ranks would race to fetch it into one place: they are told
+         * to fetch it first instead. */
+        const char *name = spec && *spec ? spec : "mnist";
+        cli_notice("dataset '%s' not found here; fetching it (learnkit fetch %s)", name, name);
+        int rc = cli_fetch_dataset(name, NULL, o->data_dir);
+        if (rc)
+            return rc;
+        run->load_seconds = cli_now();
+        s = lk_data_load(spec, o, run->rng, &run->split, err);
+    }
+    lk_split *sp = &run->split;
+    /* The preprocessing is fitted on every training row before the rows are
+     * shared out, so it is the one-process preprocessing on every rank. */
+    if (s == LK_OK && (s = lk_prep_fit(&run->prep, o->scale, sp->format, &sp->train.x, err)) == LK_OK) {
+        lk_prep_apply(&run->prep, &sp->train.x);
+        lk_prep_apply(&run->prep, &sp->test.x);
+        run->n_train_total = sp->train.n;
+        if (cli_world_ranks() > 1)
+            s = lk_split_shard(sp, CLI_WORLD, err);
+    }
+    return s == LK_OK ? 0 : -1;
+}
+
 int cli_run_load(cli_run *run, const char *command, const char *spec)
 {
     memset(run, 0, sizeof *run);
@@ -93,34 +123,25 @@ int cli_run_load(cli_run *run, const char *command, const char *spec)
         return rc;
     if (!(run->rng = cli_rng()))
         return cli_fail("out of memory");
-    double t0 = cli_now();
+    run->load_seconds = cli_now();
     lk_error err;
-    lk_status s = lk_data_load(spec, &o, run->rng, &run->split, &err);
-    if (s == LK_ENOTFOUND && cli_dataset_fetchable(spec)) {
-        /* A known dataset that is not here yet: fetch it, as SPEC.md says. */
-        const char *name = spec && *spec ? spec : "mnist";
-        cli_notice("dataset '%s' not found here; fetching it (learnkit fetch %s)", name, name);
-        if ((rc = cli_fetch_dataset(name, NULL, o.data_dir)) != 0) {
-            cli_run_free(run);
-            return rc;
-        }
-        t0 = cli_now();
-        s = lk_data_load(spec, &o, run->rng, &run->split, &err);
-    }
-    if (s != LK_OK) {
+    rc = load_here(run, &o, spec, &err);
+    /* Every rank loads; each goes on only if all could, and a failure is
+     * reported once, with the message of the lowest rank that failed. */
+    lk_status s = lk_comm_agree(CLI_WORLD, rc == -1 ? err.status : LK_OK, &err);
+    if (rc > 0 || s != LK_OK) {
         cli_run_free(run);
-        return cli_fail_err(&err);
+        return rc > 0 ? rc : cli_fail_err(&err);
     }
+    run->load_seconds = cli_now() - run->load_seconds;
     lk_split *sp = &run->split;
-    if ((s = lk_prep_fit(&run->prep, o.scale, sp->format, &sp->train.x, &err)) != LK_OK) {
-        cli_run_free(run);
-        return cli_fail_err(&err);
-    }
-    lk_prep_apply(&run->prep, &sp->train.x);
-    lk_prep_apply(&run->prep, &sp->test.x);
-    run->load_seconds = cli_now() - t0;
-    cli_notice("%s: %zu train and %zu test rows, %zu features, %zu classes (%.2f s)", sp->name,
-               sp->train.n, sp->test.n, sp->train.d, sp->labels.k, run->load_seconds);
+    if (cli_world_ranks() > 1)
+        cli_notice("%s: %zu train rows shared by %d ranks (%zu here), %zu test rows, %zu features, "
+                   "%zu classes (%.2f s)", sp->name, run->n_train_total, cli_world_ranks(),
+                   sp->train.n, sp->test.n, sp->train.d, sp->labels.k, run->load_seconds);
+    else
+        cli_notice("%s: %zu train and %zu test rows, %zu features, %zu classes (%.2f s)", sp->name,
+                   sp->train.n, sp->test.n, sp->train.d, sp->labels.k, run->load_seconds);
     return 0;
 }
 
@@ -154,34 +175,40 @@ double cli_net_epoch_gflop(const lk_net *net, size_t rows)
 json_t *cli_result_json(const cli_run *run, const char *model_kind)
 {
     const lk_split *s = &run->split;
-    return json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "command", run->command, "model",
-                     model_kind, "dataset", s->name, "n_train", (json_int_t)s->train.n,
+    json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "command", run->command, "model",
+                     model_kind, "dataset", s->name, "n_train", (json_int_t)run->n_train_total,
                      "n_test", (json_int_t)s->test.n, "n_features", (json_int_t)s->train.d,
                      "n_classes", (json_int_t)s->labels.k);
+    if (o && cli_world_ranks() > 1) {
+        json_object_set_new(o, "ranks", json_integer(cli_world_ranks()));
+        json_object_set_new(o, "comm_seconds", json_real(lk_comm_seconds(CLI_WORLD)));
+        json_object_set_new(o, "comm_bytes", json_integer((json_int_t)lk_comm_bytes(CLI_WORLD)));
+    }
+    return o;
 }
 
 int cli_run_save(const cli_run *run, lk_model *m)
 {
     lk_error err;
     lk_status s = lk_model_put_str(m, "data.name", run->split.name, &err);
-    if (s == LK_OK && CLI.output)
+    /* One writer: every rank holds the same model, rank 0 saves it. */
+    if (s == LK_OK && CLI.output && cli_is_root())
         s = lk_model_save(m, CLI.output, &err);
+    s = lk_comm_agree(CLI_WORLD, s, &err);
     if (s != LK_OK)
         return cli_fail_err(&err);
     return 0;
 }
 
-/* Accuracy of a predictor on a dataset's rows, or NAN without rows. */
-static lk_status accuracy(const lk_predictor *p, const lk_dataset *d, double *acc, lk_error *err)
+/* Scores of a predictor on a dataset's rows (none when it has none). */
+static lk_status score(const lk_predictor *p, const lk_dataset *d, lk_mat *sc, lk_error *err)
 {
-    *acc = NAN;
+    *sc = (lk_mat){ .cols = lk_predictor_outputs(p) };
     if (d->n == 0)
         return LK_OK;
-    lk_mat sc;
-    lk_status s = lk_mat_alloc_uninit(&sc, d->n, lk_predictor_outputs(p), err);
-    if (s == LK_OK && (s = lk_predictor_scores(p, &d->x, &sc, err)) == LK_OK)
-        *acc = cli_accuracy(&sc, d->y);
-    lk_mat_free(&sc);
+    lk_status s = lk_mat_alloc_uninit(sc, d->n, lk_predictor_outputs(p), err);
+    if (s == LK_OK)
+        s = lk_predictor_scores(p, &d->x, sc, err);
     return s;
 }
 
@@ -189,25 +216,32 @@ int cli_run_accuracy(const cli_run *run, const lk_model *model, json_t *result)
 {
     lk_error err;
     lk_predictor *p;
+    lk_mat tr = { 0 }, te = { 0 };
     double t0 = cli_now();
+    /* Every rank holds the same model, so every rank gets the same answer. */
     lk_status s = lk_predictor_load(model, &p, &err);
     if (s == LK_EUNSUPPORTED)
         return 0;       /* a model that does not classify (an autoencoder alone) */
-    if (s != LK_OK)
-        return cli_fail_err(&err);
-    double tr, te;
-    if ((s = accuracy(p, &run->split.train, &tr, &err)) == LK_OK)
-        s = accuracy(p, &run->split.test, &te, &err);
-    lk_predictor_free(p);
-    if (s != LK_OK)
-        return cli_fail_err(&err);
-    json_object_set_new(result, "train_accuracy", json_real(tr));
-    if (!isnan(te))
-        json_object_set_new(result, "test_accuracy", json_real(te));
-    json_t *phases = json_object_get(result, "phase_seconds");
-    if (json_is_object(phases))
-        json_object_set_new(phases, "evaluation", json_real(cli_now() - t0));
-    return 0;
+    if (s == LK_OK) {
+        if ((s = score(p, &run->split.train, &tr, &err)) == LK_OK)
+            s = score(p, &run->split.test, &te, &err);
+        lk_predictor_free(p);
+    }
+    /* Each rank scores its share of the training rows: all go on, or none. */
+    s = lk_comm_agree(CLI_WORLD, s, &err);
+    if (s == LK_OK) {
+        json_object_set_new(result, "train_accuracy",
+                            json_real(cli_world_accuracy(&tr, run->split.train.y)));
+        if (run->split.test.n)
+            json_object_set_new(result, "test_accuracy",
+                                json_real(cli_accuracy(&te, run->split.test.y)));
+        json_t *phases = json_object_get(result, "phase_seconds");
+        if (json_is_object(phases))
+            json_object_set_new(phases, "evaluation", json_real(cli_now() - t0));
+    }
+    lk_mat_free(&tr);
+    lk_mat_free(&te);
+    return s == LK_OK ? 0 : cli_fail_err(&err);
 }
 
 static double num(const json_t *o, const char *key)
@@ -258,6 +292,9 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
     }
     if ((rc = l->check(0, 0)) != 0)
         return rc;
+    if (!cli_world_allows(l->name))
+        return cli_fail("%s does not train data-parallel yet: run it without mpirun (elm, lsq, "
+                        "logreg, mlp and perceptron do)", l->name);
     cli_apply_common();
     cli_run run;
     if ((rc = cli_run_load(&run, l->name, n_pos ? pos[0] : NULL)) != 0)
@@ -272,6 +309,8 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
         rc = cli_run_save(&run, model);
     if (rc == 0) {
         json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
+        if (cli_world_ranks() > 1)
+            json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
         if (CLI.json) {
             rc = cli_json_print(result);
             result = NULL;

@@ -20,6 +20,7 @@ typedef struct cli_run {
     lk_split split;         /* loaded; features already preprocessed */
     lk_prep prep;           /* fitted on split.train */
     double load_seconds;
+    size_t n_train_total;   /* training rows of every rank (split.train: this rank's) */
     gsl_rng *rng;           /* from --seed */
 } cli_run;
 

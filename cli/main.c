@@ -52,8 +52,13 @@ int main(int argc, char **argv)
         return 0;
     }
     for (const cli_command *c = CLI_COMMANDS; c->name; c++)
-        if (strcmp(c->name, name) == 0)
-            return c->run(argc - 1, argv + 1);
+        if (strcmp(c->name, name) == 0) {
+            int rc = cli_world_start(&argc, &argv);
+            if (rc == 0)
+                rc = c->run(argc - 1, argv + 1);
+            cli_world_end();
+            return rc;
+        }
     const char *names[32];
     size_t k = 0;
     for (const cli_command *c = CLI_COMMANDS; c->name && k < 31; c++)

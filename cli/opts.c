@@ -26,10 +26,18 @@ void cli_apply_common(void)
 {
     if (CLI.threads > 0)
         lk_blas_set_threads((int)CLI.threads);
+    else if (cli_world_ranks() > 1)
+        lk_blas_set_threads(cli_world_threads());
+    if (!cli_is_root())
+        CLI.quiet = 1;
 }
 
+/* Every message comes from rank 0: an error the ranks agreed on is said
+ * once, by it. */
 static void vsay(const char *fmt, va_list ap)
 {
+    if (!cli_is_root())
+        return;
     fputs("learnkit: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -68,6 +76,8 @@ void cli_err_hint(lk_error *err, const char *option)
 int cli_fail_err(const lk_error *err)
 {
     char buf[LK_ERROR_SOURCE_MAX + LK_ERROR_PLACE_MAX + LK_ERROR_TEXT_MAX + 8];
+    if (!cli_is_root())
+        return EXIT_FAILURE;
     const char *text = err->text[0] ? err->text : lk_status_str(err->status);
     for (size_t k = 0; OPTION_PLACES[k]; k++) {
         if (strcmp(err->place, OPTION_PLACES[k]) != 0)

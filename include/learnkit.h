@@ -33,5 +33,6 @@
 #include <learnkit/lsq.h>
 #include <learnkit/logreg.h>
 #include <learnkit/perceptron.h>
+#include <learnkit/comm.h>
 
 #endif

@@ -219,15 +219,13 @@ static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, con
 {
     lk_tsqr w;
     lk_status s = lk_tsqr_alloc(&w, m->hidden, m->k, tsqr_rows(p, m->k), err);
-    if (s != LK_OK)
-        return s;
-    double *sv = malloc(m->hidden * sizeof(double));
-    if (!sv) {
-        lk_tsqr_free(&w);
-        return lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
-    }
-    s = pass(m, x, t, h, sink_tsqr, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
-    if (s == LK_OK) {
+    double *sv = s == LK_OK ? malloc(m->hidden * sizeof(double)) : NULL;
+    if (s == LK_OK && !sv)
+        s = lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
+    if (s == LK_OK)
+        s = pass(m, x, t, h, sink_tsqr, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+    w.comm = p->comm;
+    if ((s = lk_comm_agree(p->comm, s, err)) == LK_OK) {
         double t0 = now();
         s = lk_tsqr_solve(&w, p->rcond, beta, &rep->rank, sv, err);
         rep->solve_seconds += now() - t0;
@@ -249,9 +247,10 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
     lk_ridge w;
     size_t L = m->hidden, k = m->k, n = x->rows;
     lk_status s = lk_ridge_alloc(&w, L, k, h->rows, 0, err);
-    if (s != LK_OK)
-        return s;
-    s = pass(m, x, t, h, sink_ridge, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+    if (s == LK_OK)
+        s = pass(m, x, t, h, sink_ridge, &w, &rep->hidden_seconds, &rep->solve_seconds, err);
+    w.comm = p->comm;
+    s = lk_comm_agree(p->comm, s, err);
     double dn = (double)n, dL = (double)L, dk = (double)k;
     rep->solve_flops = dn * dL * (dL + 1) + 2 * dn * dL * dk;
     if (s == LK_OK && !p->c_auto) {
@@ -273,10 +272,12 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
             s = pass(m, x, t, h, sink_loo, &w, &th, &rep->select_seconds, err);
         rep->hidden_seconds += th;
         rep->hidden_flops *= 2;
+        if (s == LK_OK)
+            s = lk_ridge_loo_end(&w, err);
         if (s == LK_OK) {
             size_t g = lk_ridge_loo_best(&w);
             rep->C = lk_elm_c_grid(g);
-            rep->loo_error = (double)w.errors[g] / dn;
+            rep->loo_error = (double)w.errors[g] / (double)w.n_loo;
             t0 = now();
             s = lk_ridge_eig_solve(&w, grid[g], beta, NULL, err);
             rep->select_seconds += now() - t0;
@@ -288,12 +289,10 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
     return s;
 }
 
-lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const uint32_t *y,
-                     size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
+/* Whether this rank can fit: parameters, rows, labels, memory. */
+static lk_status admit(const lk_elm_params *p, const lk_mat *x, const uint32_t *y, size_t k,
+                       lk_elm_report *rep, lk_error *err)
 {
-    memset(m, 0, sizeof *m);
-    lk_elm_report dummy, *rep = report ? report : &dummy;
-    memset(rep, 0, sizeof *rep);
     const char *bad = lk_elm_check(p);
     if (bad)
         return lk_error_set(err, LK_EINVAL, "elm", NULL, "%s", bad);
@@ -324,9 +323,21 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const u
                             "use fewer units%s", p->hidden, mib(need), mib(p->max_memory),
                             p->solver == LK_ELM_SVD ? " or the ridge solver" : "");
     }
-    lk_status s = elm_alloc(m, d, p->hidden, k, p->act, err);
+    return LK_OK;
+}
+
+lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const uint32_t *y,
+                     size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    lk_elm_report dummy, *rep = report ? report : &dummy;
+    memset(rep, 0, sizeof *rep);
+    size_t n = x->rows, d = x->cols;
     lk_mat t = { 0 }, h = { 0 };
     lk_matd beta = { 0 };
+    lk_status s = admit(p, x, y, k, rep, err);
+    if (s == LK_OK)
+        s = elm_alloc(m, d, p->hidden, k, p->act, err);
     if (s == LK_OK)
         s = lk_onehot(y, n, k, &t, err);
     size_t b = block_of(p) < n ? block_of(p) : n;
@@ -334,7 +345,8 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const u
         s = lk_mat_alloc_uninit(&h, b, p->hidden, err);
     if (s == LK_OK)
         s = lk_matd_alloc(&beta, p->hidden, k, err);
-    if (s != LK_OK)
+    /* Every rank goes on, or every rank stops with the first failure. */
+    if ((s = lk_comm_agree(p->comm, s, err)) != LK_OK)
         goto done;
     draw(m, p->weights, rng);
     rep->hidden_flops = 2.0 * (double)n * (double)d * (double)p->hidden;

@@ -191,6 +191,7 @@ struct lk_logreg_trainer {
     const uint32_t *y;
     gsl_rng *rng;
     size_t n, iter, evals;
+    size_t n_all;                /* training rows of every rank */
     double loss, prev_loss, gnorm;
     double flops;                /* of the GEMMs so far */
     lk_logreg_state state;
@@ -282,23 +283,28 @@ static double grad_norm_from_gsl(const lk_logreg_trainer *t, const gsl_vector *g
     return sqrt(s);
 }
 
-/* Feature means and scales over the training rows, in double. */
-static void feature_scales(lk_logreg_trainer *t)
+/* Feature means and scales over the training rows (of every rank), in
+ * double. */
+static lk_status feature_scales(lk_logreg_trainer *t, lk_error *err)
 {
-    size_t n = t->x->rows, d = t->m->d;
-    double *sq = t->scale, vmax = 0;
+    size_t d = t->m->d;
+    double *sq = t->scale, vmax = 0, n = (double)t->n_all;
     memset(t->mean, 0, d * sizeof *t->mean);
     memset(sq, 0, d * sizeof *sq);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < t->x->rows; i++) {
         const lk_real *r = lk_mat_row(t->x, i);
         for (size_t j = 0; j < d; j++) {
             t->mean[j] += r[j];
             sq[j] += (double)r[j] * r[j];
         }
     }
+    lk_status s;
+    if ((s = lk_comm_sum(t->cfg.comm, t->mean, d, err)) != LK_OK ||
+        (s = lk_comm_sum(t->cfg.comm, sq, d, err)) != LK_OK)
+        return s;
     for (size_t j = 0; j < d; j++) {
-        t->mean[j] /= (double)n;
-        double var = sq[j] / (double)n - t->mean[j] * t->mean[j];
+        t->mean[j] /= n;
+        double var = sq[j] / n - t->mean[j] * t->mean[j];
         sq[j] = var > 0 ? var : 0;
         vmax = sq[j] > vmax ? sq[j] : vmax;
     }
@@ -308,14 +314,31 @@ static void feature_scales(lk_logreg_trainer *t)
     double floor = vmax > 0 ? 1e-12 * vmax : 1e-12;
     for (size_t j = 0; j < d; j++)
         t->scale[j] = sqrt(sq[j] + t->cfg.l2 + floor);
+    return LK_OK;
 }
 
+/* The objective over every rank's rows: with n_r of the N rows here, the
+ * mean loss plus the penalty is sum_r (n_r / N) J_r, where J_r is this
+ * rank's mean loss plus the same penalty; likewise the gradient.  GSL's
+ * callbacks cannot fail, so a failed sum makes the loss NaN, which the
+ * iteration reports. */
 static double full_eval(lk_logreg_trainer *t, int with_grad)
 {
     t->evals++;
     t->flops += (with_grad ? 4.0 : 2.0) * (double)t->n * (double)t->m->d * (double)t->m->k;
-    return lk_logreg_objective(t->m, t->x, &t->t, t->cfg.l2, &t->z, &t->a,
-                               with_grad ? &t->dz : NULL, t->ones);
+    double j = lk_logreg_objective(t->m, t->x, &t->t, t->cfg.l2, &t->z, &t->a,
+                                   with_grad ? &t->dz : NULL, t->ones);
+    if (lk_comm_size(t->cfg.comm) <= 1)
+        return j;
+    double share = (double)t->n / (double)t->n_all;
+    j *= share;
+    int ok = lk_comm_sum(t->cfg.comm, &j, 1, NULL) == LK_OK;
+    if (with_grad) {
+        lk_params *p = &t->m->params;
+        lk_scal(p->n, (lk_real)share, p->g);
+        ok = ok && lk_comm_sum_real(t->cfg.comm, p->g, p->n, NULL) == LK_OK;
+    }
+    return ok ? j : NAN;
 }
 
 /* The objective in GSL's terms.  Only f needs one GEMM; df and fdf need
@@ -375,11 +398,10 @@ static void onehot_rows(lk_mat *t, const uint32_t *y, size_t n)
     }
 }
 
-lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_mat *x,
-                                  const uint32_t *y, const lk_logreg_config *cfg, gsl_rng *rng,
-                                  lk_error *err)
+/* Whether this rank can train: configuration, rows, classes. */
+static lk_status admit(const lk_logreg *m, const lk_mat *x, const uint32_t *y,
+                       const lk_logreg_config *cfg, const gsl_rng *rng, lk_error *err)
 {
-    *out = NULL;
     const char *why = lk_logreg_check(cfg);
     if (why)
         return lk_error_set(err, LK_EINVAL, "logreg", NULL, "%s", why);
@@ -394,10 +416,30 @@ lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const l
                                 (unsigned)y[i], m->k);
     if (cfg->solver == LK_LOGREG_ADAM && !rng)
         return lk_error_set(err, LK_EINVAL, "logreg", NULL, "adam needs a random generator");
+    if (cfg->solver == LK_LOGREG_ADAM && lk_comm_size(cfg->comm) > 1)
+        return lk_error_set(err, LK_EUNSUPPORTED, "logreg", NULL,
+                            "the adam solver trains in one process; lbfgs trains data-parallel");
+    return LK_OK;
+}
 
+lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_mat *x,
+                                  const uint32_t *y, const lk_logreg_config *cfg, gsl_rng *rng,
+                                  lk_error *err)
+{
+    *out = NULL;
+    /* Every rank starts, or every rank stops with the first failure. */
+    lk_status s = lk_comm_agree(cfg->comm, admit(m, x, y, cfg, rng, err), err);
+    if (s != LK_OK)
+        return s;
     lk_logreg_trainer *t = calloc(1, sizeof *t);
-    if (!t)
-        return lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
+    s = t ? LK_OK : lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
+    uint64_t n_all = x->rows;
+    if ((s = lk_comm_agree(cfg->comm, s, err)) != LK_OK ||
+        (s = lk_comm_sum_u64(cfg->comm, &n_all, 1, err)) != LK_OK) {
+        free(t);
+        return s;
+    }
+    t->n_all = (size_t)n_all;
     t->m = m;
     t->cfg = *cfg;
     t->x = x;
@@ -405,19 +447,18 @@ lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const l
     t->rng = rng;
     t->n = x->rows;
     size_t n = x->rows, k = m->k;
-    lk_status s;
     /* The full one-hot targets and n x k blocks serve the loss reported
      * after each iteration in both solvers; adam adds its batch blocks. */
     if ((s = lk_mat_alloc(&t->t, n, k, err)) != LK_OK ||
         (s = lk_mat_alloc(&t->z, n, k, err)) != LK_OK ||
         (s = lk_mat_alloc(&t->a, n, k, err)) != LK_OK ||
         (s = lk_mat_alloc(&t->dz, n, k, err)) != LK_OK)
-        goto fail;
+        goto fail_here;
     onehot_rows(&t->t, y, n);
     t->ones = lk_alloc_aligned(n * sizeof(lk_real));
     if (!t->ones) {
         s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-        goto fail;
+        goto fail_here;
     }
     for (size_t i = 0; i < n; i++)
         t->ones[i] = 1;
@@ -428,16 +469,20 @@ lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const l
         t->start = gsl_vector_alloc(np);
         if (!t->min || !t->start) {
             s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory for the solver");
-            goto fail;
+            goto fail_here;
         }
         t->fdf = (gsl_multimin_function_fdf){ gsl_f, gsl_df, gsl_fdf, np, t };
         t->mean = malloc(m->d * sizeof *t->mean);
         t->scale = malloc(m->d * sizeof *t->scale);
         if (!t->mean || !t->scale) {
             s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-            goto fail;
+            goto fail_here;
         }
-        feature_scales(t);
+        /* The ranks that allocated all of this meet the ones that could
+         * not at this agreement (those make it at fail_here). */
+        if ((s = lk_comm_agree(cfg->comm, LK_OK, err)) != LK_OK ||
+            (s = feature_scales(t, err)) != LK_OK)
+            goto fail;
         params_to_gsl(t, m, t->start);
         int gs = gsl_multimin_fdfminimizer_set(t->min, &t->fdf, t->start, cfg->step,
                                                cfg->line_tol);
@@ -454,12 +499,12 @@ lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const l
         if ((s = lk_optim_init(&t->opt, &lk_optim_adam, &oc, m->params.n, err)) != LK_OK ||
             (s = lk_mat_alloc(&t->xs, n, m->d, err)) != LK_OK ||
             (s = lk_mat_alloc(&t->tb, n, k, err)) != LK_OK)
-            goto fail;
+            goto fail_here;
         t->perm = malloc(n * sizeof *t->perm);
         t->ys = malloc(n * sizeof *t->ys);
         if (!t->perm || !t->ys) {
             s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-            goto fail;
+            goto fail_here;
         }
         for (size_t i = 0; i < n; i++)
             t->perm[i] = i;
@@ -473,6 +518,10 @@ lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const l
     t->prev_loss = t->loss;
     *out = t;
     return LK_OK;
+fail_here:
+    /* A failure of this rank alone, before the others' agreement. */
+    if (cfg->solver == LK_LOGREG_LBFGS)
+        s = lk_comm_agree(cfg->comm, s, err);
 fail:
     lk_logreg_trainer_free(t);
     return s;

@@ -21,7 +21,7 @@ static double now(void)
 
 lk_lsq_params lk_lsq_params_default(void)
 {
-    lk_lsq_params p = { 1.0, 0 };
+    lk_lsq_params p = { .C = 1.0, .c_auto = 0, .comm = NULL };
     return p;
 }
 
@@ -52,12 +52,10 @@ static lk_status lsq_alloc(lk_lsq *m, size_t d, size_t k, lk_error *err)
     return LK_OK;
 }
 
-lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const uint32_t *y,
-                     size_t k, lk_lsq_report *report, lk_error *err)
+/* Whether this rank can fit: parameters, rows and labels. */
+static lk_status admit(const lk_lsq_params *p, const lk_mat *x, const uint32_t *y, size_t k,
+                       lk_error *err)
 {
-    memset(m, 0, sizeof *m);
-    lk_lsq_report dummy, *rep = report ? report : &dummy;
-    memset(rep, 0, sizeof *rep);
     const char *bad = lk_lsq_check(p);
     if (bad)
         return lk_error_set(err, LK_EINVAL, "lsq", NULL, "%s", bad);
@@ -68,22 +66,33 @@ lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const u
         if (y[i] >= k)
             return lk_error_set(err, LK_EINVAL, "lsq", NULL, "label %u of row %zu is not below %zu",
                                 (unsigned)y[i], i + 1, k);
+    return LK_OK;
+}
+
+lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const uint32_t *y,
+                     size_t k, lk_lsq_report *report, lk_error *err)
+{
+    memset(m, 0, sizeof *m);
+    lk_lsq_report dummy, *rep = report ? report : &dummy;
+    memset(rep, 0, sizeof *rep);
     double t0 = now();
-    lk_ridge w;
+    lk_ridge w = { 0 };
     lk_mat t = { 0 };
     lk_matd beta = { 0 };
     double *bias = NULL;
+    size_t n = x->rows, d = x->cols;
     size_t b = BLOCK < n ? BLOCK : n;
-    lk_status s = lk_ridge_alloc(&w, d, k, b, 1, err);
-    if (s != LK_OK)
-        return s;
-    if ((s = lsq_alloc(m, d, k, err)) || (s = lk_onehot(y, n, k, &t, err)) ||
-        (s = lk_matd_alloc(&beta, d, k, err)))
-        goto done;
-    if (!(bias = malloc(k * sizeof(double)))) {
+    lk_status s = admit(p, x, y, k, err);
+    if (s == LK_OK)
+        s = lk_ridge_alloc(&w, d, k, b, 1, err);
+    if (s == LK_OK && !(s = lsq_alloc(m, d, k, err)) && !(s = lk_onehot(y, n, k, &t, err)))
+        s = lk_matd_alloc(&beta, d, k, err);
+    if (s == LK_OK && !(bias = malloc(k * sizeof(double))))
         s = lk_error_set(err, LK_ENOMEM, "lsq", NULL, "out of memory");
+    w.comm = p->comm;
+    /* Every rank goes on, or every rank stops with the first failure. */
+    if ((s = lk_comm_agree(p->comm, s, err)) != LK_OK)
         goto done;
-    }
     for (size_t r0 = 0; r0 < n && s == LK_OK; r0 += b) {
         lk_mat xb = lk_mat_rows(x, r0, b), tb = lk_mat_rows(&t, r0, b);
         s = lk_ridge_add(&w, &xb, &tb, err);
@@ -106,10 +115,12 @@ lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const u
             lk_mat xb = lk_mat_rows(x, r0, b), tb = lk_mat_rows(&t, r0, b);
             s = lk_ridge_loo_add(&w, &xb, &tb, err);
         }
+        if (s == LK_OK)
+            s = lk_ridge_loo_end(&w, err);
         if (s == LK_OK) {
             size_t g = lk_ridge_loo_best(&w);
             rep->C = lk_elm_c_grid(g);
-            rep->loo_error = (double)w.errors[g] / dn;
+            rep->loo_error = (double)w.errors[g] / (double)w.n_loo;
             s = lk_ridge_eig_solve(&w, grid[g], &beta, bias, err);
         }
         rep->select_seconds = now() - t1;

@@ -7,6 +7,7 @@
 #include <gsl/gsl_randist.h>
 #include <learnkit/net.h>
 #include <learnkit/blas.h>
+#include "net_impl.h"
 
 /* ---------------------------------------------------------------- training */
 
@@ -48,11 +49,12 @@ void lk_net_trainer_free(lk_net_trainer *tr)
     lk_mat_free(&tr->yv);
     lk_free_aligned(tr->best);
     free(tr->grad_norm);
+    free(tr->rank_rows);
     *tr = (lk_net_trainer){ 0 };
 }
 
-lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
-                              const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
+static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
+                           const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
 {
     *tr = (lk_net_trainer){ .net = net, .cfg = *cfg, .rng = rng, .x = x, .y = y,
                             .best_loss = INFINITY };
@@ -125,6 +127,32 @@ fail:
     return s;
 }
 
+lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
+                              const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
+{
+    lk_status s = init_here(tr, net, cfg, x, y, rng, err);
+    if (lk_comm_size(cfg->comm) <= 1)
+        return s;
+    /* Every rank goes on, or every rank stops with the first failure. */
+    if ((s = lk_comm_agree(cfg->comm, s, err)) == LK_OK)
+        s = lki_net_parallel_init(tr, err);
+    if (s != LK_OK)
+        lk_net_trainer_free(tr);
+    return s;
+}
+
+/* The validation loss over every rank's held-out rows. */
+static double validation_loss(lk_net_trainer *tr)
+{
+    double v = lk_net_loss(tr->net, &tr->work, tr->cfg.loss, &tr->xv, &tr->yv);
+    if (!tr->rank_rows)
+        return v;
+    double sums[2] = { v * (double)tr->n_val, (double)tr->n_val };
+    if (lk_comm_sum(tr->cfg.comm, sums, 2, NULL) != LK_OK)
+        return NAN;
+    return sums[0] / sums[1];
+}
+
 lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err)
 {
     lk_net *net = tr->net;
@@ -137,9 +165,18 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
     for (size_t l = 0; l < L; l++)
         tr->grad_norm[l] = 0;
     double total = 0;
-    size_t batches = 0, errors = 0;
+    size_t batches = 0, errors = 0, rows = tr->n_train;
     lk_real thr = lk_net_output_act(net)->kind == LK_ACT_SIGMOID ? (lk_real)0.5 : 0;
-    for (size_t r = 0; r < tr->n_train; r += B, batches++) {
+    if (tr->rank_rows) {
+        lk_status s = lki_net_parallel_epoch(tr, &total, &errors, &batches, err);
+        if (s != LK_OK)
+            return s;
+        rows = 0;
+        for (int r = 0; r < lk_comm_size(tr->cfg.comm); r++)
+            rows += (size_t)tr->rank_rows[r];
+        B = 0;   /* the loop below is the one-process one */
+    }
+    for (size_t r = 0; B && r < tr->n_train; r += B, batches++) {
         lk_mat xb = lk_mat_rows(&tr->xs, r, B), yb = lk_mat_rows(&tr->ys, r, B);
         if (tr->cfg.corrupt) {
             lk_mat xc = lk_mat_rows(&tr->xc, 0, xb.rows);
@@ -172,10 +209,10 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
     }
     for (size_t l = 0; l < L; l++)
         tr->grad_norm[l] /= (double)batches;
-    lk_net_epoch_stats st = { .epoch = tr->epoch, .loss = total / (double)tr->n_train,
-                              .val_loss = NAN, .errors = errors, .rows = tr->n_train, .grad_layers = L, .grad_norm = tr->grad_norm };
+    lk_net_epoch_stats st = { .epoch = tr->epoch, .loss = total / (double)rows,
+                              .val_loss = NAN, .errors = errors, .rows = rows, .grad_layers = L, .grad_norm = tr->grad_norm };
     if (tr->n_val) {
-        st.val_loss = lk_net_loss(net, &tr->work, tr->cfg.loss, &tr->xv, &tr->yv);
+        st.val_loss = validation_loss(tr);
         if (st.val_loss < tr->best_loss) {
             tr->best_loss = st.val_loss;
             tr->best_epoch = tr->epoch;

@@ -200,6 +200,8 @@ struct lk_perceptron_trainer {
     double c;               /* visit counter of the averaging trick (starts at 1) */
     size_t ahead;           /* look-ahead window, adapted to the mistake rate */
     int finished;
+    lk_status failed;       /* a sum over the ranks failed: training stops */
+    lk_real *before;        /* averaging over ranks: the weights before mixing */
 };
 
 void lk_perceptron_trainer_free(lk_perceptron_trainer *t)
@@ -212,15 +214,18 @@ void lk_perceptron_trainer_free(lk_perceptron_trainer *t)
     free(t->t);
     free(t->dz);
     free(t->u);
+    free(t->before);
     free(t);
 }
 
-lk_status lk_perceptron_trainer_alloc(lk_perceptron_trainer **out, lk_perceptron *p,
-                                      const lk_mat *x, const uint32_t *y,
-                                      const lk_perceptron_config *cfg, gsl_rng *rng,
-                                      lk_error *err)
+static lk_status alloc_here(lk_perceptron_trainer **out, lk_perceptron *p, const lk_mat *x,
+                            const uint32_t *y, const lk_perceptron_config *cfg, gsl_rng *rng,
+                            lk_error *err);
+
+/* Whether this rank can train: configuration, rows, classes. */
+static lk_status admit(const lk_perceptron *p, const lk_mat *x, const uint32_t *y,
+                       const lk_perceptron_config *cfg, const gsl_rng *rng, lk_error *err)
 {
-    *out = NULL;
     const char *why = lk_perceptron_check(cfg);
     if (why)
         return lk_error_set(err, LK_EINVAL, "perceptron", NULL, "%s", why);
@@ -236,6 +241,30 @@ lk_status lk_perceptron_trainer_alloc(lk_perceptron_trainer **out, lk_perceptron
     if (cfg->shuffle && !rng)
         return lk_error_set(err, LK_EINVAL, "perceptron", NULL,
                             "shuffled epochs need a random generator");
+    return LK_OK;
+}
+
+lk_status lk_perceptron_trainer_alloc(lk_perceptron_trainer **out, lk_perceptron *p,
+                                      const lk_mat *x, const uint32_t *y,
+                                      const lk_perceptron_config *cfg, gsl_rng *rng,
+                                      lk_error *err)
+{
+    *out = NULL;
+    lk_status s = admit(p, x, y, cfg, rng, err);
+    if (s == LK_OK && (s = alloc_here(out, p, x, y, cfg, rng, err)) == LK_OK)
+        /* One starting point for every rank, whatever it was given. */
+        s = lk_comm_bcast(cfg->comm, p->params.w, p->params.n * sizeof(lk_real), 0, NULL);
+    if ((s = lk_comm_agree(cfg->comm, s, err)) != LK_OK) {
+        lk_perceptron_trainer_free(*out);
+        *out = NULL;
+    }
+    return s;
+}
+
+static lk_status alloc_here(lk_perceptron_trainer **out, lk_perceptron *p, const lk_mat *x,
+                            const uint32_t *y, const lk_perceptron_config *cfg, gsl_rng *rng,
+                            lk_error *err)
+{
     lk_perceptron_trainer *t = calloc(1, sizeof *t);
     if (!t)
         return lk_error_set(err, LK_ENOMEM, "perceptron", NULL, "out of memory");
@@ -251,7 +280,10 @@ lk_status lk_perceptron_trainer_alloc(lk_perceptron_trainer **out, lk_perceptron
     t->dz = calloc(p->cols, sizeof *t->dz);
     if (cfg->averaged)
         t->u = calloc(p->params.n, sizeof *t->u);
-    if (!t->perm || !t->t || !t->dz || (cfg->averaged && !t->u)) {
+    if (cfg->averaged && lk_comm_size(cfg->comm) > 1)
+        t->before = malloc(p->params.n * sizeof *t->before);
+    if (!t->perm || !t->t || !t->dz || (cfg->averaged && !t->u) ||
+        (cfg->averaged && lk_comm_size(cfg->comm) > 1 && !t->before)) {
         s = lk_error_set(err, LK_ENOMEM, "perceptron", NULL, "out of memory");
         goto fail;
     }
@@ -311,6 +343,34 @@ static void run_block(lk_perceptron_trainer *t, const lk_mat *xb, const uint32_t
     }
 }
 
+/* Iterative parameter mixing: the uniform mean of the ranks' weights.  The
+ * averaging trick keeps S = c w - u, the sum of the weights visited; w
+ * changes to the mean, so u moves by c (mean - w) to keep this rank's S.
+ * Mistakes and the criterion are summed over every rank's rows. */
+static void mix(lk_perceptron_trainer *t)
+{
+    const lk_comm *comm = t->cfg.comm;
+    lk_params *par = &t->p->params;
+    double P = (double)lk_comm_size(comm), sums[3] = { (double)t->mistakes, t->loss,
+                                                       (double)t->n };
+    lk_real *before = t->before;
+    if (before)
+        memcpy(before, par->w, par->n * sizeof *before);
+    lk_status s = lk_comm_sum_real(comm, par->w, par->n, NULL);
+    if (s == LK_OK)
+        s = lk_comm_sum(comm, sums, 3, NULL);
+    if (s != LK_OK) {
+        t->failed = s;
+        return;
+    }
+    lk_scal(par->n, (lk_real)(1 / P), par->w);
+    if (before)
+        for (size_t i = 0; i < par->n; i++)
+            t->u[i] += t->c * ((double)par->w[i] - (double)before[i]);
+    t->mistakes = (size_t)sums[0];
+    t->loss = sums[1] / sums[2];
+}
+
 void lk_perceptron_iterate(lk_perceptron_trainer *t)
 {
     t->mistakes = 0;
@@ -329,8 +389,11 @@ void lk_perceptron_iterate(lk_perceptron_trainer *t)
             run_block(t, &xb, t->y + r0, NULL);
         }
     }
+    if (lk_comm_size(t->cfg.comm) > 1)
+        mix(t);
+    else
+        t->loss /= (double)t->n;
     t->total += t->mistakes;
-    t->loss /= (double)t->n;
     t->epoch++;
 }
 
@@ -341,7 +404,7 @@ int lk_perceptron_converged(const lk_perceptron_trainer *t)
 
 int lk_perceptron_test(const lk_perceptron_trainer *t)
 {
-    return lk_perceptron_converged(t) || t->epoch >= t->cfg.epochs;
+    return t->failed || lk_perceptron_converged(t) || t->epoch >= t->cfg.epochs;
 }
 
 size_t lk_perceptron_epochs(const lk_perceptron_trainer *t) { return t->epoch; }
@@ -363,11 +426,31 @@ void lk_perceptron_average(const lk_perceptron_trainer *t, lk_perceptron *avg)
         avg->params.w[i] = (lk_real)((double)p->params.w[i] - t->u[i] / t->c);
 }
 
+/* With many ranks, the average of the weights over every rank's visits:
+ * sum_r S_r / sum_r c_r, with S_r = c_r w - u_r (w is the same on every rank
+ * after mixing). */
+static void average_over_ranks(lk_perceptron_trainer *t)
+{
+    lk_params *par = &t->p->params;
+    for (size_t i = 0; i < par->n; i++)
+        t->u[i] = t->c * (double)par->w[i] - t->u[i];
+    double c = t->c;
+    if (lk_comm_sum(t->cfg.comm, t->u, par->n, NULL) != LK_OK ||
+        lk_comm_sum(t->cfg.comm, &c, 1, NULL) != LK_OK) {
+        t->failed = LK_EIO;
+        return;
+    }
+    for (size_t i = 0; i < par->n; i++)
+        par->w[i] = (lk_real)(t->u[i] / c);
+}
+
 void lk_perceptron_finish(lk_perceptron_trainer *t)
 {
     if (t->finished)
         return;
-    if (t->u)
+    if (t->u && lk_comm_size(t->cfg.comm) > 1)
+        average_over_ranks(t);
+    else if (t->u)
         lk_perceptron_average(t, t->p);
     t->finished = 1;
 }

@@ -116,26 +116,74 @@ lk_status lk_tsqr_add(lk_tsqr *w, const lk_mat *z, const lk_mat *t, lk_error *er
     return LK_OK;
 }
 
-lk_status lk_tsqr_solve(lk_tsqr *w, double rcond, lk_matd *x, int *rank, double *s,
-                        lk_error *err)
+/* The triangle as c x c rows of [Z T] (row-major, zero below the
+ * diagonal): what another rank folds in as rows.  A rank that has seen no
+ * rows holds no triangle and gives zeros, which add nothing to R^T R. */
+static void triangle_rows(const lk_tsqr *w, lk_mat *r)
+{
+    size_t c = w->p + w->k;
+    for (size_t i = 0; i < c; i++)
+        memset(lk_mat_row(r, i), 0, c * sizeof(lk_real));
+    if (!w->folded)
+        return;
+    for (size_t j = 0; j < c; j++) {
+        const lk_real *col = lk_mat_row(&w->cols, j);   /* column j of R */
+        for (size_t i = 0; i <= j; i++)
+            LK_AT(r, i, j) = col[i];
+    }
+}
+
+/* The tree: at step s, a rank r with r % 2s == s sends its triangle to
+ * r - s and is done; a rank r with r % 2s == 0 folds in the triangle of
+ * r + s, if there is one.  Rank 0 ends with the triangle of all rows. */
+static lk_status combine(lk_tsqr *w, lk_error *err)
+{
+    int rank = lk_comm_rank(w->comm), size = lk_comm_size(w->comm);
+    size_t c = w->p + w->k;
+    lk_mat r;
+    lk_status s = lk_mat_alloc_uninit(&r, c, c, err);
+    if ((s = lk_comm_agree(w->comm, s, err)) != LK_OK) {
+        lk_mat_free(&r);
+        return s;
+    }
+    size_t bytes = c * c * sizeof(lk_real);
+    for (int step = 1; step < size && s == LK_OK; step *= 2) {
+        if (rank % (2 * step) == step) {
+            if ((s = reduce(w, err)) == LK_OK) {
+                triangle_rows(w, &r);
+                s = lk_comm_send(w->comm, r.data, bytes, rank - step, err);
+            }
+            break;
+        }
+        if (rank + step < size) {
+            if ((s = lk_comm_recv(w->comm, r.data, bytes, rank + step, err)) == LK_OK) {
+                lk_mat z = lk_mat_cols(&r, 0, w->p), t = lk_mat_cols(&r, w->p, w->k);
+                size_t n = w->n;
+                s = lk_tsqr_add(w, &z, &t, err);
+                w->n = n;   /* the rows of a triangle are not rows of data */
+            }
+        }
+    }
+    lk_mat_free(&r);
+    uint64_t rows = w->n;
+    lk_status t = lk_comm_agree(w->comm, s, err);
+    if (t == LK_OK)
+        t = lk_comm_sum_u64(w->comm, &rows, 1, err);
+    if (t == LK_OK && rank == 0)
+        w->n = (size_t)rows;
+    return t;
+}
+
+static lk_status solve_here(lk_tsqr *w, double rcond, lk_matd *x, int *rank, double *sv,
+                            lk_error *err)
 {
     size_t p = w->p, k = w->k;
-    if (w->n == 0)
-        return lk_error_set(err, LK_EINVAL, "tsqr", NULL, "no rows to fit");
-    if (x->rows != p || x->cols != k || !(rcond >= 0 && rcond < 1))
-        return lk_error_set(err, LK_EINVAL, "tsqr", NULL, "X must be %zu x %zu", p, k);
     lk_status st = reduce(w, err);
     if (st != LK_OK)
         return st;
     lk_matd r11, r12;
-    double *sv = s ? s : malloc(p * sizeof(double));
-    if (!sv)
-        return lk_error_set(err, LK_ENOMEM, "tsqr", NULL, "out of memory");
-    if ((st = lk_matd_alloc(&r11, p, p, err)) != LK_OK) {
-        if (!s)
-            free(sv);
+    if ((st = lk_matd_alloc(&r11, p, p, err)) != LK_OK)
         return st;
-    }
     if ((st = lk_matd_alloc(&r12, p, k, err)) == LK_OK) {
         /* The triangle in double: the SVD then loses nothing more. */
         for (size_t j = 0; j < p + k; j++) {
@@ -154,6 +202,36 @@ lk_status lk_tsqr_solve(lk_tsqr *w, double rcond, lk_matd *x, int *rank, double 
         lk_matd_free(&r12);
     }
     lk_matd_free(&r11);
+    return st;
+}
+
+lk_status lk_tsqr_solve(lk_tsqr *w, double rcond, lk_matd *x, int *rank, double *s,
+                        lk_error *err)
+{
+    size_t p = w->p, k = w->k;
+    if (x->rows != p || x->cols != k || !(rcond >= 0 && rcond < 1))
+        return lk_error_set(err, LK_EINVAL, "tsqr", NULL, "X must be %zu x %zu", p, k);
+    int parallel = lk_comm_size(w->comm) > 1, root = lk_comm_rank(w->comm) == 0;
+    lk_status st = LK_OK;
+    if (parallel && (st = combine(w, err)) != LK_OK)
+        return st;
+    double *sv = s ? s : malloc(p * sizeof(double));
+    if (!sv)
+        st = lk_error_set(err, LK_ENOMEM, "tsqr", NULL, "out of memory");
+    else if (root && w->n == 0)
+        st = lk_error_set(err, LK_EINVAL, "tsqr", NULL, "no rows to fit");
+    else if (root)
+        st = solve_here(w, rcond, x, rank, sv, err);
+    if (parallel) {
+        /* Rank 0's outcome, then its answer, to every rank. */
+        int r = rank && root ? *rank : 0;
+        if ((st = lk_comm_agree(w->comm, st, err)) == LK_OK &&
+            (st = lk_comm_bcast(w->comm, x->data, p * x->ld * sizeof(double), 0, err)) == LK_OK &&
+            (st = lk_comm_bcast(w->comm, sv, p * sizeof(double), 0, err)) == LK_OK)
+            st = lk_comm_bcast(w->comm, &r, sizeof r, 0, err);
+        if (rank)
+            *rank = r;
+    }
     if (!s)
         free(sv);
     return st;

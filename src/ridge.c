@@ -199,14 +199,70 @@ static void unshift(lk_ridge *w)
     }
 }
 
-/* Flush, undo the shift (centering G and R when asked), mirror G; once. */
+/* Re-express this rank's shifted sums about the shift c0 of rank 0: with
+ * d = c - c0 and u = 1^T S = zsum - n c,
+ *     (S + 1 d^T)^T (S + 1 d^T) = S^T S + u d^T + d u^T + n d d^T,
+ *     (S + 1 d^T)^T T = S^T T + d 1^T T,
+ * then sum G (upper triangle), R, the column sums and the row count over
+ * the ranks.  A rank without rows contributes zeros whatever its shift. */
+static lk_status reduce(lk_ridge *w, lk_error *err)
+{
+    size_t p = w->p, k = w->k;
+    lk_real *c0 = malloc(p * sizeof *c0);
+    double *d = malloc(p * sizeof *d), *u = malloc(p * sizeof *u);
+    lk_status s = LK_OK;
+    if (!c0 || !d || !u)
+        s = lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory");
+    if ((s = lk_comm_agree(w->comm, s, err)) != LK_OK)
+        goto done;
+    if (lk_comm_rank(w->comm) == 0)
+        memcpy(c0, w->shift, p * sizeof *c0);
+    if ((s = lk_comm_bcast(w->comm, c0, p * sizeof *c0, 0, err)) != LK_OK)
+        goto done;
+    double n = (double)w->n;
+    for (size_t i = 0; i < p; i++) {
+        d[i] = w->n ? (double)w->shift[i] - (double)c0[i] : 0;
+        u[i] = w->n ? w->zsum[i] - n * (double)w->shift[i] : 0;
+    }
+    for (size_t i = 0; i < p; i++) {
+        double *gi = w->g.data + i * w->g.ld;
+        for (size_t j = i; j < p; j++)
+            gi[j] += u[i] * d[j] + d[i] * u[j] + n * d[i] * d[j];
+        double *ri = w->r.data + i * w->r.ld;
+        for (size_t j = 0; j < k; j++)
+            ri[j] += d[i] * w->tsum[j];
+        w->shift[i] = c0[i];
+    }
+    /* g and r are allocated with ld = cols, so each is one block. */
+    uint64_t rows = w->n;
+    if ((s = lk_comm_sum(w->comm, w->g.data, p * p, err)) != LK_OK ||
+        (s = lk_comm_sum(w->comm, w->r.data, p * k, err)) != LK_OK ||
+        (s = lk_comm_sum(w->comm, w->zsum, p, err)) != LK_OK ||
+        (s = lk_comm_sum(w->comm, w->tsum, k, err)) != LK_OK ||
+        (s = lk_comm_sum_u64(w->comm, &rows, 1, err)) != LK_OK)
+        goto done;
+    w->n = (size_t)rows;
+done:
+    free(c0);
+    free(d);
+    free(u);
+    return s;
+}
+
+/* Flush, sum over the ranks, undo the shift (centering G and R when
+ * asked), mirror G; once. */
 lk_status lk_ridge_sums(lk_ridge *w, lk_error *err)
 {
+    if (w->finished)
+        return w->n ? LK_OK : lk_error_set(err, LK_EINVAL, "ridge", NULL, "no rows to fit");
+    flush(w);
+    if (lk_comm_size(w->comm) > 1) {
+        lk_status s = reduce(w, err);
+        if (s != LK_OK)
+            return s;
+    }
     if (w->n == 0)
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "no rows to fit");
-    if (w->finished)
-        return LK_OK;
-    flush(w);
     unshift(w);
     lk_matd_symmetrize(&w->g);
     w->finished = 1;
@@ -413,6 +469,33 @@ lk_status lk_ridge_loo_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_err
     }
     w->n_loo += m;
     return LK_OK;
+}
+
+lk_status lk_ridge_loo_end(lk_ridge *w, lk_error *err)
+{
+    if (!w->grid)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "lk_ridge_loo_begin first");
+    if (lk_comm_size(w->comm) <= 1)
+        return LK_OK;
+    /* Counts travel as u64 (size_t need not be 64 bits), sums as doubles;
+     * an infinite PRESS (an interpolated row) stays infinite. */
+    uint64_t *e = malloc((w->n_grid + 1) * sizeof *e);
+    lk_status s = lk_comm_agree(w->comm, e ? LK_OK : LK_ENOMEM, err);
+    if (s != LK_OK) {
+        free(e);
+        return e ? s : lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory");
+    }
+    for (size_t g = 0; g < w->n_grid; g++)
+        e[g] = w->errors[g];
+    e[w->n_grid] = w->n_loo;
+    if ((s = lk_comm_sum_u64(w->comm, e, w->n_grid + 1, err)) == LK_OK &&
+        (s = lk_comm_sum(w->comm, w->press, w->n_grid, err)) == LK_OK) {
+        for (size_t g = 0; g < w->n_grid; g++)
+            w->errors[g] = (size_t)e[g];
+        w->n_loo = (size_t)e[w->n_grid];
+    }
+    free(e);
+    return s;
 }
 
 size_t lk_ridge_loo_best(const lk_ridge *w)

@@ -27,7 +27,7 @@ START_TEST(test_matches_gelsd)
         y[i] = (uint32_t)(i % k);
     for (int pass = 0; pass < 2; pass++) {
         double C = pass ? 0.37 : 123.0, lambda = 1 / C;
-        lk_lsq_params p = { C, 0 };
+        lk_lsq_params p = { .C = C };
         lk_lsq m;
         ck_assert_int_eq(lk_lsq_fit(&m, &p, &x, y, k, NULL, NULL), LK_OK);
         lk_matd a, b;
@@ -75,7 +75,7 @@ START_TEST(test_auto_and_round_trip)
         y[i] = (uint32_t)(i % k);
         LK_AT(&x, i, y[i]) += 3;
     }
-    lk_lsq_params p = { 1, 1 };
+    lk_lsq_params p = { .C = 1, .c_auto = 1 };
     lk_lsq m;
     lk_lsq_report rep;
     ck_assert_int_eq(lk_lsq_fit(&m, &p, &x, y, k, &rep, NULL), LK_OK);
@@ -137,7 +137,7 @@ END_TEST
 
 START_TEST(test_refusals)
 {
-    lk_lsq_params p = { -1, 0 };
+    lk_lsq_params p = { .C = -1 };
     ck_assert_ptr_nonnull(lk_lsq_check(&p));
     p.C = INFINITY;
     ck_assert_ptr_nonnull(lk_lsq_check(&p));

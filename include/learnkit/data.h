@@ -82,6 +82,16 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
                        lk_split *out, lk_error *err);
 void lk_split_free(lk_split *s);
 
+#ifndef LK_COMM_DECLARED
+#define LK_COMM_DECLARED
+typedef struct lk_comm lk_comm;
+#endif
+/* Keep only this rank's contiguous share of the training rows (the rows
+ * lk_comm_share assigns it; all of them in a world of one), for training
+ * data-parallel; the test rows stay whole.  LK_EINVAL when there are fewer
+ * training rows than ranks, LK_ENOMEM; the split is unchanged on error. */
+lk_status lk_split_shard(lk_split *s, const lk_comm *c, lk_error *err);
+
 /* Where a named dataset's files are, or LK_ENOTFOUND; *dir is malloc'ed. */
 lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_error *err);
 

@@ -31,6 +31,7 @@
 #include <learnkit/activation.h>
 #include <learnkit/data.h>
 #include <learnkit/model.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -49,6 +50,12 @@ typedef struct lk_elm_params {
     double rcond;             /* svd: relative singular value cutoff */
     size_t max_memory;        /* bytes; 0 = no limit */
     size_t block_rows;        /* rows of H computed at once; 0 = default */
+    /* NULL: x holds every training row.  Else x is this rank's share and
+     * every rank calls lk_elm_fit with the same parameters and generator
+     * state: the hidden weights are drawn alike everywhere, the sums (or
+     * triangles) are combined over the ranks, and every rank gets the
+     * model of one process on all rows. */
+    const lk_comm *comm;
 } lk_elm_params;
 
 /* The default cutoff: about ten times the relative rounding H carries when

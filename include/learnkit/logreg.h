@@ -35,6 +35,7 @@
 #include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -59,6 +60,12 @@ typedef struct lk_logreg_config {
     double line_tol;    /* lbfgs: line-search accuracy (GSL's tol, in (0,1))      */
     double lr;          /* adam: learning rate                                   */
     size_t batch;       /* adam: mini-batch size                                 */
+    /* lbfgs: NULL when x holds every training row; else x is this rank's
+     * share and every rank runs the trainer: the feature statistics, the
+     * loss and the gradient are summed over the ranks (each weighed by its
+     * share of the rows), so every rank takes the same quasi-Newton steps
+     * and holds the one-process iterate.  adam refuses a world of many. */
+    const lk_comm *comm;
 } lk_logreg_config;
 
 /* The defaults: lbfgs, l2 3e-5, 40 iterations, gtol 1e-5, rtol 1e-6,

@@ -14,6 +14,7 @@
 #include <learnkit/mat.h>
 #include <learnkit/data.h>
 #include <learnkit/model.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +23,10 @@ extern "C" {
 typedef struct lk_lsq_params {
     double C;        /* lambda = 1/C > 0 */
     int c_auto;
+    /* NULL: x holds every training row; else x is this rank's share, every
+     * rank calls lk_lsq_fit, and every rank gets the one-process model
+     * (the sums are combined over the ranks: see learnkit/ridge.h). */
+    const lk_comm *comm;
 } lk_lsq_params;
 
 /* C = 1 (scikit-learn's RidgeClassifier alpha = 1), not auto. */

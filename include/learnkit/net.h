@@ -50,6 +50,7 @@
 #include <learnkit/optim.h>
 #include <learnkit/dense.h>
 #include <learnkit/model.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -152,6 +153,16 @@ typedef struct lk_net_config {
     void *corrupt_ctx;
     int skip_errors;        /* 1: targets are not classes (an autoencoder's inputs):
                                no argmax pass per batch, stats.errors stays 0 */
+    /* NULL: x holds every training row.  Else synchronous data-parallel
+     * training: x is this rank's share, every rank runs the same loop, the
+     * global batch of `batch` rows is split among the ranks in proportion
+     * to their rows, each step sums the ranks' gradients (weighed by their
+     * rows in the step) in one reduction of the parameter arena's gradient,
+     * and every rank applies the same optimizer step, so the parameters
+     * (broadcast from rank 0 at the start) stay equal everywhere.  Each
+     * rank shuffles and holds out validation rows among its own rows;
+     * losses and counts are summed over the ranks. */
+    const lk_comm *comm;
 } lk_net_config;
 
 /* Adam, lr 0.001, batch 100, 10 epochs, softmax-CE, no l2, no clipping, no
@@ -195,6 +206,9 @@ typedef struct lk_net_trainer {
     size_t epoch;
     double *grad_norm;      /* n_layers */
     int stopped;
+    uint64_t *rank_rows;    /* data-parallel: n_train of every rank; NULL otherwise */
+    size_t rank_batch;      /* data-parallel: this rank's rows per step */
+    size_t steps;           /* data-parallel: steps per epoch, the same on every rank */
 } lk_net_trainer;
 
 /* Allocate every buffer and set up the optimizer.  x (n x inputs) and y

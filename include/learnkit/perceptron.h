@@ -31,6 +31,7 @@
 #include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -80,6 +81,12 @@ typedef struct lk_perceptron_config {
     size_t epochs;      /* epoch budget */
     int averaged;       /* 1: finish with the averaged weights */
     int shuffle;        /* 1: visit samples in a fresh random order each epoch */
+    /* NULL: x holds every training row.  Else iterative parameter mixing
+     * (McDonald, Hall and Mann, NAACL 2010): x is this rank's share, each
+     * epoch every rank runs the rule over its rows from the mixed weights,
+     * then the weights are averaged over the ranks (and, when averaging,
+     * the running sums too); mistakes are counted over every rank. */
+    const lk_comm *comm;
 } lk_perceptron_config;
 
 /* eta 1, 10 epochs, not averaged, shuffled. */

@@ -26,11 +26,18 @@
  * as the rounding Z already carries when it was computed in lk_real, so
  * doing the folds in double would buy nothing (and cost half the speed).
  * Unlike normal equations (Z^T Z), this does not square the condition
- * number.  The SVD of the small triangle is in double. */
+ * number.  The SVD of the small triangle is in double.
+ *
+ * Data-parallel: with comm set (after lk_tsqr_alloc, on every rank), each
+ * rank adds only its rows and lk_tsqr_solve combines the ranks' triangles
+ * by a binary tree of the same folds (rank r + s sends its triangle to rank
+ * r, for s = 1, 2, 4, ...: log2 P steps of (p+k)^2 / 2 values each); rank 0
+ * solves and every rank receives X, the rank and the singular values. */
 #ifndef LEARNKIT_PINV_H
 #define LEARNKIT_PINV_H
 
 #include <learnkit/blas.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,6 +54,7 @@ typedef struct lk_tsqr {
     lk_real *tau, *work; /* geqrf's reflector scales and workspace */
     size_t lwork;
     double flops;        /* QR flops spent so far */
+    const lk_comm *comm; /* NULL: the rows are all here; else combine ranks */
 } lk_tsqr;
 
 /* Bytes lk_tsqr_alloc and lk_tsqr_solve need (LAPACK's row-major copy
@@ -58,7 +66,8 @@ void lk_tsqr_free(lk_tsqr *w);
 /* Add a block of rows: z (m x p) and t (m x k), any m. */
 lk_status lk_tsqr_add(lk_tsqr *w, const lk_mat *z, const lk_mat *t, lk_error *err);
 
-/* X (p x k) = the minimum-norm least-squares solution, dropping singular
+/* X (p x k) = the minimum-norm least-squares solution (a collective when
+ * comm is set), dropping singular
  * values below rcond * s_max (0 <= rcond < 1); *rank the number kept, s
  * (p values, may be NULL) the singular values of Z in descending order.
  * LK_EINVAL when no rows were added; LK_ENUMERIC if the SVD fails. */

@@ -28,12 +28,21 @@
  *     Q per block plus one small GEMM for the whole grid.
  *
  * With centering, G = Z^T Z - n mu mu^T and R = Z^T T - n mu tau^T are formed
- * from the shifted sums at solve time; c = tau - W^T mu. */
+ * from the shifted sums at solve time; c = tau - W^T mu.
+ *
+ * Data-parallel: with comm set (after lk_ridge_alloc, on every rank), each
+ * rank adds only its own rows; lk_ridge_sums re-expresses every rank's
+ * shifted sums about rank 0's shift (a correction in double as small as
+ * the shifts are alike) and sums them over the ranks, so that every rank
+ * then holds the sums of all rows and the solvers give every rank the
+ * model of one process on all rows.  The leave-one-out pass likewise runs
+ * on each rank's rows, and lk_ridge_loo_end sums the residuals. */
 #ifndef LEARNKIT_RIDGE_H
 #define LEARNKIT_RIDGE_H
 
 #include <stdint.h>
 #include <learnkit/blas.h>
+#include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -69,6 +78,7 @@ typedef struct lk_ridge {
     lk_mat sg;            /* p x n_grid: 1/(e+lambda_g) */
     lk_mat zb, pz, yh, hd;/* block scratch: centered z, z Q, predictions, h_ii */
     lk_real *cs;          /* k column sums of one block of T */
+    const lk_comm *comm;  /* NULL: the rows are all here; else sum over ranks */
 } lk_ridge;
 
 /* Bytes a workspace for p features, k targets and blocks of block_rows
@@ -86,7 +96,8 @@ void lk_ridge_free(lk_ridge *w);
 lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
 
 /* The sums themselves, for callers that need a scatter matrix rather than
- * a ridge fit (the mDA): flush, undo the shift, mirror G.  Afterwards g holds
+ * a ridge fit (the mDA): flush, sum over the ranks when comm is set (a
+ * collective: every rank calls it), undo the shift, mirror G.  Afterwards g holds
  * Z^T Z and r holds Z^T T in double (centered when asked).  Called again, or
  * by the solvers, it does nothing; no rows can be added after it.  LK_EINVAL
  * when no rows were added. */
@@ -112,6 +123,9 @@ lk_status lk_ridge_loo_begin(lk_ridge *w, const double *lambdas, size_t n, lk_er
  * any block order): PRESS and misclassification (argmax of the LOO
  * prediction against argmax of t). */
 lk_status lk_ridge_loo_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err);
+/* After the last lk_ridge_loo_add: sum the residuals over the ranks (a
+ * no-op in one process).  Collective when comm is set. */
+lk_status lk_ridge_loo_end(lk_ridge *w, lk_error *err);
 /* Index of the grid value with the fewest LOO errors (ties: smallest PRESS). */
 size_t lk_ridge_loo_best(const lk_ridge *w);
 

@@ -1,0 +1,85 @@
+#!/bin/sh
+# mpirun -n P learnkit ...: every data-parallel learner on 1 to 4 ranks, on
+# small CSV data.  Closed-form models predict what the one-process model
+# predicts; rank 0 alone writes the model and the output; a learner that
+# does not train data-parallel refuses; a bad row fails every rank with one
+# message, exit 1, and no model.
+. "${top_srcdir:-.}/tests/cli.sh.inc"
+. "${top_srcdir:-.}/tests/mpi.sh.inc"
+
+# mrun N CODE ARGS...: learnkit on N ranks, expecting exit CODE.
+mrun() {
+    n=$1; want=$2; shift 2
+    checks=$((checks + 1))
+    mpi "$n" "$LEARNKIT" "$@" > "$TMPD/out" 2> "$TMPD/err" < /dev/null
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        failures=$((failures + 1))
+        echo "FAIL: mpirun -n $n learnkit $*: exit $got, expected $want"
+        sed 's/^/  stderr: /' "$TMPD/err" | head -5
+        return 1
+    fi
+    return 0
+}
+
+# same_predictions A B: two models predict the same labels for the test file
+same_predictions() {
+    checks=$((checks + 1))
+    "$LEARNKIT" predict -q -m "$1" --test "$TMPD/test.csv" "$TMPD/train.csv" > "$TMPD/pa" &&
+        "$LEARNKIT" predict -q -m "$2" --test "$TMPD/test.csv" "$TMPD/train.csv" > "$TMPD/pb"
+    if ! cmp -s "$TMPD/pa" "$TMPD/pb"; then
+        failures=$((failures + 1))
+        echo "FAIL: $2 predicts other labels than $1"
+    fi
+}
+
+# Three classes of string labels in 6 features; 301 rows, so shares differ.
+awk 'BEGIN { srand(11); for (i = 0; i < 301; i++) { c = i % 3;
+     printf "%s", (c == 0 ? "ant" : c == 1 ? "bee" : "cow");
+     for (j = 0; j < 6; j++) printf ",%.4f", (c == j % 3 ? 1.2 : 0) + rand() - 0.5; print "" } }' \
+    > "$TMPD/train.csv"
+awk 'BEGIN { srand(12); for (i = 0; i < 90; i++) { c = i % 3;
+     printf "%s", (c == 0 ? "ant" : c == 1 ? "bee" : "cow");
+     for (j = 0; j < 6; j++) printf ",%.4f", (c == j % 3 ? 1.2 : 0) + rand() - 0.5; print "" } }' \
+    > "$TMPD/test.csv"
+data="--test $TMPD/test.csv $TMPD/train.csv"
+
+for learner in "elm --hidden 40" "elm --hidden 40 --solver ridge --C auto" "lsq" "lsq --C auto" \
+               "logreg"; do
+    tag=$(echo "$learner" | tr -c 'a-z0-9\n' '_')
+    run 0 $learner -q -o "$TMPD/$tag.1.lkm" $data
+    for n in 1 2 3 4; do
+        mrun "$n" 0 $learner --json -o "$TMPD/$tag.$n.lkm" $data &&
+            out_has '"n_train": *301' && same_predictions "$TMPD/$tag.1.lkm" "$TMPD/$tag.$n.lkm"
+        [ "$n" -gt 1 ] && out_has "\"ranks\": *$n"
+    done
+done
+# The iterative learners: they run, rank 0 prints one JSON object, the
+# model is written once and loads.
+for learner in "mlp --hidden 16 --epochs 20" "perceptron --averaged"; do
+    for n in 2 4; do
+        mrun "$n" 0 $learner --json -o "$TMPD/it.lkm" $data &&
+            out_has "\"ranks\": *$n" && out_has '"test_accuracy": *(0\.[89]|1)'
+        checks=$((checks + 1))
+        if [ "$(grep -c '"command"' "$TMPD/out")" -ne 1 ]; then
+            failures=$((failures + 1)); echo "FAIL: $learner on $n ranks: not one JSON object"
+        fi
+        run 0 predict -q -m "$TMPD/it.lkm" --test "$TMPD/test.csv" "$TMPD/train.csv"
+    done
+done
+
+# Not data-parallel (yet): refused before any work.
+mrun 2 1 ae --hidden 4 $data && err_has 'does not train data-parallel' && err_lines 1
+
+# A bad row near the end of the file: every rank stops, one message, no model.
+cp "$TMPD/train.csv" "$TMPD/bad.csv"
+echo 'bee,0.1,0.2,zero,0.4,0.5,0.6' >> "$TMPD/bad.csv"
+for n in 2 3; do
+    mrun "$n" 1 elm --hidden 10 -o "$TMPD/bad.lkm" --test "$TMPD/test.csv" "$TMPD/bad.csv" &&
+        err_has 'bad.csv:302:4: "zero" is not a number' && err_lines 1 && no_file "$TMPD/bad.lkm"
+done
+# Fewer rows than ranks: refused with the counts.
+head -3 "$TMPD/train.csv" > "$TMPD/tiny.csv"
+mrun 4 1 lsq --test "$TMPD/test.csv" "$TMPD/tiny.csv" && err_has 'cannot be shared by 4' &&
+    err_lines 1
+finish

@@ -1,0 +1,474 @@
+/* mpi_fit_test.c — data-parallel fits equal one-process fits.  Run by
+ * tests/mpi_fit.sh under mpirun -n 1..4 (and alone, as a world of one):
+ * every rank makes the same seeded problem, fits it whole without a
+ * communicator (the reference), then fits only its share of the rows with
+ * one, and both models must agree on every rank.  On one rank the two runs
+ * take the same path and must give the same bytes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <learnkit.h>
+#include "testhelp.h"
+
+static lk_comm *C;
+static int R, P;
+
+#if LK_REAL_IS_DOUBLE
+#define REL_TOL 1e-10
+#else
+#define REL_TOL 1e-4
+#endif
+
+/* 3 classes around three centres in 12 dimensions, 613 rows so that the
+ * shares are uneven.  lsq gets them far from the origin (offset 3: the
+ * shifted sums must cope); the ELM near it, so that its random features
+ * are well conditioned and the float rounding of the two runs (blocks
+ * folded in another order) cannot be amplified into a model difference. */
+typedef struct problem {
+    lk_mat x;
+    uint32_t *y;
+    size_t n, d, k;
+} problem;
+
+static problem make_problem(double offset)
+{
+    problem p = { .n = 613, .d = 12, .k = 3 };
+    gsl_rng *r = th_rng(7);
+    lk_mat_alloc(&p.x, p.n, p.d, NULL);
+    p.y = malloc(p.n * sizeof *p.y);
+    for (size_t i = 0; i < p.n; i++) {
+        p.y[i] = (uint32_t)gsl_rng_uniform_int(r, p.k);
+        for (size_t j = 0; j < p.d; j++)
+            LK_AT(&p.x, i, j) = (lk_real)(offset + 0.7 * (double)((p.y[i] + j) % 3) +
+                                          gsl_rng_uniform(r) - 0.5);
+    }
+    gsl_rng_free(r);
+    return p;
+}
+
+static void problem_free(problem *p)
+{
+    lk_mat_free(&p->x);
+    free(p->y);
+}
+
+/* This rank's rows. */
+static lk_mat share(const problem *p, const uint32_t **y)
+{
+    size_t b, e;
+    lk_comm_share(p->n, R, P, &b, &e);
+    *y = p->y + b;
+    return lk_mat_rows(&p->x, b, e - b);
+}
+
+/* max |a - b| / max |a|: the relative difference of two models. */
+static double rel_diff(const lk_mat *a, const lk_mat *b)
+{
+    double top = 0;
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = 0; j < a->cols; j++)
+            top = fmax(top, fabs((double)LK_AT(a, i, j)));
+    return th_max_abs_diff(a, b) / (top > 0 ? top : 1);
+}
+
+static int same_bytes(const lk_mat *a, const lk_mat *b)
+{
+    for (size_t i = 0; i < a->rows; i++)
+        if (memcmp(lk_mat_row(a, i), lk_mat_row(b, i), a->cols * sizeof(lk_real)))
+            return 0;
+    return 1;
+}
+
+static void check_elm(lk_elm_solver solver, int c_auto)
+{
+    problem p = make_problem(-0.7);
+    lk_elm_params par = lk_elm_params_default();
+    par.hidden = 40;
+    par.solver = solver;
+    par.C = 10;
+    par.c_auto = c_auto;
+    par.block_rows = 64;   /* several blocks per rank */
+    lk_elm whole, part;
+    lk_elm_report rw, rp;
+    lk_error err;
+    gsl_rng *r1 = th_rng(3), *r2 = th_rng(3);
+    ck_assert_int_eq(lk_elm_fit(&whole, &par, &p.x, p.y, p.k, r1, &rw, &err), LK_OK);
+    par.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    ck_assert_int_eq(lk_elm_fit(&part, &par, &x, y, p.k, r2, &rp, &err), LK_OK);
+    double diff = rel_diff(&whole.beta, &part.beta);
+    if (R == 0)
+        fprintf(stderr, "elm %s%s on %d ranks: relative difference %.2e\n",
+                solver == LK_ELM_SVD ? "svd" : "ridge", c_auto ? " C auto" : "", P, diff);
+    ck_assert_double_le(diff, REL_TOL);
+    ck_assert(same_bytes(&whole.a, &part.a));
+    if (P == 1)
+        ck_assert(same_bytes(&whole.beta, &part.beta));
+    if (solver == LK_ELM_SVD) {
+        ck_assert_int_eq(rw.rank, rp.rank);
+        if (R == 0)
+            fprintf(stderr, "  singular values %.3g to %.3g\n", rw.sigma_max, rw.sigma_min_kept);
+    }
+    if (c_auto) {
+        ck_assert_double_eq(rw.C, rp.C);
+        ck_assert_double_eq_tol(rw.loo_error, rp.loo_error, 1e-12);
+    }
+    /* Every rank holds the same model. */
+    double mine = 0;
+    for (size_t i = 0; i < part.beta.rows; i++)
+        for (size_t j = 0; j < part.beta.cols; j++)
+            mine += (double)LK_AT(&part.beta, i, j) * (double)(i + 1);
+    double lo = -mine, hi = mine;
+    ck_assert_int_eq(lk_comm_max(C, &lo, 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_comm_max(C, &hi, 1, NULL), LK_OK);
+    ck_assert_double_eq(-lo, hi);
+    lk_elm_free(&whole);
+    lk_elm_free(&part);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+    problem_free(&p);
+}
+
+START_TEST(test_elm_svd) { check_elm(LK_ELM_SVD, 0); }
+END_TEST
+START_TEST(test_elm_ridge) { check_elm(LK_ELM_RIDGE, 0); }
+END_TEST
+START_TEST(test_elm_ridge_auto) { check_elm(LK_ELM_RIDGE, 1); }
+END_TEST
+
+static void check_lsq(int c_auto)
+{
+    problem p = make_problem(3.0);
+    lk_lsq_params par = lk_lsq_params_default();
+    par.C = 0.5;
+    par.c_auto = c_auto;
+    lk_lsq whole, part;
+    lk_lsq_report rw, rp;
+    lk_error err;
+    ck_assert_int_eq(lk_lsq_fit(&whole, &par, &p.x, p.y, p.k, &rw, &err), LK_OK);
+    par.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    ck_assert_int_eq(lk_lsq_fit(&part, &par, &x, y, p.k, &rp, &err), LK_OK);
+    double diff = rel_diff(&whole.w, &part.w);
+    if (R == 0)
+        fprintf(stderr, "lsq%s on %d ranks: relative difference %.2e\n", c_auto ? " C auto" : "",
+                P, diff);
+    ck_assert_double_le(diff, REL_TOL);
+    lk_mat bw = lk_mat_view(whole.bias, 1, p.k, p.k), bp = lk_mat_view(part.bias, 1, p.k, p.k);
+    ck_assert_double_le(rel_diff(&bw, &bp), REL_TOL);
+    if (P == 1)
+        ck_assert(same_bytes(&whole.w, &part.w));
+    if (c_auto)
+        ck_assert_double_eq(rw.C, rp.C);
+    lk_lsq_free(&whole);
+    lk_lsq_free(&part);
+    problem_free(&p);
+}
+
+START_TEST(test_lsq) { check_lsq(0); }
+END_TEST
+START_TEST(test_lsq_auto) { check_lsq(1); }
+END_TEST
+
+/* L-BFGS from the same start on the same objective: every rank sums its
+ * share of the loss and gradient, so every rank takes the one-process
+ * steps (up to the float rounding of the sums' order). */
+START_TEST(test_logreg)
+{
+    /* A strongly convex problem (features near the origin, a firm
+     * penalty) run to a tight gradient tolerance: the optimum is then
+     * determined well enough that two float runs land on the same one. */
+    problem p = make_problem(-0.7);
+    lk_logreg_config cfg = lk_logreg_defaults();
+    cfg.max_iter = 200;
+    cfg.l2 = 0.1;
+    cfg.gtol = 1e-6;
+    cfg.rtol = 0;
+    lk_logreg whole, part;
+    lk_error err;
+    lk_logreg_trainer *t;
+    ck_assert_int_eq(lk_logreg_alloc(&whole, p.d, p.k, NULL), LK_OK);
+    ck_assert_int_eq(lk_logreg_alloc(&part, p.d, p.k, NULL), LK_OK);
+    ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &whole, &p.x, p.y, &cfg, NULL, &err), LK_OK);
+    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE)
+        ;
+    size_t it_whole = lk_logreg_iterations(t);
+    double loss_whole = lk_logreg_loss(t);
+    lk_logreg_trainer_free(t);
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &part, &x, y, &cfg, NULL, &err), LK_OK);
+    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE)
+        ;
+    double loss_part = lk_logreg_loss(t);
+    ck_assert_double_eq_tol(loss_part, loss_whole, 1e-6 * fabs(loss_whole));
+    /* Not the iteration count: the stopping tests compare float sums
+     * against tolerances, and one iteration more or less near the optimum
+     * is within rounding of the same model. */
+    lk_logreg_trainer_free(t);
+    lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
+    lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
+    double diff = rel_diff(&ww, &wp);
+    if (R == 0)
+        fprintf(stderr, "logreg on %d ranks: %zu iterations, loss %.8f, relative difference %.2e\n",
+                P, it_whole, loss_whole, diff);
+    ck_assert_double_le(diff, REL_TOL);
+    if (P == 1)
+        ck_assert(same_bytes(&ww, &wp));
+    /* adam stays in one process, and says so. */
+    cfg.solver = LK_LOGREG_ADAM;
+    gsl_rng *r = th_rng(1);
+    lk_status s = lk_logreg_trainer_alloc(&t, &part, &x, y, &cfg, r, &err);
+    if (P > 1)
+        ck_assert_int_eq(s, LK_EUNSUPPORTED);
+    else
+        lk_logreg_trainer_free(t);
+    gsl_rng_free(r);
+    lk_logreg_free(&whole);
+    lk_logreg_free(&part);
+    problem_free(&p);
+}
+END_TEST
+
+/* A 12-16-3 network with seeded weights (the same on every rank). */
+static void small_net(lk_net *net)
+{
+    lk_net_begin(net, 12);
+    ck_assert_int_eq(lk_net_add(net, 16, lk_act_default(LK_ACT_TANH), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_add(net, 3, lk_act_default(LK_ACT_SOFTMAX), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_finish(net, NULL), LK_OK);
+    gsl_rng *r = th_rng(11);
+    lk_net_init(net, LK_INIT_AUTO, r);
+    gsl_rng_free(r);
+}
+
+static void train(lk_net *net, const lk_net_config *cfg, const lk_mat *x, const uint32_t *y,
+                  size_t n, size_t k, lk_net_epoch_stats *last)
+{
+    lk_mat t;
+    ck_assert_int_eq(lk_onehot(y, n, k, &t, NULL), LK_OK);
+    gsl_rng *r = th_rng(5);
+    lk_net_trainer tr;
+    lk_error err;
+    ck_assert_int_eq(lk_net_trainer_init(&tr, net, cfg, x, &t, r, &err), LK_OK);
+    while (!lk_net_trainer_done(&tr))
+        ck_assert_int_eq(lk_net_trainer_epoch(&tr, last, &err), LK_OK);
+    lk_net_trainer_finish(&tr);
+    lk_net_trainer_free(&tr);
+    lk_mat_free(&t);
+    gsl_rng_free(r);
+}
+
+/* Full-batch gradient descent: each step's global batch is every row, so
+ * the summed gradient is the one-process gradient whatever the shares, and
+ * the trained weights must agree with one process's to rounding. */
+START_TEST(test_net_full_batch_equals_one_process)
+{
+    problem p = make_problem(-0.7);
+    lk_net whole, part;
+    small_net(&whole);
+    small_net(&part);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.optim = &lk_optim_sgd;
+    cfg.optim_cfg = lk_optim_defaults(&lk_optim_sgd);
+    cfg.optim_cfg.lr = 0.5;
+    cfg.batch = p.n;
+    cfg.epochs = 20;
+    lk_net_epoch_stats sw, sp;
+    train(&whole, &cfg, &p.x, p.y, p.n, p.k, &sw);
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    train(&part, &cfg, &x, y, x.rows, p.k, &sp);
+    lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
+    lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
+    double diff = rel_diff(&ww, &wp);
+    if (R == 0)
+        fprintf(stderr, "net full batch on %d ranks: loss %.6f / %.6f, relative difference %.2e\n",
+                P, sw.loss, sp.loss, diff);
+    ck_assert_double_le(diff, REL_TOL);
+    ck_assert_double_eq_tol(sp.loss, sw.loss, 1e-5);
+    ck_assert_uint_eq(sp.rows, p.n);
+    if (P == 1)
+        ck_assert(same_bytes(&ww, &wp));
+    lk_net_free(&whole);
+    lk_net_free(&part);
+    problem_free(&p);
+}
+END_TEST
+
+/* Mini-batches of 32 rows split among the ranks: every rank ends with the
+ * same weights (one sum per step, one step everywhere), the loss falls,
+ * and the network learns the classes. */
+START_TEST(test_net_minibatch_ranks_agree)
+{
+    problem p = make_problem(-0.7);
+    lk_net net;
+    small_net(&net);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.optim_cfg.lr = 0.01;
+    cfg.batch = 32;
+    cfg.epochs = 15;
+    cfg.validation = 0.1;
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    lk_net_epoch_stats st;
+    train(&net, &cfg, &x, y, x.rows, p.k, &st);
+    double mine = 0;
+    for (size_t i = 0; i < net.params.n; i++)
+        mine += (double)net.params.w[i] * (double)(i % 7 + 1);
+    double lo = -mine, hi = mine;
+    ck_assert_int_eq(lk_comm_max(C, &lo, 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_comm_max(C, &hi, 1, NULL), LK_OK);
+    ck_assert_double_eq(-lo, hi);
+    if (R == 0)
+        fprintf(stderr, "net batch 32 on %d ranks: loss %.4f, %zu of %zu rows missed\n", P,
+                st.loss, st.errors, st.rows);
+    ck_assert_double_lt(st.loss, 0.3);
+    ck_assert_uint_lt(st.errors, st.rows / 10);
+    lk_net_free(&net);
+    problem_free(&p);
+}
+END_TEST
+
+/* Iterative parameter mixing on separable classes: every rank ends with
+ * the same weights, the ranks stop together when no rank makes a mistake,
+ * and the averaged perceptron's weights are the same everywhere too. */
+START_TEST(test_perceptron_mixing)
+{
+    problem p = make_problem(-0.7);
+    for (int averaged = 0; averaged <= 1; averaged++) {
+        lk_perceptron whole, part;
+        ck_assert_int_eq(lk_perceptron_alloc(&whole, p.d, p.k, NULL), LK_OK);
+        ck_assert_int_eq(lk_perceptron_alloc(&part, p.d, p.k, NULL), LK_OK);
+        lk_perceptron_config cfg = lk_perceptron_defaults();
+        cfg.averaged = averaged;
+        cfg.epochs = 50;
+        lk_perceptron_trainer *t;
+        gsl_rng *r1 = th_rng(2), *r2 = th_rng(2);
+        ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &whole, &p.x, p.y, &cfg, r1, NULL), LK_OK);
+        do
+            lk_perceptron_iterate(t);
+        while (!lk_perceptron_test(t));
+        lk_perceptron_finish(t);
+        lk_perceptron_trainer_free(t);
+        cfg.comm = C;
+        const uint32_t *y;
+        lk_mat x = share(&p, &y);
+        ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &part, &x, y, &cfg, r2, NULL), LK_OK);
+        do
+            lk_perceptron_iterate(t);
+        while (!lk_perceptron_test(t));
+        ck_assert(lk_perceptron_converged(t));
+        size_t epochs = lk_perceptron_epochs(t);
+        lk_perceptron_finish(t);
+        lk_perceptron_trainer_free(t);
+        double mine = 0, e = (double)epochs;
+        for (size_t i = 0; i < part.params.n; i++)
+            mine += (double)part.params.w[i] * (double)(i % 5 + 1);
+        double v[4] = { -mine, mine, -e, e };
+        ck_assert_int_eq(lk_comm_max(C, v, 4, NULL), LK_OK);
+        ck_assert_double_eq(-v[0], v[1]);
+        ck_assert_double_eq(-v[2], v[3]);
+        lk_mat s;
+        lk_mat_alloc(&s, p.n, p.k, NULL);
+        lk_perceptron_scores(&part, &p.x, &s, NULL);
+        size_t right = 0;
+        for (size_t i = 0; i < p.n; i++)
+            right += lk_argmax(lk_mat_row(&s, i), p.k) == p.y[i];
+        if (R == 0)
+            fprintf(stderr, "perceptron%s on %d ranks: %zu epochs, %zu of %zu right\n",
+                    averaged ? " averaged" : "", P, epochs, right, p.n);
+        ck_assert_uint_ge(right, p.n - p.n / 50);
+        if (P == 1) {
+            lk_mat a = lk_perceptron_w(&whole), b = lk_perceptron_w(&part);
+            ck_assert(same_bytes(&a, &b));
+        }
+        lk_mat_free(&s);
+        lk_perceptron_free(&whole);
+        lk_perceptron_free(&part);
+        gsl_rng_free(r1);
+        gsl_rng_free(r2);
+    }
+    problem_free(&p);
+}
+END_TEST
+
+/* A bad label in the last rank's share: every rank fails with that rank's
+ * message, and nobody waits for the others. */
+START_TEST(test_failure_on_one_rank)
+{
+    problem p = make_problem(3.0);
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    uint32_t *mine = malloc(x.rows * sizeof *mine);
+    memcpy(mine, y, x.rows * sizeof *mine);
+    if (R == P - 1)
+        mine[x.rows - 1] = 7;
+    lk_error err;
+    lk_elm_params ep = lk_elm_params_default();
+    ep.hidden = 20;
+    ep.comm = C;
+    lk_elm e;
+    gsl_rng *r = th_rng(3);
+    ck_assert_int_eq(lk_elm_fit(&e, &ep, &x, mine, p.k, r, NULL, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "label 7"));
+    lk_lsq_params lp = lk_lsq_params_default();
+    lp.comm = C;
+    lk_lsq l;
+    ck_assert_int_eq(lk_lsq_fit(&l, &lp, &x, mine, p.k, NULL, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "label 7"));
+    lk_logreg lr;
+    ck_assert_int_eq(lk_logreg_alloc(&lr, p.d, p.k, NULL), LK_OK);
+    lk_logreg_config lc = lk_logreg_defaults();
+    lc.comm = C;
+    lk_logreg_trainer *t;
+    ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &lr, &x, mine, &lc, NULL, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "class 7"));
+    lk_logreg_free(&lr);
+    gsl_rng_free(r);
+    free(mine);
+    problem_free(&p);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+    lk_error err;
+    if (lk_comm_init(&argc, &argv, &C, &err) != LK_OK)
+        return 1;
+    R = lk_comm_rank(C);
+    P = lk_comm_size(C);
+    const char *want = getenv("LK_TEST_RANKS");
+    if (want && atoi(want) != P) {
+        fprintf(stderr, "mpi_fit_test: %d ranks, expected %s\n", P, want);
+        return 1;
+    }
+    lk_blas_set_threads(1);
+    Suite *s = suite_create("mpi_fit");
+    TCase *core = tcase_create("core");
+    tcase_add_test(core, test_elm_svd);
+    tcase_add_test(core, test_elm_ridge);
+    tcase_add_test(core, test_elm_ridge_auto);
+    tcase_add_test(core, test_lsq);
+    tcase_add_test(core, test_lsq_auto);
+    tcase_add_test(core, test_logreg);
+    tcase_add_test(core, test_net_full_batch_equals_one_process);
+    tcase_add_test(core, test_net_minibatch_ranks_agree);
+    tcase_add_test(core, test_perceptron_mixing);
+    TCase *errors = tcase_create("errors");
+    tcase_add_test(errors, test_failure_on_one_rank);
+    suite_add_tcase(s, core);
+    suite_add_tcase(s, errors);
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, R == 0 ? CK_NORMAL : CK_SILENT);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    lk_comm_finalize(C);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
