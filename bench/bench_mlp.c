@@ -73,15 +73,15 @@ static result time_epoch(const size_t *sizes, size_t n_sizes, const lk_mat *x, c
     lk_net_init(&net, LK_INIT_AUTO, r);
     lk_net_config cfg = lk_net_config_default();
     cfg.epochs = (size_t)epochs;
-    lk_net_trainer tr;
-    if (lk_net_trainer_init(&tr, &net, &cfg, x, t, r, &err) != LK_OK) {
+    lk_net_trainer *tr;
+    if (lk_net_trainer_alloc(&tr, &net, &cfg, x, t, r, &err) != LK_OK) {
         fprintf(stderr, "bench_mlp: %s\n", err.text);
         exit(1);
     }
     double best = 1e30;
-    while (!lk_net_trainer_done(&tr)) {
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
         double t0 = now();
-        if (lk_net_trainer_epoch(&tr, NULL, &err) != LK_OK) {
+        if (lk_net_iterate(tr, NULL, &err) != LK_OK) {
             fprintf(stderr, "bench_mlp: %s %s\n", err.place, err.text);
             exit(1);
         }
@@ -91,7 +91,7 @@ static result time_epoch(const size_t *sizes, size_t n_sizes, const lk_mat *x, c
     double w = 0;
     for (size_t l = 0; l + 1 < n_sizes; l++)
         w += (double)sizes[l] * (double)sizes[l + 1];
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     lk_net_free(&net);
     gsl_rng_free(r);
     return (result){ best, 6.0 * (double)x->rows * w / 1e9 };

@@ -24,6 +24,9 @@ typedef struct cli_command {
 } cli_command;
 
 extern const cli_command CLI_COMMANDS[];   /* NULL-name terminated, in main.c */
+/* The program's one-line description and its synopsis lines (main.c). */
+extern const char CLI_PROGRAM_ABOUT[];
+extern const char *const CLI_PROGRAM_SYNOPSIS[];   /* NULL-terminated */
 
 /* ---------------------------------------------------------------- options */
 
@@ -51,7 +54,7 @@ typedef struct cli_opt {
 /* The options every command accepts. */
 typedef struct cli_common {
     long seed;
-    long threads;
+    long threads;           /* -1 when not given */
     int json;
     int quiet;
     int help;
@@ -66,9 +69,22 @@ typedef struct cli_common {
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *const *tables,
               const char **pos, size_t max_pos, size_t *n_pos);
 
-/* Print "usage" and the options of the tables, for CMD --help. */
+/* Print "usage" and the options of the tables, for CMD --help.  Every
+ * command's --help goes through here, which is what lets the man pages and
+ * the shell completion be made from the same tables (see CLI_DOC). */
 void cli_help(FILE *out, const char *cmd, const char *usage, const char *about,
               const cli_opt *const *tables);
+
+/* While CLI_DOC.write is set (learnkit --dump-man, --dump-completion),
+ * cli_help hands the command's usage, about text and option tables to it,
+ * with CLI_DOC.out, instead of printing the help text. */
+typedef void (*cli_doc_fn)(FILE *out, const char *cmd, const char *usage, const char *about,
+                           const cli_opt *const *tables);
+typedef struct cli_doc {
+    cli_doc_fn write;
+    FILE *out;
+} cli_doc;
+extern cli_doc CLI_DOC;
 
 /* Common options (seed, threads, json, quiet, help), and -o FILE. */
 extern cli_common CLI;
@@ -94,15 +110,22 @@ int cli_parse_bytes(const char *option, const char *text, size_t *out);
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "learnkit: <formatted>" on stderr; returns EXIT_FAILURE. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* "learnkit: SOURCE:PLACE: text" from an error record; returns EXIT_FAILURE
- * (or EXIT_USAGE when the status is LK_EINVAL and usage is set). */
+/* "learnkit: SOURCE:PLACE: text" from an error record; returns EXIT_FAILURE. */
 int cli_fail_err(const lk_error *err);
+/* The same for an error from checking options (a name parsed, a network
+ * planned from them): EXIT_USAGE when the status is LK_EINVAL, EXIT_FAILURE
+ * otherwise (out of memory, say). */
+int cli_usage_err(const lk_error *err);
 /* Append " (OPTION)" to an error's text: the option that helps with it. */
 void cli_err_hint(lk_error *err, const char *option);
 /* A notice on stderr unless -q: "learnkit: <formatted>". */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Closest of a NULL-terminated list of names within edit distance 2, or NULL. */
 const char *cli_nearest(const char *word, const char *const *names);
+/* The index of text among a NULL-terminated list of names (*out) and 0, or
+ * one usage line for OPTION ("unknown value 'x'", with the nearest name or
+ * the list of names) and EXIT_USAGE. */
+int cli_pick(const char *option, const char *text, const char *const *names, int *out);
 
 /* ---------------------------------------------------------------- world */
 

@@ -15,7 +15,7 @@ static struct {
 
 static const cli_opt ELM_OPTS[] = {
     { "hidden", 0, OPT_SIZE, &E.hidden, "N", "hidden units (default 1000)", 1, 1e15 },
-    { "activation", 0, OPT_STR, &E.activation, "NAME",
+    { "activation", 0, OPT_STR, &E.activation, "ACT",
       "hidden activation: sigmoid, tanh, relu, ... (default sigmoid)", 0, 0 },
     { "weights", 0, OPT_STR, &E.weights, "uniform|gaussian",
       "input weights U[-1,1] and biases U[0,1], or normal with the same moments "
@@ -59,23 +59,21 @@ static int elm_check(size_t n_features, size_t n_classes)
     p->rcond = E.rcond;
     lk_error err;
     if (E.activation && lk_act_parse(E.activation, &p->act, "--activation", &err) != LK_OK)
-        return cli_usage("%s: %s", err.source, err.text);
+        return cli_usage_err(&err);
+    int k;
     if (E.weights) {
-        if (strcmp(E.weights, "uniform") == 0)
-            p->weights = LK_ELM_UNIFORM;
-        else if (strcmp(E.weights, "gaussian") == 0)
-            p->weights = LK_ELM_GAUSSIAN;
-        else
-            return cli_usage("--weights: unknown value '%s' (expected uniform or gaussian)",
-                             E.weights);
+        static const char *const names[] = { "uniform", "gaussian", NULL };
+        static const lk_elm_weights map[] = { LK_ELM_UNIFORM, LK_ELM_GAUSSIAN };
+        if (cli_pick("--weights", E.weights, names, &k))
+            return EXIT_USAGE;
+        p->weights = map[k];
     }
     if (E.solver) {
-        if (strcmp(E.solver, "svd") == 0)
-            p->solver = LK_ELM_SVD;
-        else if (strcmp(E.solver, "ridge") == 0)
-            p->solver = LK_ELM_RIDGE;
-        else
-            return cli_usage("--solver: unknown value '%s' (expected svd or ridge)", E.solver);
+        static const char *const names[] = { "svd", "ridge", NULL };
+        static const lk_elm_solver map[] = { LK_ELM_SVD, LK_ELM_RIDGE };
+        if (cli_pick("--solver", E.solver, names, &k))
+            return EXIT_USAGE;
+        p->solver = map[k];
     }
     if (E.c) {
         if (p->solver != LK_ELM_RIDGE)
@@ -176,7 +174,7 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
 extern const cli_learner CLI_LEARNER_ELM; /* for compare */
 const cli_learner CLI_LEARNER_ELM = {
     "elm", "closed-form",
-    "[--hidden N] [--activation NAME] [--weights uniform|gaussian] [--solver svd|ridge] "
+    "[--hidden N] [--activation ACT] [--weights uniform|gaussian] [--solver svd|ridge] "
     "[--C X|auto] [--rcond X] [--max-memory SIZE] [DATA]",
     "Extreme Learning Machine: a random hidden layer H = G(X A' + b) and output weights\n"
     "fitted in closed form, by the pseudoinverse (svd) or regularized least squares (ridge).",

@@ -44,9 +44,8 @@ static int check(size_t n_features, size_t n_classes)
     CFG = lk_logreg_defaults();
     if (O.solver) {
         lk_error err;
-        char buf[LK_ERROR_TEXT_MAX + LK_ERROR_SOURCE_MAX + 8];
         if (lk_logreg_solver_parse(O.solver, &CFG.solver, "--solver", &err) != LK_OK)
-            return cli_usage("%s", lk_error_format(&err, buf, sizeof buf));
+            return cli_usage_err(&err);
     }
     CFG.l2 = O.l2;
     CFG.gtol = O.tol;
@@ -119,7 +118,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             cli_progress_line("logreg: %s %zu  loss %.6f  |grad| %.3g  test %.2f%%  %.2f s",
                               CFG.solver == LK_LOGREG_ADAM ? "epoch" : "iteration", it,
                               lk_logreg_loss(t), lk_logreg_grad_norm(t), 100 * te, train_s);
-    } while (lk_logreg_test(t) == LK_LOGREG_CONTINUE);
+    } while (lk_logreg_test(t) == LK_TRAIN_CONTINUE);
     cli_progress_end(&prog);
     if (s != LK_OK) {
         rc = cli_fail_err(&err);
@@ -137,7 +136,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_object_set_new(r, "iterations", json_integer((json_int_t)lk_logreg_iterations(t)));
     json_object_set_new(r, "final_loss", json_real(lk_logreg_loss(t)));
     json_object_set_new(r, "grad_norm", json_real(lk_logreg_grad_norm(t)));
-    json_object_set_new(r, "stop", json_string(lk_logreg_state_name(lk_logreg_test(t))));
+    json_object_set_new(r, "stop", json_string(lk_train_state_name(lk_logreg_test(t))));
     json_object_set_new(r, "evaluations", json_integer((json_int_t)lk_logreg_evaluations(t)));
     json_object_set_new(r, "gflop", json_real(lk_logreg_flops(t) / 1e9));
     json_t *params = json_pack("{s:s,s:f,s:I,s:f}", "solver", lk_logreg_solver_name(CFG.solver),
@@ -152,7 +151,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     char note[160];
     snprintf(note, sizeof note, "%zu %s, final loss %.6f, gradient norm %.3g (%s)",
              lk_logreg_iterations(t), CFG.solver == LK_LOGREG_ADAM ? "epochs" : "iterations",
-             lk_logreg_loss(t), lk_logreg_grad_norm(t), lk_logreg_state_name(lk_logreg_test(t)));
+             lk_logreg_loss(t), lk_logreg_grad_norm(t), lk_train_state_name(lk_logreg_test(t)));
     json_t *notes = json_array();
     json_array_append_new(notes, json_string(note));
     json_object_set_new(r, "notes", notes);

@@ -78,12 +78,6 @@ static const cli_opt OPTS[] = {
     CLI_OPT_END
 };
 
-static int usage_err(const lk_error *err)
-{
-    char buf[LK_ERROR_SOURCE_MAX + LK_ERROR_PLACE_MAX + LK_ERROR_TEXT_MAX + 8];
-    return cli_usage("%s", lk_error_format(err, buf, sizeof buf));
-}
-
 /* Parse a comma list of activation names into P.acts. */
 static int parse_acts(void)
 {
@@ -98,7 +92,7 @@ static int parse_acts(void)
         if (P.n_acts == MAX_LAYERS)
             return cli_usage("--activation: more than %d names", MAX_LAYERS);
         if (lk_act_parse(t, &P.acts[P.n_acts++], "--activation", &err) != LK_OK)
-            return usage_err(&err);
+            return cli_usage_err(&err);
     }
     if (P.n_acts == 0)
         return cli_usage("--activation: expected a name such as relu");
@@ -142,17 +136,17 @@ static int check(size_t n_features, size_t n_classes)
                          "hidden layer)", P.n_acts, P.n_hidden);
     P.has_output = O.output != NULL;
     if (O.output && lk_act_parse(O.output, &P.output, "--output", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     if (lk_loss_parse(O.loss, &P.loss, "--loss", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     lk_act out = P.has_output ? P.output : lk_mlp_output_act(P.loss);
     const char *why = lk_loss_check(P.loss, &out);
     if (why)
         return cli_usage("--loss %s: %s", O.loss, why);
     if (lk_optim_parse(O.optimizer, &P.optim, "--optimizer", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     if (lk_init_parse(O.init, &P.init, "--init", &err) != LK_OK)
-        return usage_err(&err);
+        return cli_usage_err(&err);
     for (size_t l = 0; l < P.n_acts; l++)
         if (P.acts[l].kind == LK_ACT_SOFTMAX)
             return cli_usage("--activation: softmax is for the output layer, not hidden layer %zu",
@@ -289,7 +283,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     size_t d = sp->train.d, k = sp->labels.k;
     lk_error err;
     lk_net net = { 0 };
-    lk_net_trainer tr = { 0 };
+    lk_net_trainer *tr = NULL;
     lk_net_work ev = { 0 };
     lk_mat t = { 0 };
     json_t *hist = NULL;
@@ -317,7 +311,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
                                P.has_output ? &P.output : NULL, P.loss, &err);
     if (s != LK_OK) {
         lk_ae_stack_free(&pre);
-        return s == LK_EINVAL ? usage_err(&err) : cli_fail_err(&err);
+        return cli_usage_err(&err);
     }
     lk_net_init(&net, P.init, run->rng);
     /* Pretrained layers replace their random start; the rest keep theirs, so
@@ -346,17 +340,17 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         goto done;
     }
     if ((s = lk_onehot(sp->train.y, sp->train.n, k, &t, &err)) != LK_OK ||
-        (s = lk_net_trainer_init(&tr, &net, &cfg, &sp->train.x, &t, run->rng, &err)) != LK_OK ||
+        (s = lk_net_trainer_alloc(&tr, &net, &cfg, &sp->train.x, &t, run->rng, &err)) != LK_OK ||
         (s = lk_net_work_alloc(&ev, &net, 500, &err)) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
     }
     hist = json_array();
     double train_seconds = 0, eval_seconds = 0;
-    while (!lk_net_trainer_done(&tr)) {
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
         lk_net_epoch_stats st;
         double t0 = cli_now();
-        if ((s = lk_net_trainer_epoch(&tr, &st, &err)) != LK_OK) {
+        if ((s = lk_net_iterate(tr, &st, &err)) != LK_OK) {
             if (s == LK_ENUMERIC)
                 cli_err_hint(&err, "--lr");
             rc = cli_fail_err(&err);
@@ -372,7 +366,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
                               st.loss, "train_accuracy", train_acc, "test_accuracy",
                               isnan(test_acc) ? json_null() : json_real(test_acc), "seconds",
                               train_seconds);
-        if (tr.n_val)
+        if (tr->n_val)
             json_object_set_new(h, "val_loss", json_real(st.val_loss));
         json_t *g = json_array();
         for (size_t l = 0; l < st.grad_layers; l++)
@@ -380,7 +374,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(h, "grad_norm", g);
         json_array_append_new(hist, h);
         char val[64] = "";
-        if (tr.n_val)
+        if (tr->n_val)
             snprintf(val, sizeof val, "  val loss %.4f%s", st.val_loss, st.improved ? " *" : "");
         cli_progress_line("epoch %zu/%zu  loss %.4f  train %.2f%%  test %.2f%%%s  %.2fs",
                           st.epoch, cfg.epochs, st.loss, 100 * train_acc, 100 * test_acc, val,
@@ -393,10 +387,10 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             cli_progress_line("%s", line);
         }
     }
-    size_t best = lk_net_trainer_finish(&tr);
-    if (tr.n_val && best != tr.epoch)
+    size_t best = lk_net_trainer_finish(tr);
+    if (tr->n_val && best != tr->epoch)
         cli_notice("early stopping: weights of epoch %zu (best validation loss %.4f)", best,
-                   tr.best_loss);
+                   tr->best_loss);
     if ((s = lk_mlp_save(&net, P.loss, &run->prep, &sp->labels, model, &err)) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
@@ -405,9 +399,9 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_object_set_new(r, "train_seconds", json_real(train_seconds));
     json_object_set_new(r, "eval_seconds", json_real(eval_seconds));
     json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, run->n_train_total) *
-                                                  (double)tr.epoch));
-    json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr.epoch));
-    if (tr.n_val)
+                                                  (double)tr->epoch));
+    json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr->epoch));
+    if (tr->n_val)
         json_object_set_new(r, "best_epoch", json_integer((json_int_t)best));
     json_object_set_new(r, "params", params_json(&net, &cfg));
     json_object_set_new(r, "history", hist);
@@ -417,7 +411,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
 done:
     lk_ae_stack_free(&pre);
     json_decref(hist);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     lk_net_work_free(&ev);
     lk_mat_free(&t);
     lk_net_free(&net);

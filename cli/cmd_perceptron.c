@@ -73,8 +73,13 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     cli_progress_begin(&prog, "perceptron", cfg.epochs);
     do {
         double t1 = cli_now();
-        lk_perceptron_iterate(t);
+        lk_status st = lk_perceptron_iterate(t, &err);
         train_s += cli_now() - t1;
+        if (st != LK_OK) {
+            cli_progress_end(&prog);
+            rc = cli_fail_err(&err);
+            goto done;
+        }
         /* Test accuracy of the weights a stop here would return (averaged
          * if asked), outside the timed training. */
         lk_perceptron_average(t, &avg);
@@ -90,11 +95,11 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             cli_progress_line("perceptron: epoch %zu  mistakes %zu (%.2f%%)  loss %.4f  test %.2f%%  %.2f s",
                               e, mk, 100.0 * (double)mk / (double)run->n_train_total,
                               lk_perceptron_epoch_loss(t), 100 * te, train_s);
-    } while (!lk_perceptron_test(t));
+    } while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
     cli_progress_end(&prog);
     int converged = lk_perceptron_converged(t);
     double t2 = cli_now();
-    lk_perceptron_finish(t);
+    lk_perceptron_trainer_finish(t);
     train_s += cli_now() - t2;
 
     if (lk_perceptron_save(&p, &run->prep, &sp->labels, model, &err) != LK_OK ||

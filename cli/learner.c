@@ -27,19 +27,6 @@ const cli_opt CLI_DATA_OPTS[] = {
     CLI_OPT_END
 };
 
-static int pick(const char *option, const char *text, const char *const *names, int *out)
-{
-    for (int k = 0; names[k]; k++)
-        if (strcmp(text, names[k]) == 0) {
-            *out = k;
-            return 0;
-        }
-    const char *near = cli_nearest(text, names);
-    if (near)
-        return cli_usage("%s: unknown value '%s' (did you mean '%s'?)", option, text, near);
-    return cli_usage("%s: unknown value '%s'", option, text);
-}
-
 int cli_data_options(lk_data_options *o)
 {
     *o = lk_data_options_default();
@@ -51,20 +38,20 @@ int cli_data_options(lk_data_options *o)
     if (D.format) {
         static const char *const names[] = { "csv", "libsvm", "idx", NULL };
         static const lk_format map[] = { LK_FORMAT_CSV, LK_FORMAT_LIBSVM, LK_FORMAT_IDX };
-        if (pick("--format", D.format, names, &k))
+        if (cli_pick("--format", D.format, names, &k))
             return EXIT_USAGE;
         o->format = map[k];
     }
     if (D.header) {
         static const char *const names[] = { "auto", "yes", "no", NULL };
-        if (pick("--header", D.header, names, &k))
+        if (cli_pick("--header", D.header, names, &k))
             return EXIT_USAGE;
         o->header = (lk_header_mode)k;
     }
     if (D.scale) {
         static const char *const names[] = { "unit", "standard", "none", NULL };
         static const lk_scale_kind map[] = { LK_SCALE_UNIT, LK_SCALE_STANDARD, LK_SCALE_NONE };
-        if (pick("--scale", D.scale, names, &k))
+        if (cli_pick("--scale", D.scale, names, &k))
             return EXIT_USAGE;
         o->scale = map[k];
     }
@@ -89,7 +76,7 @@ static int load_here(cli_run *run, const lk_data_options *o, const char *spec, l
 {
     lk_status s = lk_data_load(spec, o, run->rng, &run->split, err);
     if (s == LK_ENOTFOUND && cli_dataset_fetchable(spec) && cli_world_ranks() == 1) {
-        /* A known dataset that is not here yet: fetch it, as SPEC.md says.
+        /* A known dataset that is not here yet: fetch it (README, "Data").
          * Many ranks would race to fetch it into one place: they are told
          * to fetch it first instead. */
         const char *name = spec && *spec ? spec : "mnist";

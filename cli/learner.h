@@ -1,5 +1,5 @@
 /* learner.h — what every training command shares: the data options of
- * SPEC.md, loading and preprocessing a dataset, accuracy, the common JSON
+ * the README, loading and preprocessing a dataset, accuracy, the common JSON
  * keys, and saving a model with its preprocessing and label map. */
 #ifndef LEARNKIT_CLI_LEARNER_H
 #define LEARNKIT_CLI_LEARNER_H
@@ -75,7 +75,7 @@ typedef struct cli_learner {
      * Prints one usage line and returns EXIT_USAGE, or returns 0. */
     int (*check)(size_t n_features, size_t n_classes);
     /* Train on run->split (preprocessed) and return the result object of
-     * SPEC.md (cli_result_json plus train_seconds, params, and "history"
+     * the README's JSON output (cli_result_json plus train_seconds, params, and "history"
      * for iterative learners; also "gflop") and the trained model made by
      * the learner's lk_X_save with run->prep and the label map; the caller
      * adds train_accuracy and test_accuracy (cli_run_accuracy) and

@@ -1,10 +1,12 @@
 /* main.c — learnkit's entry point: one table of commands, which also makes
- * `learnkit --help`, so the two never drift. */
+ * `learnkit --help`, the man pages and the shell completion, so they never
+ * drift. */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
+#include "doc.h"
 
 const cli_command CLI_COMMANDS[] = {
     { "fetch", cmd_fetch, "download and verify a named dataset (mnist)" },
@@ -22,14 +24,19 @@ const cli_command CLI_COMMANDS[] = {
     { NULL, NULL, NULL }
 };
 
+const char CLI_PROGRAM_ABOUT[] =
+    "Neural learners trained by backpropagation beside their closed-form\n"
+    "alternatives, on real data.";
+
+const char *const CLI_PROGRAM_SYNOPSIS[] = {
+    "COMMAND [OPTIONS] [DATA]", "--help | --version", "COMMAND --help", NULL
+};
+
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: learnkit COMMAND [OPTIONS] [DATA]\n"
-            "       learnkit --help | --version\n"
-            "       learnkit COMMAND --help\n\n"
-            "Neural learners trained by backpropagation beside their closed-form\n"
-            "alternatives, on real data.\n\ncommands:\n");
+    for (size_t k = 0; CLI_PROGRAM_SYNOPSIS[k]; k++)
+        fprintf(out, "%s learnkit %s\n", k ? "      " : "usage:", CLI_PROGRAM_SYNOPSIS[k]);
+    fprintf(out, "\n%s\n\ncommands:\n", CLI_PROGRAM_ABOUT);
     for (const cli_command *c = CLI_COMMANDS; c->name; c++)
         fprintf(out, "  %-12s %s\n", c->name, c->summary);
     fprintf(out, "\nDATA is a dataset name (default: mnist), a directory of IDX files, or a\n"
@@ -51,6 +58,16 @@ int main(int argc, char **argv)
         printf("learnkit %s (%s; %s)\n", PACKAGE_VERSION, LK_REAL_NAME, lk_blas_name());
         return 0;
     }
+    /* Not in --help: the build makes the man pages and the bash completion
+     * from the option tables with these. */
+    if (strcmp(name, "--dump-man") == 0) {
+        if (argc != 3)
+            return cli_usage("--dump-man: expected one directory");
+        return cli_man_write_all(argv[2]);
+    }
+    if (strcmp(name, "--dump-completion") == 0)
+        return argc == 2 ? cli_completion_write(stdout)
+                         : cli_usage("--dump-completion: expected no argument");
     for (const cli_command *c = CLI_COMMANDS; c->name; c++)
         if (strcmp(c->name, name) == 0) {
             int rc = cli_world_start(&argc, &argv);

@@ -5,12 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "doc.h"
 
-cli_common CLI = { .seed = 1, .threads = 0 };
+/* threads -1: not given, OpenBLAS's own count (all cores unless
+ * OPENBLAS_NUM_THREADS sets another). */
+cli_common CLI = { .seed = 1, .threads = -1 };
+cli_doc CLI_DOC;
 
 const cli_opt CLI_COMMON_OPTS[] = {
     { "seed", 0, OPT_INT, &CLI.seed, "N", "seed of every random draw (default 1)", 0, 4294967295.0 },
-    { "threads", 0, OPT_INT, &CLI.threads, "N", "BLAS threads (default: all cores)", 0, 4096 },
+    { "threads", 0, OPT_INT, &CLI.threads, "N",
+      "BLAS threads, 0 for all cores (default: all cores, or OPENBLAS_NUM_THREADS)", 0, 4096 },
     { "json", 0, OPT_FLAG, &CLI.json, NULL, "print one JSON object on stdout", 0, 0 },
     { "quiet", 'q', OPT_FLAG, &CLI.quiet, NULL, "no progress on stderr", 0, 0 },
     { "help", 'h', OPT_FLAG, &CLI.help, NULL, "show this help", 0, 0 },
@@ -24,7 +29,7 @@ const cli_opt CLI_OUTPUT_OPTS[] = {
 
 void cli_apply_common(void)
 {
-    if (CLI.threads > 0)
+    if (CLI.threads >= 0)
         lk_blas_set_threads((int)CLI.threads);
     else if (cli_world_ranks() > 1)
         lk_blas_set_threads(cli_world_threads());
@@ -92,6 +97,12 @@ int cli_fail_err(const lk_error *err)
     return EXIT_FAILURE;
 }
 
+int cli_usage_err(const lk_error *err)
+{
+    cli_fail_err(err);
+    return err->status == LK_EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+}
+
 void cli_notice(const char *fmt, ...)
 {
     if (CLI.quiet)
@@ -136,6 +147,21 @@ const char *cli_nearest(const char *word, const char *const *names)
         }
     }
     return best;
+}
+
+int cli_pick(const char *option, const char *text, const char *const *names, int *out)
+{
+    size_t n = 0;
+    while (names[n])
+        n++;
+    lk_names t = { "value", names, sizeof *names, n, NULL };
+    lk_error err;
+    if (lk_names_find(&t, text, option, out, &err) == LK_OK)
+        return 0;
+    const char *near = cli_nearest(text, names);
+    if (near)
+        return cli_usage("%s: unknown value '%s' (did you mean '%s'?)", option, text, near);
+    return cli_usage("%s: %s", option, err.text);
 }
 
 int cli_parse_size(const char *option, const char *text, size_t min, size_t max, size_t *out)
@@ -342,6 +368,10 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *const *tabl
 void cli_help(FILE *out, const char *cmd, const char *usage, const char *about,
               const cli_opt *const *tables)
 {
+    if (CLI_DOC.write) {
+        CLI_DOC.write(CLI_DOC.out, cmd, usage, about, tables);
+        return;
+    }
     fprintf(out, "usage: learnkit %s %s\n\n%s\n\noptions:\n", cmd, usage, about);
     for (size_t t = 0; tables[t]; t++)
         for (const cli_opt *o = tables[t]; o->kind != OPT_END; o++) {
@@ -354,4 +384,15 @@ void cli_help(FILE *out, const char *cmd, const char *usage, const char *about,
                          o->arg ? o->arg : "");
             fprintf(out, "  %-28s %s\n", left, o->help);
         }
+}
+
+int cli_doc_command(const cli_command *c, cli_doc_fn write, FILE *out)
+{
+    char name[64], help[] = "--help";
+    snprintf(name, sizeof name, "%s", c->name);
+    char *argv[] = { name, help, NULL };
+    CLI_DOC = (cli_doc){ write, out };
+    int rc = c->run(2, argv);
+    CLI_DOC = (cli_doc){ NULL, NULL };
+    return rc;
 }

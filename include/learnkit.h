@@ -22,11 +22,14 @@
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
 #include <learnkit/io.h>
+#include <learnkit/names.h>
+#include <learnkit/train.h>
 #include <learnkit/data.h>
 #include <learnkit/fetch.h>
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>
 #include <learnkit/ae.h>
+#include <learnkit/ae_stack.h>
 #include <learnkit/ridge.h>
 #include <learnkit/pinv.h>
 #include <learnkit/elm.h>

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <learnkit/activation.h>
+#include <learnkit/names.h>
 #include "rmath.h"
 #include "vecmath.h"
 
@@ -13,6 +14,7 @@ typedef void (*backward_fn)(const lk_act *act, const lk_mat *z, const lk_mat *a,
 
 typedef struct act_desc {
     const char *name;
+    const char *hint;    /* how its parameter is written, in the list of names */
     int has_gamma;       /* accepts ":gamma" */
     double default_gamma;
     int relu_like;
@@ -214,15 +216,15 @@ static void softmax_bwd(const lk_act *act, const lk_mat *z, const lk_mat *a, con
 }
 
 static const act_desc ACTS[LK_ACT_COUNT] = {
-    [LK_ACT_IDENTITY] = { "identity", 0, 0, 0, identity_fwd, identity_bwd },
-    [LK_ACT_SIGMOID] = { "sigmoid", 0, 0, 0, sigmoid_fwd, sigmoid_bwd },
-    [LK_ACT_TANH] = { "tanh", 0, 0, 0, tanh_fwd, tanh_bwd },
-    [LK_ACT_RELU] = { "relu", 0, 0, 1, relu_fwd, relu_bwd },
-    [LK_ACT_LEAKYRELU] = { "leakyrelu", 1, 0.01, 1, leaky_fwd, leaky_bwd },
-    [LK_ACT_PRELU] = { "prelu", 1, 0.25, 1, prelu_fwd, prelu_bwd },
-    [LK_ACT_ELU] = { "elu", 1, 1.0, 1, elu_fwd, elu_bwd },
-    [LK_ACT_SOFTPLUS] = { "softplus", 0, 0, 0, softplus_fwd, softplus_bwd },
-    [LK_ACT_SOFTMAX] = { "softmax", 0, 0, 0, softmax_fwd, softmax_bwd },
+    [LK_ACT_IDENTITY] = { "identity", NULL, 0, 0, 0, identity_fwd, identity_bwd },
+    [LK_ACT_SIGMOID] = { "sigmoid", NULL, 0, 0, 0, sigmoid_fwd, sigmoid_bwd },
+    [LK_ACT_TANH] = { "tanh", NULL, 0, 0, 0, tanh_fwd, tanh_bwd },
+    [LK_ACT_RELU] = { "relu", NULL, 0, 0, 1, relu_fwd, relu_bwd },
+    [LK_ACT_LEAKYRELU] = { "leakyrelu", "[:g]", 1, 0.01, 1, leaky_fwd, leaky_bwd },
+    [LK_ACT_PRELU] = { "prelu", "[:g0]", 1, 0.25, 1, prelu_fwd, prelu_bwd },
+    [LK_ACT_ELU] = { "elu", "[:g]", 1, 1.0, 1, elu_fwd, elu_bwd },
+    [LK_ACT_SOFTPLUS] = { "softplus", NULL, 0, 0, 0, softplus_fwd, softplus_bwd },
+    [LK_ACT_SOFTMAX] = { "softmax", NULL, 0, 0, 0, softmax_fwd, softmax_bwd },
 };
 
 const char *lk_act_name(lk_act_kind kind)
@@ -252,26 +254,24 @@ lk_status lk_act_parse(const char *text, lk_act *out, const char *source, lk_err
         len = sizeof name - 1;
     memcpy(name, text, len);
     name[len] = '\0';
-    for (int k = 0; k < LK_ACT_COUNT; k++) {
-        if (strcmp(name, ACTS[k].name) != 0)
-            continue;
-        lk_act act = lk_act_default((lk_act_kind)k);
-        if (colon) {
-            if (!ACTS[k].has_gamma)
-                return lk_error_set(err, LK_EINVAL, source, NULL,
-                                    "activation '%s' takes no parameter (got '%s')", name, text);
-            double g;
-            if (!lk_parse_double(colon + 1, &g))
-                return lk_error_set(err, LK_EINVAL, source, NULL,
-                                    "'%s' is not a number in activation '%s'", colon + 1, text);
-            act.gamma = g;
-        }
-        *out = act;
-        return LK_OK;
+    lk_names t = { "activation", &ACTS[0].name, sizeof ACTS[0], LK_ACT_COUNT, &ACTS[0].hint };
+    int k;
+    lk_status s = lk_names_find(&t, name, source, &k, err);
+    if (s != LK_OK)
+        return s;
+    lk_act act = lk_act_default((lk_act_kind)k);
+    if (colon) {
+        if (!ACTS[k].has_gamma)
+            return lk_error_set(err, LK_EINVAL, source, NULL,
+                                "activation '%s' takes no parameter (got '%s')", name, text);
+        double g;
+        if (!lki_parse_double(colon + 1, &g))
+            return lk_error_set(err, LK_EINVAL, source, NULL,
+                                "'%s' is not a number in activation '%s'", colon + 1, text);
+        act.gamma = g;
     }
-    return lk_error_set(err, LK_EINVAL, source, NULL,
-                        "unknown activation '%s' (expected identity, sigmoid, tanh, relu, "
-                        "leakyrelu[:g], prelu[:g0], elu[:g], softplus or softmax)", name);
+    *out = act;
+    return LK_OK;
 }
 
 char *lk_act_format(const lk_act *act, char *buf, size_t n)
@@ -284,7 +284,7 @@ char *lk_act_format(const lk_act *act, char *buf, size_t n)
         for (int digits = 6; digits <= 17; digits++) {
             snprintf(buf, n, "%s:%.*g", name, digits, act->gamma);
             double back;
-            if (lk_parse_double(strchr(buf, ':') + 1, &back) && back == act->gamma)
+            if (lki_parse_double(strchr(buf, ':') + 1, &back) && back == act->gamma)
                 break;
         }
     }

@@ -9,6 +9,7 @@
 #include <learnkit/ridge.h>
 #include "model_check.h"
 #include "registry.h"
+#include "net_impl.h"
 
 void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng)
 {
@@ -69,30 +70,6 @@ lk_status lk_ae_build(lk_net *net, size_t n_in, size_t hidden, lk_act enc, lk_ac
 fail:
     lk_net_free(net);
     return s;
-}
-
-/* Rows encoded at a time: each block's activation runs while its GEMM
- * output is still in cache (60000 MNIST rows to 500 sigmoid codes: 0.39 s
- * at once, 0.29 s by blocks of 2048). */
-#define ENCODE_BLOCK 2048
-
-lk_status lk_ae_encode(const lk_net *net, size_t l, const lk_mat *x, lk_mat *pre, lk_mat *out,
-                       lk_error *err)
-{
-    if (l >= net->n_layers)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL, "no layer %zu", l + 1);
-    const lk_dense *d = &net->layers[l];
-    if (x->cols != d->in || out->rows != x->rows || out->cols != d->out ||
-        (pre && (pre->rows != x->rows || pre->cols != d->out)))
-        return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "layer %zu maps %zu to %zu values, not %zu x %zu to %zu x %zu",
-                            l + 1, d->in, d->out, x->rows, x->cols, out->rows, out->cols);
-    for (size_t r0 = 0; r0 < x->rows; r0 += ENCODE_BLOCK) {
-        lk_mat xb = lk_mat_rows(x, r0, ENCODE_BLOCK), ob = lk_mat_rows(out, r0, ENCODE_BLOCK);
-        lk_mat zb = pre ? lk_mat_rows(pre, r0, ENCODE_BLOCK) : ob;
-        lk_dense_forward(d, &net->params, &xb, &zb, &ob);
-    }
-    return LK_OK;
 }
 
 /* Rows of H computed and added to the ridge sums at a time: H is never
@@ -276,56 +253,6 @@ void lk_ae_stack_free(lk_ae_stack *st)
     memset(st, 0, sizeof *st);
 }
 
-lk_status lk_ae_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t from,
-                           lk_error *err)
-{
-    if (to >= dst->n_layers || from >= src->n_layers)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "layer %zu has no counterpart (the networks have %zu and %zu "
-                            "layers)", (to > from ? to : from) + 1, dst->n_layers,
-                            src->n_layers);
-    lk_dense *d = &dst->layers[to];
-    const lk_dense *s = &src->layers[from];
-    char an[64], bn[64];
-    lk_act_format(&d->act, an, sizeof an);
-    lk_act_format(&s->act, bn, sizeof bn);
-    if (d->in != s->in || d->out != s->out)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "layer %zu maps %zu to %zu units, but the encoder's maps %zu to %zu",
-                            to + 1, d->in, d->out, s->in, s->out);
-    if (strcmp(an, bn) != 0)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "layer %zu has activation %s, but the encoder's has %s", to + 1, an,
-                            bn);
-    if (d->tied || s->tied)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL, "layer %zu is tied", to + 1);
-    memcpy(dst->params.w + d->w, src->params.w + s->w, d->in * d->out * sizeof(lk_real));
-    memcpy(dst->params.w + d->b, src->params.w + s->b, d->out * sizeof(lk_real));
-    if (d->gamma != LK_NO_OFFSET)
-        memcpy(dst->params.w + d->gamma, src->params.w + s->gamma, d->out * sizeof(lk_real));
-    return LK_OK;
-}
-
-lk_status lk_ae_set_layer(lk_net *net, size_t l, const lk_mat *w, const lk_real *b,
-                          lk_error *err)
-{
-    if (l >= net->n_layers)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL, "no layer %zu", l + 1);
-    const lk_dense *d = &net->layers[l];
-    if (d->tied || d->gamma != LK_NO_OFFSET || w->rows != d->out || w->cols != d->in)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "layer %zu is %zu x %zu, not %zu x %zu%s", l + 1, d->out, d->in,
-                            w->rows, w->cols, d->tied ? " (tied)" : "");
-    lk_mat dw = lk_dense_w(d, &net->params);
-    lk_status s = lk_mat_copy(&dw, w, err);
-    if (s != LK_OK)
-        return s;
-    lk_real *db = lk_dense_b(d, &net->params);
-    for (size_t i = 0; i < d->out; i++)
-        db[i] = b ? b[i] : 0;
-    return LK_OK;
-}
-
 lk_status lk_ae_init_net(lk_net *net, const lk_net *enc, lk_error *err)
 {
     if (net->n_layers <= enc->n_layers)
@@ -334,14 +261,12 @@ lk_status lk_ae_init_net(lk_net *net, const lk_net *enc, lk_error *err)
                             enc->n_layers, enc->n_layers + 1, net->n_layers);
     /* Check every layer before copying any, so a refusal leaves net as it was. */
     for (size_t l = 0; l < enc->n_layers; l++) {
-        const lk_dense *d = &net->layers[l], *s = &enc->layers[l];
-        char an[64], bn[64];
-        if (d->in != s->in || d->out != s->out || d->tied || s->tied ||
-            strcmp(lk_act_format(&d->act, an, sizeof an), lk_act_format(&s->act, bn, sizeof bn)))
-            return lk_ae_copy_layer(net, l, enc, l, err);
+        lk_status s = lki_net_layer_fits(net, l, enc, l, "ae", "the encoder's", err);
+        if (s != LK_OK)
+            return s;
     }
     for (size_t l = 0; l < enc->n_layers; l++)
-        lk_ae_copy_layer(net, l, enc, l, NULL);
+        lk_net_copy_layer(net, l, enc, l, NULL);
     return LK_OK;
 }
 
@@ -446,7 +371,7 @@ static lk_status load_decoder(const lk_model *m, const lk_net *enc, size_t l, lk
     }
     if ((s = lk_ae_build(ae, e->in, e->out, e->act, act, (int)tied, err)) != LK_OK)
         return s;
-    if ((s = lk_ae_copy_layer(ae, 0, enc, l, err)) != LK_OK)
+    if ((s = lk_net_copy_layer(ae, 0, enc, l, err)) != LK_OK)
         goto fail;
     const lk_dense *d = &ae->layers[1];
     if (!tied) {
@@ -581,7 +506,7 @@ static lk_status pred_load(const lk_model *m, void **state, size_t *n_in, size_t
     if (s == LK_OK)
         s = lk_ae_init_net(net, &st.enc, err);
     if (s == LK_OK)
-        s = lk_ae_copy_layer(net, st.enc.n_layers, &st.clf, 0, err);
+        s = lk_net_copy_layer(net, st.enc.n_layers, &st.clf, 0, err);
     lk_ae_stack_free(&st);
     if (s != LK_OK) {
         lk_net_free(net);

@@ -29,8 +29,10 @@
 #define RNRM2 cblas_snrm2
 #endif
 
-/* CBLAS takes int sizes: refuse anything larger rather than wrap. */
+/* CBLAS and LAPACK take int sizes: refuse anything larger rather than wrap. */
 #define FITS_INT(x) ((x) <= (size_t)2147483647)
+/* Every size of an lk_mat or lk_matd. */
+#define MAT_FITS(m) (FITS_INT((m)->rows) && FITS_INT((m)->cols) && FITS_INT((m)->ld))
 
 static enum CBLAS_TRANSPOSE cbt(lk_trans t) { return t == LK_TRANS ? CblasTrans : CblasNoTrans; }
 
@@ -64,7 +66,7 @@ lk_status lk_gemm(lk_trans ta, lk_trans tb, lk_real alpha, const lk_mat *a,
 lk_status lk_gemv(lk_trans ta, lk_real alpha, const lk_mat *a, const lk_real *x,
                   lk_real beta, lk_real *y)
 {
-    if (a->rows == 0 || a->cols == 0 || !FITS_INT(a->rows) || !FITS_INT(a->cols))
+    if (a->rows == 0 || a->cols == 0 || !MAT_FITS(a))
         return a->rows == 0 || a->cols == 0 ? LK_OK : LK_EINVAL;
     RGEMV(CblasRowMajor, cbt(ta), (int)a->rows, (int)a->cols, alpha, a->data, (int)a->ld,
           x, 1, beta, y, 1);
@@ -78,6 +80,8 @@ lk_status lk_syrk(lk_trans ta, lk_real alpha, const lk_mat *a, lk_real beta, lk_
         return LK_EINVAL;
     if (n == 0 || k == 0)
         return LK_OK;
+    if (!MAT_FITS(a) || !MAT_FITS(c))
+        return LK_EINVAL;
     RSYRK(CblasRowMajor, CblasUpper, cbt(ta), (int)n, (int)k, alpha, a->data, (int)a->ld,
           beta, c->data, (int)c->ld);
     return LK_OK;
@@ -238,6 +242,8 @@ lk_status lk_dgemm(lk_trans ta, lk_trans tb, double alpha, const lk_matd *a,
         return LK_EINVAL;
     if (m == 0 || n == 0)
         return LK_OK;
+    if (!MAT_FITS(a) || !MAT_FITS(b) || !MAT_FITS(c))
+        return LK_EINVAL;
     if (k == 0) {
         for (size_t i = 0; i < m; i++)
             for (size_t j = 0; j < n; j++)
@@ -256,6 +262,8 @@ lk_status lk_dsyrk(lk_trans ta, double alpha, const lk_matd *a, double beta, lk_
         return LK_EINVAL;
     if (n == 0 || k == 0)
         return LK_OK;
+    if (!MAT_FITS(a) || !MAT_FITS(c))
+        return LK_EINVAL;
     cblas_dsyrk(CblasRowMajor, CblasUpper, cbt(ta), (int)n, (int)k, alpha, a->data,
                 (int)a->ld, beta, c->data, (int)c->ld);
     return LK_OK;
@@ -266,6 +274,11 @@ void lk_matd_symmetrize(lk_matd *c)
     for (size_t i = 0; i < c->rows; i++)
         for (size_t j = 0; j < i; j++)
             c->data[i * c->ld + j] = c->data[j * c->ld + i];
+}
+
+static lk_status too_big(const char *routine, lk_error *err)
+{
+    return lk_error_set(err, LK_ETOOBIG, routine, NULL, "matrix too large for LAPACK");
 }
 
 static lk_status lapack_status(lapack_int info, const char *routine, lk_error *err)
@@ -283,6 +296,8 @@ lk_status lk_dposv(lk_matd *a, lk_matd *b, lk_error *err)
         return lk_error_set(err, LK_EINVAL, "dposv", NULL, "shape mismatch");
     if (a->rows == 0)
         return LK_OK;
+    if (!MAT_FITS(a) || !MAT_FITS(b))
+        return too_big("dposv", err);
     lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)a->rows,
                                     (lapack_int)b->cols, a->data, (lapack_int)a->ld,
                                     b->data, (lapack_int)b->ld);
@@ -299,6 +314,8 @@ lk_status lk_dsyevd(lk_matd *a, double *w, lk_error *err)
         return lk_error_set(err, LK_EINVAL, "dsyevd", NULL, "matrix not square");
     if (a->rows == 0)
         return LK_OK;
+    if (!MAT_FITS(a))
+        return too_big("dsyevd", err);
     lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)a->rows,
                                      a->data, (lapack_int)a->ld, w);
     if (info > 0)
@@ -312,6 +329,8 @@ lk_status lk_dgelsd(lk_matd *a, lk_matd *b, double rcond, double *s, int *rank, 
     size_t m = a->rows, n = a->cols;
     if (b->rows != (m > n ? m : n))
         return lk_error_set(err, LK_EINVAL, "dgelsd", NULL, "B must have max(m, n) rows");
+    if (!MAT_FITS(a) || !MAT_FITS(b))
+        return too_big("dgelsd", err);
     lapack_int r = 0;
     lapack_int info = LAPACKE_dgelsd(LAPACK_ROW_MAJOR, (lapack_int)m, (lapack_int)n,
                                      (lapack_int)b->cols, a->data, (lapack_int)a->ld,
@@ -328,6 +347,8 @@ lk_status lk_dsvd_values(lk_matd *a, double *s, lk_error *err)
 {
     if (a->rows == 0 || a->cols == 0)
         return LK_OK;
+    if (!MAT_FITS(a))
+        return too_big("dgesdd", err);
     lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'N', (lapack_int)a->rows,
                                      (lapack_int)a->cols, a->data, (lapack_int)a->ld, s,
                                      NULL, 1, NULL, 1);
@@ -343,6 +364,8 @@ lk_status lk_dsvd(lk_matd *a, double *s, lk_matd *u, lk_matd *vt, lk_error *err)
         return lk_error_set(err, LK_EINVAL, "dgesdd", NULL, "U or V^T of the wrong shape");
     if (k == 0)
         return LK_OK;
+    if (!MAT_FITS(a) || !MAT_FITS(u) || !MAT_FITS(vt))
+        return too_big("dgesdd", err);
     lapack_int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, 'S', (lapack_int)m, (lapack_int)n,
                                      a->data, (lapack_int)a->ld, s, u->data,
                                      (lapack_int)u->ld, vt->data, (lapack_int)vt->ld);
@@ -359,6 +382,8 @@ static lk_status dgeqrf(lk_matd *a, double *tau, lk_error *err)
         return lk_error_set(err, LK_EINVAL, "dgeqrf", NULL, "QR needs rows >= cols");
     if (a->cols == 0)
         return LK_OK;
+    if (!MAT_FITS(a))
+        return too_big("dgeqrf", err);
     lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)a->rows,
                                      (lapack_int)a->cols, a->data, (lapack_int)a->ld, tau);
     return info != 0 ? lapack_status(info, "dgeqrf", err) : LK_OK;
@@ -397,8 +422,7 @@ lk_status lk_dqr_q(lk_matd *a, double *tau, lk_error *err)
 #ifdef OPENBLAS_VERSION
 void lk_blas_set_threads(int n)
 {
-    if (n > 0)
-        openblas_set_num_threads(n);
+    openblas_set_num_threads(n > 0 ? n : openblas_get_num_procs());
 }
 int lk_blas_get_threads(void) { return openblas_get_num_threads(); }
 const char *lk_blas_name(void) { return openblas_get_config(); }

@@ -157,7 +157,7 @@ lk_status lki_csv_parse(char *text, size_t len, const char *source, const lk_dat
             if (o->header == LK_HEADER_AUTO)
                 for (size_t k = 0; k < ncols && !is_header; k++) {
                     double v;
-                    if (k != label && !lk_parse_double(fields[k], &v))
+                    if (k != label && !lki_parse_double(fields[k], &v))
                         is_header = 1;
                 }
             if (is_header)
@@ -176,7 +176,7 @@ lk_status lki_csv_parse(char *text, size_t len, const char *source, const lk_dat
             if (k == label)
                 continue;
             double v;
-            if (!lk_parse_double(fields[k], &v)) {
+            if (!lki_parse_double(fields[k], &v)) {
                 lki_place(place, sizeof place, line_no, k + 1);
                 char *e2;
                 strtod(fields[k], &e2);

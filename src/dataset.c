@@ -84,6 +84,11 @@ static int has_idx_layout(const char *dir)
     return 1;
 }
 
+const char *const *lk_data_names(void)
+{
+    return REGISTERED;
+}
+
 int lki_is_registered(const char *name)
 {
     for (size_t k = 0; REGISTERED[k]; k++)
@@ -92,7 +97,7 @@ int lki_is_registered(const char *name)
     return 0;
 }
 
-/* The directories searched for a named dataset, in order (SPEC.md). */
+/* The directories searched for a named dataset, in order (learnkit/data.h). */
 static size_t search_path(const char *name, const char *data_dir, char **dirs, size_t max)
 {
     size_t n = 0;

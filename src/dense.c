@@ -3,6 +3,7 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 #include <learnkit/dense.h>
+#include <learnkit/names.h>
 #include <learnkit/blas.h>
 
 static const char *const INIT_NAMES[LK_INIT_COUNT] = {
@@ -21,14 +22,12 @@ const char *lk_init_name(lk_init_kind kind)
 
 lk_status lk_init_parse(const char *text, lk_init_kind *out, const char *source, lk_error *err)
 {
-    for (int k = 0; k < LK_INIT_COUNT; k++)
-        if (strcmp(text, INIT_NAMES[k]) == 0) {
-            *out = (lk_init_kind)k;
-            return LK_OK;
-        }
-    return lk_error_set(err, LK_EINVAL, source, NULL,
-                        "unknown initialization '%s' (expected auto, he, he-uniform, glorot, "
-                        "glorot-normal or lecun)", text);
+    lk_names t = LK_NAMES_ARRAY("initialization", INIT_NAMES);
+    int k;
+    lk_status s = lk_names_find(&t, text, source, &k, err);
+    if (s == LK_OK)
+        *out = (lk_init_kind)k;
+    return s;
 }
 
 void lk_dense_plan(lk_dense *l, size_t *n, size_t in, size_t out, lk_act act)

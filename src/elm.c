@@ -14,6 +14,7 @@
 #include <learnkit/ridge.h>
 #include "model_check.h"
 #include "registry.h"
+#include "sizes.h"
 
 #define DEFAULT_BLOCK 2048
 
@@ -22,16 +23,6 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static size_t mul(size_t a, size_t b)
-{
-    return (a && b > SIZE_MAX / a) ? SIZE_MAX : a * b;
-}
-
-static size_t add(size_t a, size_t b)
-{
-    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
 }
 
 lk_elm_params lk_elm_params_default(void)
@@ -85,17 +76,17 @@ static size_t block_of(const lk_elm_params *p)
  * triangle's c rows again, so at least 4c rows keep that under 25%. */
 static size_t tsqr_rows(const lk_elm_params *p, size_t k)
 {
-    size_t c = add(p->hidden, k), b = 8192;
+    size_t c = size_add(p->hidden, k), b = 8192;
     return c > SIZE_MAX / 4 ? SIZE_MAX : (4 * c > b ? 4 * c : b);
 }
 
 size_t lk_elm_memory(const lk_elm_params *p, size_t n, size_t d, size_t k)
 {
     size_t L = p->hidden, b = block_of(p);
-    size_t r = mul(add(mul(L, d), L), sizeof(lk_real));          /* A, b */
-    r = add(r, mul(mul(b, add(L, k)), sizeof(lk_real)));          /* H and T blocks */
-    r = add(r, mul(mul(n, k), sizeof(lk_real)));                  /* T */
-    r = add(r, mul(mul(L, k), sizeof(lk_real) + sizeof(double))); /* beta */
+    size_t r = size_mul(size_add(size_mul(L, d), L), sizeof(lk_real));          /* A, b */
+    r = size_add(r, size_mul(size_mul(b, size_add(L, k)), sizeof(lk_real))); /* H, T blocks */
+    r = size_add(r, size_mul(size_mul(n, k), sizeof(lk_real)));                  /* T */
+    r = size_add(r, size_mul(size_mul(L, k), sizeof(lk_real) + sizeof(double))); /* beta */
     size_t s;
     if (p->solver == LK_ELM_SVD)
         s = lk_tsqr_bytes(L, k, tsqr_rows(p, k));
@@ -103,7 +94,7 @@ size_t lk_elm_memory(const lk_elm_params *p, size_t n, size_t d, size_t k)
         s = lk_ridge_bytes(L, k, b, p->c_auto);
     if (s == 0)
         return SIZE_MAX;
-    return add(r, s);
+    return size_add(r, s);
 }
 
 void lk_elm_free(lk_elm *m)

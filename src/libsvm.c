@@ -50,7 +50,7 @@ lk_status lki_libsvm_parse(char *text, size_t len, const char *source, size_t mi
                 /* A label must be a number: a row that starts with a pair
                  * has lost its label, and must not become a class "1:0.5". */
                 double lv;
-                if (!lk_parse_double(tok, &lv)) {
+                if (!lki_parse_double(tok, &lv)) {
                     lki_place(place, sizeof place, line_no, field);
                     s = lk_error_set(err, LK_EFORMAT, source, place,
                                      "label \"%s\" is not a number", tok);
@@ -88,7 +88,7 @@ lk_status lki_libsvm_parse(char *text, size_t len, const char *source, size_t mi
                 goto fail;
             }
             double v;
-            if (!lk_parse_double(colon + 1, &v)) {
+            if (!lki_parse_double(colon + 1, &v)) {
                 s = lk_error_set(err, LK_EFORMAT, source, place,
                                  "value \"%s\" is not a finite number", colon + 1);
                 goto fail;

@@ -7,6 +7,7 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_randist.h>
 #include <learnkit/logreg.h>
+#include <learnkit/names.h>
 #include <learnkit/blas.h>
 #include <learnkit/loss.h>
 #include "model_check.h"
@@ -22,24 +23,12 @@ const char *lk_logreg_solver_name(lk_logreg_solver s)
 lk_status lk_logreg_solver_parse(const char *text, lk_logreg_solver *out, const char *source,
                                  lk_error *err)
 {
-    for (int s = 0; s < LK_LOGREG_SOLVER_COUNT; s++)
-        if (strcmp(text, SOLVER_NAMES[s]) == 0) {
-            *out = (lk_logreg_solver)s;
-            return LK_OK;
-        }
-    return lk_error_set(err, LK_EINVAL, source, NULL,
-                        "unknown solver '%s' (expected lbfgs or adam)", text);
-}
-
-const char *lk_logreg_state_name(lk_logreg_state s)
-{
-    switch (s) {
-    case LK_LOGREG_CONTINUE: return "running";
-    case LK_LOGREG_CONVERGED: return "converged";
-    case LK_LOGREG_NOPROGRESS: return "no further progress";
-    case LK_LOGREG_MAXITER: return "iteration limit";
-    }
-    return "unknown";
+    lk_names t = LK_NAMES_ARRAY("solver", SOLVER_NAMES);
+    int k;
+    lk_status s = lk_names_find(&t, text, source, &k, err);
+    if (s == LK_OK)
+        *out = (lk_logreg_solver)k;
+    return s;
 }
 
 lk_logreg_config lk_logreg_defaults(void)
@@ -194,7 +183,7 @@ struct lk_logreg_trainer {
     size_t n_all;                /* training rows of every rank */
     double loss, prev_loss, gnorm;
     double flops;                /* of the GEMMs so far */
-    lk_logreg_state state;
+    lk_train_state state;
     lk_mat t, z, a, dz;          /* full-batch (lbfgs) or batch (adam) workspaces */
     lk_real *ones;
     /* lbfgs */
@@ -569,7 +558,7 @@ lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err)
             return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
                                 "the loss became non-finite at iteration %zu", t->iter);
         if (gs == GSL_ENOPROG) {
-            t->state = LK_LOGREG_NOPROGRESS;
+            t->state = LK_TRAIN_NOPROGRESS;
             return LK_OK;
         }
         if (gs != GSL_SUCCESS)
@@ -587,16 +576,16 @@ lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err)
                                 "the loss became non-finite at epoch %zu; lower the learning rate", t->iter);
     }
     if (t->cfg.gtol > 0 && t->gnorm < t->cfg.gtol)
-        t->state = LK_LOGREG_CONVERGED;
+        t->state = LK_TRAIN_CONVERGED;
     else if (t->cfg.solver == LK_LOGREG_LBFGS && t->cfg.rtol > 0 &&
              t->prev_loss - t->loss <= t->cfg.rtol * fabs(t->loss))
-        t->state = LK_LOGREG_CONVERGED;
+        t->state = LK_TRAIN_CONVERGED;
     else if (t->iter >= t->cfg.max_iter)
-        t->state = LK_LOGREG_MAXITER;
+        t->state = LK_TRAIN_MAXITER;
     return LK_OK;
 }
 
-lk_logreg_state lk_logreg_test(const lk_logreg_trainer *t) { return t->state; }
+lk_train_state lk_logreg_test(const lk_logreg_trainer *t) { return t->state; }
 size_t lk_logreg_iterations(const lk_logreg_trainer *t) { return t->iter; }
 double lk_logreg_loss(const lk_logreg_trainer *t) { return t->loss; }
 double lk_logreg_grad_norm(const lk_logreg_trainer *t) { return t->gnorm; }

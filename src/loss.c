@@ -1,6 +1,7 @@
 /* loss.c — one table of losses: mean value and gradient over a batch. */
 #include <string.h>
 #include <learnkit/loss.h>
+#include <learnkit/names.h>
 #include "rmath.h"
 
 static const char *const LOSS_NAMES[LK_LOSS_COUNT] = {
@@ -17,13 +18,12 @@ const char *lk_loss_name(lk_loss_kind kind)
 
 lk_status lk_loss_parse(const char *text, lk_loss_kind *out, const char *source, lk_error *err)
 {
-    for (int k = 0; k < LK_LOSS_COUNT; k++)
-        if (strcmp(text, LOSS_NAMES[k]) == 0) {
-            *out = (lk_loss_kind)k;
-            return LK_OK;
-        }
-    return lk_error_set(err, LK_EINVAL, source, NULL,
-                        "unknown loss '%s' (expected mse, bce, softmax-ce or perceptron)", text);
+    lk_names t = LK_NAMES_ARRAY("loss", LOSS_NAMES);
+    int k;
+    lk_status s = lk_names_find(&t, text, source, &k, err);
+    if (s == LK_OK)
+        *out = (lk_loss_kind)k;
+    return s;
 }
 
 const char *lk_loss_check(lk_loss_kind kind, const lk_act *out_act)

@@ -101,7 +101,7 @@ lk_status lki_net_parallel_epoch(lk_net_trainer *tr, double *total, size_t *erro
         if (!finite || !isfinite(par->g[0])) {
             char place[64];
             snprintf(place, sizeof place, "epoch %zu, batch %zu", tr->epoch, s + 1);
-            tr->stopped = 1;
+            tr->state = LK_TRAIN_NOPROGRESS;
             return lk_error_set(err, LK_ENUMERIC, "training", place,
                                 "the loss is not finite; try a smaller learning rate");
         }

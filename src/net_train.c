@@ -1,5 +1,6 @@
-/* net_train.c — the mini-batch epoch loop of a network (GSL-style init /
- * epoch / done / finish) with its validation split and early stopping. */
+/* net_train.c — the mini-batch epoch loop of a network (the alloc /
+ * iterate / test / finish protocol of learnkit/train.h) with its validation
+ * split and early stopping. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +37,7 @@ const char *lk_net_config_check(const lk_net_config *cfg)
     return lk_optim_check(&cfg->optim_cfg);
 }
 
-void lk_net_trainer_free(lk_net_trainer *tr)
+static void release(lk_net_trainer *tr)
 {
     lk_optim_free(&tr->opt);
     lk_net_work_free(&tr->work);
@@ -51,6 +52,14 @@ void lk_net_trainer_free(lk_net_trainer *tr)
     free(tr->grad_norm);
     free(tr->rank_rows);
     *tr = (lk_net_trainer){ 0 };
+}
+
+void lk_net_trainer_free(lk_net_trainer *tr)
+{
+    if (!tr)
+        return;
+    release(tr);
+    free(tr);
 }
 
 static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
@@ -89,7 +98,7 @@ static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config 
     tr->grad_norm = calloc(net->n_layers, sizeof *tr->grad_norm);
     if (!all || !tr->perm || !tr->grad_norm) {
         free(all);
-        lk_net_trainer_free(tr);
+        release(tr);
         return lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
     }
     for (size_t i = 0; i < n; i++)
@@ -123,12 +132,14 @@ static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config 
     return LK_OK;
 fail:
     free(all);
-    lk_net_trainer_free(tr);
+    release(tr);
     return s;
 }
 
-lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
-                              const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
+/* The trainer on this rank's rows and, with a world of several ranks, the
+ * data-parallel plan. */
+static lk_status init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
+                      const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
 {
     lk_status s = init_here(tr, net, cfg, x, y, rng, err);
     if (lk_comm_size(cfg->comm) <= 1)
@@ -137,8 +148,24 @@ lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_conf
     if ((s = lk_comm_agree(cfg->comm, s, err)) == LK_OK)
         s = lki_net_parallel_init(tr, err);
     if (s != LK_OK)
-        lk_net_trainer_free(tr);
+        release(tr);
     return s;
+}
+
+lk_status lk_net_trainer_alloc(lk_net_trainer **out, lk_net *net, const lk_net_config *cfg,
+                               const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
+{
+    *out = NULL;
+    lk_net_trainer *tr = malloc(sizeof *tr);
+    if (!tr)
+        return lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+    lk_status s = init(tr, net, cfg, x, y, rng, err);
+    if (s != LK_OK) {
+        free(tr);
+        return s;
+    }
+    *out = tr;
+    return LK_OK;
 }
 
 /* The validation loss over every rank's held-out rows. */
@@ -153,9 +180,12 @@ static double validation_loss(lk_net_trainer *tr)
     return sums[0] / sums[1];
 }
 
-lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err)
+lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err)
 {
     lk_net *net = tr->net;
+    if (tr->state != LK_TRAIN_CONTINUE)
+        return lk_error_set(err, LK_EINVAL, "training", NULL, "training has stopped (%s)",
+                            lk_train_state_name(tr->state));
     size_t L = net->n_layers, B = tr->work.batch;
     tr->epoch++;
     memcpy(tr->perm, tr->train_idx, tr->n_train * sizeof *tr->perm);
@@ -189,7 +219,7 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
         if (!isfinite(v)) {
             char place[64];
             snprintf(place, sizeof place, "epoch %zu, batch %zu", tr->epoch, batches + 1);
-            tr->stopped = 1;
+            tr->state = LK_TRAIN_NOPROGRESS;
             return lk_error_set(err, LK_ENUMERIC, "training", place,
                                 "the loss is %s; try a smaller learning rate",
                                 isnan(v) ? "NaN" : "infinite");
@@ -220,7 +250,7 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
             st.improved = 1;
             memcpy(tr->best, net->params.w, net->params.n * sizeof(lk_real));
         } else if (++tr->since_best >= tr->cfg.patience) {
-            tr->stopped = 1;
+            tr->state = LK_TRAIN_EARLYSTOP;
         }
     }
     if (stats)
@@ -228,9 +258,11 @@ lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk
     return LK_OK;
 }
 
-int lk_net_trainer_done(const lk_net_trainer *tr)
+lk_train_state lk_net_test(const lk_net_trainer *tr)
 {
-    return tr->stopped || tr->epoch >= tr->cfg.epochs;
+    if (tr->state != LK_TRAIN_CONTINUE)
+        return tr->state;
+    return tr->epoch >= tr->cfg.epochs ? LK_TRAIN_MAXITER : LK_TRAIN_CONTINUE;
 }
 
 size_t lk_net_trainer_finish(lk_net_trainer *tr)

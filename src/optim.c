@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <learnkit/optim.h>
+#include <learnkit/names.h>
 #include <learnkit/blas.h>
 #include "rmath.h"
 
@@ -166,13 +167,16 @@ static const lk_optim_type *const OPTIMS[] = { &lk_optim_sgd, &lk_optim_momentum
 lk_status lk_optim_parse(const char *name, const lk_optim_type **out, const char *source,
                          lk_error *err)
 {
+    /* The table holds the types: their names, in its order. */
+    const char *names[sizeof OPTIMS / sizeof *OPTIMS];
     for (size_t k = 0; k < sizeof OPTIMS / sizeof *OPTIMS; k++)
-        if (strcmp(name, OPTIMS[k]->name) == 0) {
-            *out = OPTIMS[k];
-            return LK_OK;
-        }
-    return lk_error_set(err, LK_EINVAL, source, NULL,
-                        "unknown optimizer '%s' (expected sgd, momentum or adam)", name);
+        names[k] = OPTIMS[k]->name;
+    lk_names t = LK_NAMES_ARRAY("optimizer", names);
+    int k;
+    lk_status s = lk_names_find(&t, name, source, &k, err);
+    if (s == LK_OK)
+        *out = OPTIMS[k];
+    return s;
 }
 
 lk_optim_config lk_optim_defaults(const lk_optim_type *type)

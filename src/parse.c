@@ -4,7 +4,7 @@
 #include <math.h>
 #include "rmath.h"
 
-int lk_parse_double(const char *text, double *out)
+int lki_parse_double(const char *text, double *out)
 {
     if (!text || !*text)
         return 0;

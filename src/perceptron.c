@@ -347,7 +347,7 @@ static void run_block(lk_perceptron_trainer *t, const lk_mat *xb, const uint32_t
  * averaging trick keeps S = c w - u, the sum of the weights visited; w
  * changes to the mean, so u moves by c (mean - w) to keep this rank's S.
  * Mistakes and the criterion are summed over every rank's rows. */
-static void mix(lk_perceptron_trainer *t)
+static lk_status mix(lk_perceptron_trainer *t, lk_error *err)
 {
     const lk_comm *comm = t->cfg.comm;
     lk_params *par = &t->p->params;
@@ -356,12 +356,12 @@ static void mix(lk_perceptron_trainer *t)
     lk_real *before = t->before;
     if (before)
         memcpy(before, par->w, par->n * sizeof *before);
-    lk_status s = lk_comm_sum_real(comm, par->w, par->n, NULL);
+    lk_status s = lk_comm_sum_real(comm, par->w, par->n, err);
     if (s == LK_OK)
-        s = lk_comm_sum(comm, sums, 3, NULL);
+        s = lk_comm_sum(comm, sums, 3, err);
     if (s != LK_OK) {
         t->failed = s;
-        return;
+        return s;
     }
     lk_scal(par->n, (lk_real)(1 / P), par->w);
     if (before)
@@ -369,10 +369,14 @@ static void mix(lk_perceptron_trainer *t)
             t->u[i] += t->c * ((double)par->w[i] - (double)before[i]);
     t->mistakes = (size_t)sums[0];
     t->loss = sums[1] / sums[2];
+    return LK_OK;
 }
 
-void lk_perceptron_iterate(lk_perceptron_trainer *t)
+lk_status lk_perceptron_iterate(lk_perceptron_trainer *t, lk_error *err)
 {
+    if (t->finished || t->failed)
+        return lk_error_set(err, LK_EINVAL, "perceptron", NULL, "training has %s",
+                            t->finished ? "finished" : "failed");
     t->mistakes = 0;
     t->loss = 0;
     if (t->cfg.shuffle)
@@ -389,12 +393,19 @@ void lk_perceptron_iterate(lk_perceptron_trainer *t)
             run_block(t, &xb, t->y + r0, NULL);
         }
     }
-    if (lk_comm_size(t->cfg.comm) > 1)
-        mix(t);
-    else
+    if (lk_comm_size(t->cfg.comm) > 1) {
+        lk_status s = mix(t, err);
+        if (s != LK_OK)
+            return s;
+    } else {
         t->loss /= (double)t->n;
+    }
     t->total += t->mistakes;
     t->epoch++;
+    if (!isfinite(t->loss))
+        return lk_error_set(err, LK_ENUMERIC, "perceptron", NULL,
+                            "epoch %zu: the loss is not finite", t->epoch);
+    return LK_OK;
 }
 
 int lk_perceptron_converged(const lk_perceptron_trainer *t)
@@ -402,9 +413,13 @@ int lk_perceptron_converged(const lk_perceptron_trainer *t)
     return t->epoch > 0 && t->mistakes == 0;
 }
 
-int lk_perceptron_test(const lk_perceptron_trainer *t)
+lk_train_state lk_perceptron_test(const lk_perceptron_trainer *t)
 {
-    return t->failed || lk_perceptron_converged(t) || t->epoch >= t->cfg.epochs;
+    if (t->failed)
+        return LK_TRAIN_NOPROGRESS;
+    if (lk_perceptron_converged(t))
+        return LK_TRAIN_CONVERGED;
+    return t->epoch >= t->cfg.epochs ? LK_TRAIN_MAXITER : LK_TRAIN_CONTINUE;
 }
 
 size_t lk_perceptron_epochs(const lk_perceptron_trainer *t) { return t->epoch; }
@@ -444,7 +459,7 @@ static void average_over_ranks(lk_perceptron_trainer *t)
         par->w[i] = (lk_real)(t->u[i] / c);
 }
 
-void lk_perceptron_finish(lk_perceptron_trainer *t)
+void lk_perceptron_trainer_finish(lk_perceptron_trainer *t)
 {
     if (t->finished)
         return;

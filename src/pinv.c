@@ -4,11 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <learnkit/pinv.h>
-
-static size_t mul(size_t a, size_t b)
-{
-    return (a && b > SIZE_MAX / a) ? SIZE_MAX : a * b;
-}
+#include "sizes.h"
 
 size_t lk_tsqr_bytes(size_t p, size_t k, size_t buf_rows)
 {
@@ -17,9 +13,9 @@ size_t lk_tsqr_bytes(size_t p, size_t k, size_t buf_rows)
         return 0;
     /* the transposed stack, tau and geqrf's workspace (about 64 c), then the
      * solve's double R11, R12 and singular values */
-    size_t w = mul(mul(c, buf_rows + c), sizeof(lk_real));
-    size_t ws = mul(mul(c, 65), sizeof(lk_real));
-    size_t sol = mul(mul(p, p + k + 2), sizeof(double));
+    size_t w = size_mul(size_mul(c, buf_rows + c), sizeof(lk_real));
+    size_t ws = size_mul(size_mul(c, 65), sizeof(lk_real));
+    size_t sol = size_mul(size_mul(p, p + k + 2), sizeof(double));
     if (w == SIZE_MAX || ws == SIZE_MAX || sol == SIZE_MAX || w > SIZE_MAX - sol - ws)
         return 0;
     return w + ws + sol;

@@ -6,32 +6,27 @@
 #include <string.h>
 #include <learnkit/ridge.h>
 #include <learnkit/loss.h>
-
-static size_t mul(size_t a, size_t b)
-{
-    return (a && b > SIZE_MAX / a) ? SIZE_MAX : a * b;
-}
-
-static size_t add(size_t a, size_t b)
-{
-    return a > SIZE_MAX - b ? SIZE_MAX : a + b;
-}
+#include "sizes.h"
 
 /* The LOO grid is at most this long (lk_ridge_bytes plans for it). */
 #define GRID_PLAN 32
 
 size_t lk_ridge_bytes(size_t p, size_t k, size_t block_rows, int with_loo)
 {
-    size_t pp = mul(p, p), pk = mul(p, k);
-    size_t b = add(mul(add(pp, pk), sizeof(double)), mul(add(pp, pk), sizeof(lk_real)));
-    b = add(b, mul(add(add(p, k), block_rows), sizeof(lk_real) + sizeof(double)));
-    b = add(b, mul(mul(block_rows, p), sizeof(lk_real)));         /* shifted block */
+    size_t pp = size_mul(p, p), pk = size_mul(p, k);
+    size_t b = size_add(size_mul(size_add(pp, pk), sizeof(double)),
+                        size_mul(size_add(pp, pk), sizeof(lk_real)));
+    b = size_add(b, size_mul(size_add(size_add(p, k), block_rows),
+                             sizeof(lk_real) + sizeof(double)));
+    b = size_add(b, size_mul(size_mul(block_rows, p), sizeof(lk_real)));         /* shifted block */
     /* lk_ridge_solve's factor and right-hand side */
-    b = add(b, mul(add(pp, pk), sizeof(double)));
+    b = size_add(b, size_mul(size_add(pp, pk), sizeof(double)));
     if (with_loo) {
-        b = add(b, mul(add(add(pp, pk), p), sizeof(double)));     /* q, qr, e */
-        b = add(b, mul(add(pp, mul(p, (k + 1) * GRID_PLAN)), sizeof(lk_real)));
-        b = add(b, mul(mul(block_rows, add(mul(2, p), (k + 1) * GRID_PLAN)), sizeof(lk_real)));
+        size_t grid = size_mul(size_add(k, 1), GRID_PLAN);
+        b = size_add(b, size_mul(size_add(size_add(pp, pk), p), sizeof(double))); /* q, qr, e */
+        b = size_add(b, size_mul(size_add(pp, size_mul(p, grid)), sizeof(lk_real)));
+        b = size_add(b, size_mul(size_mul(block_rows, size_add(size_mul(2, p), grid)),
+                                 sizeof(lk_real)));
     }
     return b;
 }

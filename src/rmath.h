@@ -23,6 +23,6 @@
 
 /* Strict parse of a whole string as a finite double: no trailing text, no
  * NaN or infinity, no overflow.  Returns 1 and sets *out on success. */
-int lk_parse_double(const char *text, double *out);
+int lki_parse_double(const char *text, double *out);
 
 #endif

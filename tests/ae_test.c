@@ -163,14 +163,14 @@ START_TEST(test_linear_ae_reaches_pca)
     cfg.batch = 32;
     cfg.epochs = 1500;
     cfg.optim_cfg.lr = 0.01;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &x, r, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr)) {
-        if (tr.epoch == 1000)
-            tr.opt.cfg.lr = 0.001;
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &x, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
+        if (tr->epoch == 1000)
+            tr->opt.cfg.lr = 0.001;
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
     }
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     lk_net_work w;
     ck_assert_int_eq(lk_net_work_alloc(&w, &net, n, NULL), LK_OK);
     double mse = lk_net_loss(&net, &w, LK_LOSS_MSE, &x, &x);
@@ -394,11 +394,11 @@ static void train(lk_net *net, const lk_mat *x, const lk_mat *y, lk_loss_kind lo
     cfg.optim_cfg.lr = 0.02;
     cfg.batch = 10;
     cfg.epochs = epochs;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, net, &cfg, x, y, r, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr))
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, net, &cfg, x, y, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
+    lk_net_trainer_free(tr);
 }
 
 /* Codes of x under every layer of a stack's encoder network. */
@@ -481,8 +481,8 @@ static void backprop_stack(lk_ae_stack *st, const lk_mat *x, gsl_rng *r)
         lk_net_init(ae, LK_INIT_AUTO, r);
         train(ae, &in, &in, LK_LOSS_MSE, 15, r);
         ck_assert_int_eq(lk_mat_alloc(&codes[l], in.rows, h[l], NULL), LK_OK);
-        ck_assert_int_eq(lk_ae_encode(ae, 0, &in, NULL, &codes[l], NULL), LK_OK);
-        ck_assert_int_eq(lk_ae_copy_layer(&st->enc, l, ae, 0, NULL), LK_OK);
+        ck_assert_int_eq(lk_net_apply_layer(ae, 0, &in, NULL, &codes[l], NULL), LK_OK);
+        ck_assert_int_eq(lk_net_copy_layer(&st->enc, l, ae, 0, NULL), LK_OK);
         in = codes[l];
     }
     lk_mat_free(&codes[0]);
@@ -512,7 +512,7 @@ START_TEST(test_save_load_predict_exact)
             ck_assert_int_eq(lk_mat_alloc(&beta, 6, d, NULL), LK_OK);
             ck_assert_int_eq(lk_ae_elm(&x, 6, lk_act_default(LK_ACT_SIGMOID), 1e3, r, &beta,
                                        NULL), LK_OK);
-            ck_assert_int_eq(lk_ae_set_layer(&st.enc, 0, &beta, NULL, NULL), LK_OK);
+            ck_assert_int_eq(lk_net_set_layer(&st.enc, 0, &beta, NULL, NULL), LK_OK);
             lk_mat_free(&beta);
         } else {
             st = (lk_ae_stack){ .solver = LK_AE_MDA };

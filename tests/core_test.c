@@ -48,6 +48,40 @@ START_TEST(test_gemm_shape_mismatch)
 }
 END_TEST
 
+/* Sizes beyond CBLAS's and LAPACK's int are refused, in float and in double,
+ * before any library call could read them (the views below point at a
+ * few values only). */
+START_TEST(test_int_range_guards)
+{
+    const size_t big = (size_t)1 << 31;
+    lk_real f[4] = { 0 };
+    double d[4] = { 0 }, s[2], tau[4];
+    lk_mat wide = lk_mat_view(f, 1, big, big), fc = lk_mat_view(f, 1, 1, 1);
+    lk_mat fsq = lk_mat_view(f, 2, 2, big);
+    lk_matd dwide = lk_matd_view(d, 1, big, big), dc = lk_matd_view(d, 1, 1, 1);
+    lk_matd dsq = lk_matd_view(d, 2, 2, big), dtall = lk_matd_view(d, big, 1, 1);
+    lk_matd dsmall = lk_matd_view(d, 2, 2, 2);
+    lk_error err;
+    /* a (1 x big) times its transpose: 1 x 1, k = big. */
+    ck_assert_int_eq(lk_gemm(LK_NOTRANS, LK_TRANS, 1, &wide, &wide, 0, &fc), LK_EINVAL);
+    ck_assert_int_eq(lk_syrk(LK_NOTRANS, 1, &wide, 0, &fc), LK_EINVAL);
+    ck_assert_int_eq(lk_syrk(LK_NOTRANS, 1, &fsq, 0, &(lk_mat){ .rows = 2, .cols = 2, .ld = 2,
+                                                             .data = f }), LK_EINVAL);
+    ck_assert_int_eq(lk_gemv(LK_NOTRANS, 1, &fsq, f, 0, f), LK_EINVAL);
+    ck_assert_int_eq(lk_dgemm(LK_NOTRANS, LK_TRANS, 1, &dwide, &dwide, 0, &dc), LK_EINVAL);
+    ck_assert_int_eq(lk_dsyrk(LK_NOTRANS, 1, &dwide, 0, &dc), LK_EINVAL);
+    ck_assert_int_eq(lk_dsyrk(LK_NOTRANS, 1, &dsq, 0, &dsmall), LK_EINVAL);
+    ck_assert_int_eq(lk_dposv(&dsq, &dsmall, &err), LK_ETOOBIG);
+    ck_assert_str_eq(err.source, "dposv");
+    ck_assert_int_eq(lk_dsyevd(&dsq, s, &err), LK_ETOOBIG);
+    ck_assert_int_eq(lk_dsvd_values(&dwide, s, &err), LK_ETOOBIG);
+    ck_assert_int_eq(lk_dqr_r(&dtall, tau, &err), LK_ETOOBIG);
+    ck_assert_int_eq(lk_dqr_q(&dtall, tau, &err), LK_ETOOBIG);
+    lk_matd b = lk_matd_view(d, big, 1, 1);
+    ck_assert_int_eq(lk_dgelsd(&dtall, &b, -1, s, NULL, &err), LK_ETOOBIG);
+}
+END_TEST
+
 START_TEST(test_syrk_gemv_colsums)
 {
     gsl_rng *r = th_rng(5);
@@ -239,11 +273,12 @@ static double act_objective(void *p)
     return s;
 }
 
-static void check_activation(const char *name)
+static void check_activation(lk_act act)
 {
     gsl_rng *r = th_rng(23);
-    act_ctx x;
-    ck_assert_int_eq(lk_act_parse(name, &x.act, "test", NULL), LK_OK);
+    act_ctx x = { .act = act };
+    char name[64];
+    lk_act_format(&act, name, sizeof name);
     const size_t rows = 4, cols = 5;
     lk_mat_alloc(&x.z, rows, cols, NULL);
     lk_mat_alloc(&x.a, rows, cols, NULL);
@@ -271,20 +306,34 @@ static void check_activation(const char *name)
     gsl_rng_free(r);
 }
 
+/* Every activation of the library's table, by its name (so an entry added
+ * to the table is checked the day it is added): the name reads back as the
+ * same activation, and its derivatives match central differences at its
+ * default parameter and, when it takes one, at another. */
 START_TEST(test_activation_derivatives)
 {
-    static const char *const names[] = { "identity", "sigmoid", "tanh", "relu",
-                                         "leakyrelu:0.07", "prelu", "elu:1.3",
-                                         "softplus", "softmax" };
-    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
-        check_activation(names[k]);
+    for (int k = 0; k < LK_ACT_COUNT; k++) {
+        const char *name = lk_act_name((lk_act_kind)k);
+        ck_assert_msg(name != NULL, "activation %d has no name", k);
+        lk_act act, back;
+        char buf[64];
+        ck_assert_int_eq(lk_act_parse(name, &act, "test", NULL), LK_OK);
+        ck_assert_int_eq(act.kind, k);
+        ck_assert_int_eq(lk_act_parse(lk_act_format(&act, buf, sizeof buf), &back, NULL, NULL),
+                         LK_OK);
+        ck_assert(back.kind == act.kind && back.gamma == act.gamma);
+        check_activation(act);
+        if (strchr(buf, ':')) {
+            act.gamma = act.gamma * 1.3 + 0.07;
+            check_activation(act);
+        }
+    }
+    ck_assert_ptr_null(lk_act_name(LK_ACT_COUNT));
 }
 END_TEST
 
 START_TEST(test_activation_stable_extremes)
 {
-    static const lk_act_kind kinds[] = { LK_ACT_SIGMOID, LK_ACT_TANH, LK_ACT_SOFTPLUS,
-                                         LK_ACT_SOFTMAX, LK_ACT_ELU, LK_ACT_RELU };
     lk_mat z, a, da, dz;
     lk_mat_alloc(&z, 2, 3, NULL);
     lk_mat_alloc(&a, 2, 3, NULL);
@@ -294,12 +343,14 @@ START_TEST(test_activation_stable_extremes)
                               (lk_real)9999.5 };
     memcpy(z.data, vals, sizeof vals);
     lk_mat_fill(&da, 1);
-    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
-        lk_act act = lk_act_default(kinds[k]);
-        lk_act_forward(&act, &z, &a, NULL);
-        ck_assert_msg(lk_mat_all_finite(&a), "%s forward not finite", lk_act_name(kinds[k]));
-        lk_act_backward(&act, &z, &a, &da, &dz, NULL, NULL);
-        ck_assert_msg(lk_mat_all_finite(&dz), "%s backward not finite", lk_act_name(kinds[k]));
+    /* Every activation of the table (PReLU with its slopes). */
+    lk_real gamma[3] = { (lk_real)0.25, (lk_real)-0.125, (lk_real)0.5 }, dgamma[3] = { 0 };
+    for (int k = 0; k < LK_ACT_COUNT; k++) {
+        lk_act act = lk_act_default((lk_act_kind)k);
+        lk_act_forward(&act, &z, &a, gamma);
+        ck_assert_msg(lk_mat_all_finite(&a), "%s forward not finite", lk_act_name(act.kind));
+        lk_act_backward(&act, &z, &a, &da, &dz, gamma, dgamma);
+        ck_assert_msg(lk_mat_all_finite(&dz), "%s backward not finite", lk_act_name(act.kind));
     }
     lk_act sm = lk_act_default(LK_ACT_SIGMOID), sp = lk_act_default(LK_ACT_SOFTPLUS);
     lk_act_forward(&sm, &z, &a, NULL);
@@ -347,6 +398,55 @@ START_TEST(test_activation_parse_errors)
 }
 END_TEST
 
+/* ================================================================ name tables */
+
+typedef struct named {
+    double x;
+    const char *name;
+    const char *hint;
+} named;
+
+/* One lookup for every table: found by index, holes skipped, the refusal
+ * listing every name with its hint; the list truncated, never overrun. */
+START_TEST(test_names)
+{
+    static const named table[] = { { 2.385, "alpha", NULL }, { 0, NULL, NULL },
+                                   { 1.5, "beta", "[:g]" }, { 7, "gamma-ray", NULL } };
+    lk_names t = { "thing", &table[0].name, sizeof table[0], 4, &table[0].hint };
+    int k = -1;
+    lk_error err;
+    ck_assert_int_eq(lk_names_find(&t, "gamma-ray", NULL, &k, NULL), LK_OK);
+    ck_assert_int_eq(k, 3);
+    ck_assert_int_eq(lk_names_find(&t, "beta", NULL, &k, NULL), LK_OK);
+    ck_assert_int_eq(k, 2);
+    ck_assert_ptr_null(lk_names_at(&t, 1));
+    ck_assert_ptr_null(lk_names_at(&t, 4));
+    ck_assert_int_eq(lk_names_find(&t, "beta[:g]", "--thing", &k, &err), LK_EINVAL);
+    ck_assert_str_eq(err.source, "--thing");
+    ck_assert_str_eq(err.text,
+                     "unknown thing 'beta[:g]' (expected alpha, beta[:g] or gamma-ray)");
+    ck_assert_int_eq(lk_names_find(&t, "", NULL, &k, &err), LK_EINVAL);
+    char small[9];
+    memset(small, 'x', sizeof small);
+    ck_assert_str_eq(lk_names_list(&t, small, sizeof small), "alpha, b");
+    static const char *const two[] = { "mask", "gauss" };
+    lk_names t2 = LK_NAMES_ARRAY("noise", two);
+    char buf[64];
+    ck_assert_str_eq(lk_names_list(&t2, buf, sizeof buf), "mask or gauss");
+    lk_names one = { "x", two, sizeof *two, 1, NULL };
+    ck_assert_str_eq(lk_names_list(&one, buf, sizeof buf), "mask");
+    /* The library's parsers speak through it. */
+    lk_loss_kind l;
+    ck_assert_int_eq(lk_loss_parse("mae", &l, "--loss", &err), LK_EINVAL);
+    ck_assert_str_eq(err.text,
+                     "unknown loss 'mae' (expected mse, bce, softmax-ce or perceptron)");
+    lk_act a;
+    ck_assert_int_eq(lk_act_parse("gelu", &a, NULL, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "unknown activation 'gelu' (expected identity, sigmoid, tanh, "
+                               "relu, leakyrelu[:g], prelu[:g0], elu[:g], softplus or softmax)");
+}
+END_TEST
+
 /* ================================================================ losses */
 
 typedef struct loss_ctx {
@@ -362,17 +462,21 @@ static double loss_objective(void *p)
     return lk_loss_eval(x->kind, &x->act, &x->z, &x->a, &x->y, NULL);
 }
 
-static void check_loss(lk_loss_kind kind, const char *act_name, size_t cols, int onehot)
+static void check_loss(lk_loss_kind kind, lk_act act, size_t cols, int onehot)
 {
     gsl_rng *r = th_rng(31 + kind);
-    loss_ctx x = { .kind = kind };
-    lk_act_parse(act_name, &x.act, NULL, NULL);
+    loss_ctx x = { .kind = kind, .act = act };
+    const char *act_name = lk_act_name(act.kind);
     ck_assert_ptr_null(lk_loss_check(kind, &x.act));
     const size_t rows = 6;
     lk_mat_alloc(&x.z, rows, cols, NULL);
     lk_mat_alloc(&x.a, rows, cols, NULL);
     lk_mat_alloc(&x.y, rows, cols, NULL);
-    th_fill_uniform(&x.z, r, -2, 2);
+    /* |z| in [0.2, 2]: away from the kinks of ReLU-like outputs. */
+    for (size_t k = 0; k < rows * cols; k++) {
+        double v = 0.2 + 1.8 * gsl_rng_uniform(r);
+        x.z.data[k] = (lk_real)(gsl_rng_uniform(r) < 0.5 ? -v : v);
+    }
     if (onehot) {
         for (size_t i = 0; i < rows; i++)
             LK_AT(&x.y, i, gsl_rng_uniform_int(r, cols)) = 1;
@@ -390,16 +494,32 @@ static void check_loss(lk_loss_kind kind, const char *act_name, size_t cols, int
     gsl_rng_free(r);
 }
 
+/* Every loss of the library's table with every output activation it
+ * accepts (lk_loss_check), one and several columns, one-hot and soft
+ * targets: so a loss or an activation added to its table is checked the
+ * day it is added.  Each loss accepts at least one activation. */
 START_TEST(test_loss_gradients)
 {
-    check_loss(LK_LOSS_MSE, "identity", 3, 0);
-    check_loss(LK_LOSS_MSE, "sigmoid", 4, 0);
-    check_loss(LK_LOSS_MSE, "tanh", 2, 0);
-    check_loss(LK_LOSS_MSE, "softmax", 5, 1);
-    check_loss(LK_LOSS_BCE, "sigmoid", 3, 0);
-    check_loss(LK_LOSS_BCE, "sigmoid", 1, 1);
-    check_loss(LK_LOSS_SOFTMAX_CE, "softmax", 7, 1);
-    check_loss(LK_LOSS_SOFTMAX_CE, "softmax", 4, 0);
+    for (int l = 0; l < LK_LOSS_COUNT; l++) {
+        const char *name = lk_loss_name((lk_loss_kind)l);
+        ck_assert_msg(name != NULL, "loss %d has no name", l);
+        lk_loss_kind back;
+        ck_assert_int_eq(lk_loss_parse(name, &back, NULL, NULL), LK_OK);
+        ck_assert_int_eq(back, l);
+        size_t fits = 0;
+        for (int k = 0; k < LK_ACT_COUNT; k++) {
+            lk_act act = lk_act_default((lk_act_kind)k);
+            if (lk_loss_check((lk_loss_kind)l, &act))
+                continue;
+            fits++;
+            for (int onehot = 0; onehot < 2; onehot++) {
+                check_loss((lk_loss_kind)l, act, 1, onehot);
+                check_loss((lk_loss_kind)l, act, 3 + (size_t)k % 4, onehot);
+            }
+        }
+        ck_assert_msg(fits > 0, "loss %s accepts no output activation", name);
+    }
+    ck_assert_ptr_null(lk_loss_name(LK_LOSS_COUNT));
 }
 END_TEST
 
@@ -669,7 +789,9 @@ static Suite *core_suite(void)
     suite_add_tcase(s, limits);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_gemm_shape_mismatch);
+    tcase_add_test(errors, test_int_range_guards);
     tcase_add_test(errors, test_error_format);
+    tcase_add_test(errors, test_names);
     tcase_add_test(errors, test_activation_parse_errors);
     tcase_add_test(errors, test_loss_check_and_parse);
     tcase_add_test(errors, test_optimizer_errors);

@@ -104,6 +104,14 @@ START_TEST(test_named_dataset_search_path)
     /* An unknown name is not found, with the places searched. */
     ck_assert_int_eq(lk_data_load("cifar", &o, r, &s, &err), LK_ENOTFOUND);
     gsl_rng_free(r);
+    /* The names a DATA argument may be: mnist once, cifar not. */
+    const char *const *names = lk_data_names();
+    int mnist = 0;
+    for (size_t k = 0; names[k]; k++) {
+        mnist += strcmp(names[k], "mnist") == 0;
+        ck_assert_str_ne(names[k], "cifar");
+    }
+    ck_assert_int_eq(mnist, 1);
 }
 END_TEST
 

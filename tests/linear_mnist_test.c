@@ -35,11 +35,11 @@ static double perceptron(int averaged, unsigned long seed)
     ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &p, &S.train.x, S.train.y, &cfg, r, NULL),
                      LK_OK);
     do
-        lk_perceptron_iterate(t);
-    while (!lk_perceptron_test(t));
+        ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
+    while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
     ck_assert_uint_eq(lk_perceptron_epochs(t), 10);
     ck_assert(!lk_perceptron_converged(t));   /* MNIST is not linearly separable */
-    lk_perceptron_finish(t);
+    lk_perceptron_trainer_finish(t);
     lk_perceptron_trainer_free(t);
     lk_mat s;
     lk_mat_alloc(&s, S.test.n, S.labels.k, NULL);
@@ -84,7 +84,7 @@ START_TEST(test_logreg_mnist)
         ck_assert_int_eq(lk_logreg_iterate(t, &err), LK_OK);
         ck_assert_double_le(lk_logreg_loss(t), prev);
         prev = lk_logreg_loss(t);
-    } while (lk_logreg_test(t) == LK_LOGREG_CONTINUE);
+    } while (lk_logreg_test(t) == LK_TRAIN_CONTINUE);
     ck_assert(isfinite(lk_logreg_grad_norm(t)));
     lk_logreg_trainer_free(t);
     lk_mat s;

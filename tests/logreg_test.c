@@ -135,7 +135,7 @@ START_TEST(test_gradient_l2)
 END_TEST
 
 /* Train to convergence and check first-order optimality and accuracy. */
-static void train(problem *p, const lk_logreg_config *cfg, gsl_rng *r, lk_logreg_state *st)
+static void train(problem *p, const lk_logreg_config *cfg, gsl_rng *r, lk_train_state *st)
 {
     ck_assert(cfg->l2 == p->l2);
     lk_logreg_trainer *t;
@@ -149,7 +149,7 @@ static void train(problem *p, const lk_logreg_config *cfg, gsl_rng *r, lk_logreg
         if (cfg->solver == LK_LOGREG_LBFGS)
             ck_assert_double_le(lk_logreg_loss(t), prev); /* descent at each step */
         prev = lk_logreg_loss(t);
-    } while (lk_logreg_test(t) == LK_LOGREG_CONTINUE);
+    } while (lk_logreg_test(t) == LK_TRAIN_CONTINUE);
     *st = lk_logreg_test(t);
     ck_assert_double_lt(lk_logreg_loss(t), first);
     ck_assert_uint_ge(lk_logreg_iterations(t), 1);
@@ -186,9 +186,9 @@ START_TEST(test_lbfgs_converges)
     cfg.max_iter = 500;
     cfg.rtol = 0;
     cfg.gtol = LK_REAL_IS_DOUBLE ? 1e-7 : 1e-4;
-    lk_logreg_state st;
+    lk_train_state st;
     train(&p, &cfg, NULL, &st);
-    ck_assert(st == LK_LOGREG_CONVERGED || st == LK_LOGREG_NOPROGRESS);
+    ck_assert(st == LK_TRAIN_CONVERGED || st == LK_TRAIN_NOPROGRESS);
     /* First-order optimality at the returned point, by a fresh evaluation. */
     lk_logreg_objective(&p.m, &p.x, &p.t, p.l2, &p.z, &p.a, &p.dz, p.ones);
     ck_assert_double_lt(lk_params_grad_norm(&p.m.params), LK_REAL_IS_DOUBLE ? 1e-6 : 1e-3);
@@ -204,9 +204,9 @@ START_TEST(test_two_classes_trains)
     problem_make(&p, 300, 4, 2, 1e-2, 22);
     lk_logreg_config cfg = lk_logreg_defaults();
     cfg.l2 = 1e-2;
-    lk_logreg_state st;
+    lk_train_state st;
     train(&p, &cfg, NULL, &st);
-    ck_assert(st != LK_LOGREG_CONTINUE);
+    ck_assert(st != LK_TRAIN_CONTINUE);
     ck_assert_double_gt(accuracy(&p), 0.85);
     problem_free(&p);
 }
@@ -220,7 +220,7 @@ START_TEST(test_adam_agrees_with_lbfgs)
     lk_logreg_config cfg = lk_logreg_defaults();
     cfg.l2 = 1e-2;
     cfg.max_iter = 300;
-    lk_logreg_state st;
+    lk_train_state st;
     train(&a, &cfg, NULL, &st);
     cfg.solver = LK_LOGREG_ADAM;
     cfg.lr = 0.01;
@@ -229,7 +229,7 @@ START_TEST(test_adam_agrees_with_lbfgs)
     cfg.gtol = 0;
     gsl_rng *r = th_rng(5);
     train(&b, &cfg, r, &st);
-    ck_assert(st == LK_LOGREG_MAXITER);
+    ck_assert(st == LK_TRAIN_MAXITER);
     /* Strongly convex: both reach the one minimum, Adam within its noise. */
     double ja = objective(&a), jb = objective(&b);
     ck_assert_double_le(jb - ja, 0.01 * ja);
@@ -251,7 +251,7 @@ START_TEST(test_adam_same_seed_same_bytes)
     cfg.max_iter = 3;
     cfg.batch = 10;
     gsl_rng *r1 = th_rng(9), *r2 = th_rng(9);
-    lk_logreg_state st;
+    lk_train_state st;
     train(&a, &cfg, r1, &st);
     train(&b, &cfg, r2, &st);
     ck_assert(memcmp(a.m.params.w, b.m.params.w, a.m.params.n * sizeof(lk_real)) == 0);
@@ -317,7 +317,7 @@ START_TEST(test_one_sample_one_feature)
     ck_assert_double_lt(grad_error(&p), TH_GRAD_TOL);
     lk_logreg_config cfg = lk_logreg_defaults();
     cfg.l2 = 0.5;
-    lk_logreg_state st;
+    lk_train_state st;
     train(&p, &cfg, NULL, &st);
     ck_assert_double_eq(accuracy(&p), 1.0);
     problem_free(&p);

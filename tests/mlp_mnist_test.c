@@ -28,11 +28,11 @@ START_TEST(test_mnist_short_run)
     lk_net_init(&net, LK_INIT_AUTO, r);
     lk_net_config cfg = lk_net_config_default();
     cfg.epochs = 2;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &t, r, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr))
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &t, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
+    lk_net_trainer_free(tr);
     lk_net_work w;
     lk_net_work_alloc(&w, &net, 250, NULL);
     double acc = lk_mlp_accuracy(&net, &w, &split.test.x, split.test.y);

@@ -202,13 +202,16 @@ static lk_status train(lk_net *net, const lk_net_config *cfg, const lk_mat *x,
 {
     lk_mat t;
     ck_assert_int_eq(lk_onehot(y, x->rows, k, &t, NULL), LK_OK);
-    lk_net_trainer tr;
-    lk_status s = lk_net_trainer_init(&tr, net, cfg, x, &t, r, err);
-    while (s == LK_OK && !lk_net_trainer_done(&tr))
-        s = lk_net_trainer_epoch(&tr, NULL, err);
-    if (s == LK_OK)
-        lk_net_trainer_finish(&tr);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer *tr;
+    lk_status s = lk_net_trainer_alloc(&tr, net, cfg, x, &t, r, err);
+    while (s == LK_OK && lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        s = lk_net_iterate(tr, NULL, err);
+    if (s == LK_OK) {
+        ck_assert_int_eq(lk_net_test(tr), cfg->validation > 0 ? lk_net_test(tr)
+                                                                : LK_TRAIN_MAXITER);
+        lk_net_trainer_finish(tr);
+    }
+    lk_net_trainer_free(tr);
     lk_mat_free(&t);
     return s;
 }
@@ -408,16 +411,16 @@ START_TEST(test_early_stopping_keeps_best)
     cfg.epochs = 500;
     cfg.validation = 0.25;
     cfg.patience = 3;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &t, r, NULL), LK_OK);
-    ck_assert_uint_eq(tr.n_val, 50);
-    ck_assert_uint_eq(tr.n_train, 150);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &t, r, NULL), LK_OK);
+    ck_assert_uint_eq(tr->n_val, 50);
+    ck_assert_uint_eq(tr->n_train, 150);
     double best = INFINITY;
     size_t best_epoch = 0, last = 0;
     lk_real *snap = malloc(net.params.n * sizeof *snap);
-    while (!lk_net_trainer_done(&tr)) {
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
         lk_net_epoch_stats st;
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, &st, NULL), LK_OK);
+        ck_assert_int_eq(lk_net_iterate(tr, &st, NULL), LK_OK);
         ck_assert(isfinite(st.val_loss));
         ck_assert_uint_eq(st.grad_layers, 2);
         ck_assert_double_gt(st.grad_norm[0], 0);
@@ -431,14 +434,18 @@ START_TEST(test_early_stopping_keeps_best)
     }
     ck_assert_uint_lt(last, 500);
     ck_assert_uint_eq(last, best_epoch + 3);
-    ck_assert_uint_eq(lk_net_trainer_finish(&tr), best_epoch);
+    ck_assert_int_eq(lk_net_test(tr), LK_TRAIN_EARLYSTOP);
+    lk_error err;
+    ck_assert_int_eq(lk_net_iterate(tr, NULL, &err), LK_EINVAL);    /* stopped: no more epochs */
+    ck_assert_ptr_nonnull(strstr(err.text, "early stopping"));
+    ck_assert_uint_eq(lk_net_trainer_finish(tr), best_epoch);
     ck_assert(memcmp(snap, net.params.w, net.params.n * sizeof *snap) == 0);
     lk_net_work w;
     lk_net_work_alloc(&w, &net, 16, NULL);   /* the trainer's batches: same sums */
-    ck_assert_double_eq(lk_net_loss(&net, &w, LK_LOSS_SOFTMAX_CE, &tr.xv, &tr.yv), best);
+    ck_assert_double_eq(lk_net_loss(&net, &w, LK_LOSS_SOFTMAX_CE, &tr->xv, &tr->yv), best);
     lk_net_work_free(&w);
     free(snap);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer_free(tr);
     lk_net_free(&net);
     lk_mat_free(&x);
     lk_mat_free(&t);
@@ -609,7 +616,7 @@ START_TEST(test_trainer_errors)
     lk_act act = lk_act_default(LK_ACT_RELU);
     lk_net net;
     lk_mlp_build(&net, 4, 1, hidden, 1, &act, 3, NULL, LK_LOSS_SOFTMAX_CE, NULL);
-    lk_net_trainer tr;
+    lk_net_trainer *tr;
     lk_error err;
     lk_net_config bad[6];
     for (int k = 0; k < 6; k++)
@@ -622,25 +629,26 @@ START_TEST(test_trainer_errors)
     bad[5].optim_cfg.lr = -0.125;
     for (int k = 0; k < 6; k++) {
         ck_assert_ptr_nonnull(lk_net_config_check(&bad[k]));
-        ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &bad[k], &x, &t, r, &err), LK_EINVAL);
+        ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &bad[k], &x, &t, r, &err), LK_EINVAL);
+        ck_assert_ptr_null(tr);
     }
     lk_net_config cfg = lk_net_config_default();
     ck_assert_ptr_null(lk_net_config_check(&cfg));
     /* A loss that does not fit the output layer: BCE on this softmax output
      * would train on a silently wrong gradient. */
     cfg.loss = LK_LOSS_BCE;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &t, r, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &t, r, &err), LK_EINVAL);
     ck_assert_str_eq(err.place, "loss");
     ck_assert_ptr_nonnull(strstr(err.text, "sigmoid"));
     cfg.loss = LK_LOSS_SOFTMAX_CE;
     lk_mat short_t = lk_mat_rows(&t, 0, 9);
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &x, &short_t, r, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &short_t, r, &err), LK_EINVAL);
     ck_assert(strstr(err.text, "10 x 4"));
     lk_mat narrow = lk_mat_cols(&x, 0, 3);
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &narrow, &t, r, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &narrow, &t, r, &err), LK_EINVAL);
     lk_mat one_x = lk_mat_rows(&x, 0, 1), one_t = lk_mat_rows(&t, 0, 1);
     cfg.validation = 0.5;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, &net, &cfg, &one_x, &one_t, r, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &one_x, &one_t, r, &err), LK_EINVAL);
     lk_net_free(&net);
     lk_mat_free(&x);
     lk_mat_free(&t);

@@ -38,11 +38,11 @@ static void train_net(lk_net *net, const lk_mat *x, const lk_mat *t, lk_loss_kin
     cfg.loss = loss;
     cfg.batch = 12;
     cfg.epochs = 3;
-    lk_net_trainer tr;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, net, &cfg, x, t, r, NULL), LK_OK);
-    while (!lk_net_trainer_done(&tr))
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, NULL, NULL), LK_OK);
-    lk_net_trainer_free(&tr);
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, net, &cfg, x, t, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
+    lk_net_trainer_free(tr);
 }
 
 static lk_model *make_mlp(gsl_rng *r)
@@ -98,7 +98,7 @@ static lk_model *make_logreg(void)
     ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &g, &X, Y, &cfg, NULL, NULL), LK_OK);
     do
         ck_assert_int_eq(lk_logreg_iterate(t, NULL), LK_OK);
-    while (lk_logreg_test(t) == LK_LOGREG_CONTINUE);
+    while (lk_logreg_test(t) == LK_TRAIN_CONTINUE);
     lk_logreg_trainer_free(t);
     lk_model *m;
     ck_assert_int_eq(lk_logreg_save(&g, &PREP, &LABELS, &m, NULL), LK_OK);
@@ -118,9 +118,9 @@ static lk_model *make_perceptron(size_t k, gsl_rng *r)
     ck_assert_int_eq(lk_perceptron_alloc(&p, D, k, NULL), LK_OK);
     ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &p, &X, y, &cfg, r, NULL), LK_OK);
     do
-        lk_perceptron_iterate(t);
-    while (!lk_perceptron_test(t));
-    lk_perceptron_finish(t);
+        ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
+    while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
+    lk_perceptron_trainer_finish(t);
     lk_perceptron_trainer_free(t);
     lk_labels two = { 2, LABELS.names };
     lk_model *m;
@@ -152,18 +152,18 @@ static lk_model *make_ae(lk_ae_solver solver, int clf, gsl_rng *r)
             ck_assert_int_eq(lk_ae_build(ae, in.cols, h[l], act, dec, l == 0, NULL), LK_OK);
             lk_net_init(ae, LK_INIT_AUTO, r);
             train_net(ae, &in, &in, LK_LOSS_MSE, r);
-            ck_assert_int_eq(lk_ae_copy_layer(&st.enc, l, ae, 0, NULL), LK_OK);
+            ck_assert_int_eq(lk_net_copy_layer(&st.enc, l, ae, 0, NULL), LK_OK);
         } else if (solver == LK_AE_ELM) {
             lk_mat beta;
             ck_assert_int_eq(lk_mat_alloc(&beta, h[l], in.cols, NULL), LK_OK);
             ck_assert_int_eq(lk_ae_elm(&in, h[l], act, 1e3, r, &beta, NULL), LK_OK);
-            ck_assert_int_eq(lk_ae_set_layer(&st.enc, l, &beta, NULL, NULL), LK_OK);
+            ck_assert_int_eq(lk_net_set_layer(&st.enc, l, &beta, NULL, NULL), LK_OK);
             lk_mat_free(&beta);
         } else {
             th_mda_layer(&st.enc, l, &in, 0.3, 1e-3);
         }
         ck_assert_int_eq(lk_mat_alloc(&codes[l], N, h[l], NULL), LK_OK);
-        ck_assert_int_eq(lk_ae_encode(&st.enc, l, &in, NULL, &codes[l], NULL), LK_OK);
+        ck_assert_int_eq(lk_net_apply_layer(&st.enc, l, &in, NULL, &codes[l], NULL), LK_OK);
         in = codes[l];
     }
     if (clf) {

@@ -192,7 +192,7 @@ START_TEST(test_logreg)
     ck_assert_int_eq(lk_logreg_alloc(&whole, p.d, p.k, NULL), LK_OK);
     ck_assert_int_eq(lk_logreg_alloc(&part, p.d, p.k, NULL), LK_OK);
     ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &whole, &p.x, p.y, &cfg, NULL, &err), LK_OK);
-    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE)
+    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_TRAIN_CONTINUE)
         ;
     size_t it_whole = lk_logreg_iterations(t);
     double loss_whole = lk_logreg_loss(t);
@@ -201,7 +201,7 @@ START_TEST(test_logreg)
     const uint32_t *y;
     lk_mat x = share(&p, &y);
     ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &part, &x, y, &cfg, NULL, &err), LK_OK);
-    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE)
+    while (lk_logreg_iterate(t, &err) == LK_OK && lk_logreg_test(t) == LK_TRAIN_CONTINUE)
         ;
     double loss_part = lk_logreg_loss(t);
     ck_assert_double_eq_tol(loss_part, loss_whole, 1e-6 * fabs(loss_whole));
@@ -251,13 +251,13 @@ static void train(lk_net *net, const lk_net_config *cfg, const lk_mat *x, const 
     lk_mat t;
     ck_assert_int_eq(lk_onehot(y, n, k, &t, NULL), LK_OK);
     gsl_rng *r = th_rng(5);
-    lk_net_trainer tr;
+    lk_net_trainer *tr;
     lk_error err;
-    ck_assert_int_eq(lk_net_trainer_init(&tr, net, cfg, x, &t, r, &err), LK_OK);
-    while (!lk_net_trainer_done(&tr))
-        ck_assert_int_eq(lk_net_trainer_epoch(&tr, last, &err), LK_OK);
-    lk_net_trainer_finish(&tr);
-    lk_net_trainer_free(&tr);
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, net, cfg, x, &t, r, &err), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        ck_assert_int_eq(lk_net_iterate(tr, last, &err), LK_OK);
+    lk_net_trainer_finish(tr);
+    lk_net_trainer_free(tr);
     lk_mat_free(&t);
     gsl_rng_free(r);
 }
@@ -352,20 +352,20 @@ START_TEST(test_perceptron_mixing)
         gsl_rng *r1 = th_rng(2), *r2 = th_rng(2);
         ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &whole, &p.x, p.y, &cfg, r1, NULL), LK_OK);
         do
-            lk_perceptron_iterate(t);
-        while (!lk_perceptron_test(t));
-        lk_perceptron_finish(t);
+            ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
+        while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
+        lk_perceptron_trainer_finish(t);
         lk_perceptron_trainer_free(t);
         cfg.comm = C;
         const uint32_t *y;
         lk_mat x = share(&p, &y);
         ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &part, &x, y, &cfg, r2, NULL), LK_OK);
         do
-            lk_perceptron_iterate(t);
-        while (!lk_perceptron_test(t));
+            ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
+        while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
         ck_assert(lk_perceptron_converged(t));
         size_t epochs = lk_perceptron_epochs(t);
-        lk_perceptron_finish(t);
+        lk_perceptron_trainer_finish(t);
         lk_perceptron_trainer_free(t);
         double mine = 0, e = (double)epochs;
         for (size_t i = 0; i < part.params.n; i++)

@@ -62,12 +62,13 @@ START_TEST(test_worked_example)
     lk_perceptron_trainer *t;
     ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &q, &x, cls, &cfg, NULL, NULL), LK_OK);
     do
-        lk_perceptron_iterate(t);
-    while (!lk_perceptron_test(t));
+        ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
+    while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
     ck_assert(lk_perceptron_converged(t));
+    ck_assert_int_eq(lk_perceptron_test(t), LK_TRAIN_CONVERGED);
     ck_assert_uint_eq(lk_perceptron_total_mistakes(t), 7);
     ck_assert_double_eq(lk_perceptron_epoch_loss(t), 0);
-    lk_perceptron_finish(t);
+    lk_perceptron_trainer_finish(t);
     lk_perceptron_trainer_free(t);
     w = lk_perceptron_w(&q);
     ck_assert(w.data[0] == 1 && w.data[1] == 1 && lk_perceptron_b(&q)[0] == -3);
@@ -101,13 +102,14 @@ START_TEST(test_xor_never_converges)
         ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &p, &x, cls, &cfg, r, NULL), LK_OK);
         size_t epochs = 0;
         do {
-            lk_perceptron_iterate(t);
+            ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
             epochs++;
             ck_assert_uint_gt(lk_perceptron_mistakes(t), 0);
-        } while (!lk_perceptron_test(t));
+        } while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
         ck_assert_uint_eq(epochs, 200);
         ck_assert_uint_eq(lk_perceptron_epochs(t), 200);
         ck_assert(!lk_perceptron_converged(t));
+        ck_assert_int_eq(lk_perceptron_test(t), LK_TRAIN_MAXITER);
         ck_assert_uint_ge(lk_perceptron_total_mistakes(t), 200);
         fprintf(stderr, "xor (%s): not converged after %zu epochs, %zu updates\n",
                 shuffle ? "shuffled" : "in order", lk_perceptron_epochs(t),
@@ -154,7 +156,7 @@ static void check_matches_stepwise(size_t k, size_t n, size_t epochs)
     lk_real *work = malloc(3 * b.cols * sizeof *work);
     size_t total = 0;
     for (size_t e = 0; e < epochs; e++) {
-        lk_perceptron_iterate(t);
+        ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
             m += (size_t)lk_perceptron_step(&b, lk_mat_row(&x, i), y[i], 1.0, work);
@@ -211,7 +213,7 @@ START_TEST(test_averaged_is_the_mean)
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
     for (size_t e = 0; e < epochs; e++) {
-        lk_perceptron_iterate(t);
+        ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
         gsl_ran_shuffle(r3, perm, n, sizeof *perm);
         for (size_t i = 0; i < n; i++) {
             lk_perceptron_step(&b, lk_mat_row(&x, perm[i]), y[perm[i]], 1.0, work);
@@ -225,7 +227,11 @@ START_TEST(test_averaged_is_the_mean)
     for (size_t j = 0; j < np; j++)
         ck_assert_double_le(fabs(avg.params.w[j] - sum[j] / visits),
                             TH_SUM_TOL(64) * (1 + fabs(sum[j] / visits)));
-    lk_perceptron_finish(t);
+    lk_perceptron_trainer_finish(t);
+    ck_assert(memcmp(a.params.w, avg.params.w, np * sizeof(lk_real)) == 0);
+    /* Finished: the averaged weights are final, a further epoch is refused. */
+    lk_error err;
+    ck_assert_int_eq(lk_perceptron_iterate(t, &err), LK_EINVAL);
     ck_assert(memcmp(a.params.w, avg.params.w, np * sizeof(lk_real)) == 0);
     lk_perceptron_trainer_free(t);
     free(perm); free(sum); free(work); free(y);
@@ -255,8 +261,8 @@ START_TEST(test_separable_multiclass_converges)
     lk_perceptron_trainer *t;
     ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &p, &x, y, &cfg, r, NULL), LK_OK);
     do
-        lk_perceptron_iterate(t);
-    while (!lk_perceptron_test(t));
+        ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
+    while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
     ck_assert(lk_perceptron_converged(t));
     ck_assert_uint_lt(lk_perceptron_epochs(t), 100);
     lk_perceptron_trainer_free(t);
@@ -300,12 +306,12 @@ START_TEST(test_single_sample)
     lk_perceptron_trainer *t;
     ck_assert_int_eq(lk_perceptron_trainer_alloc(&t, &p, &x, &c, &cfg, r, NULL), LK_OK);
     do
-        lk_perceptron_iterate(t);
-    while (!lk_perceptron_test(t));
+        ck_assert_int_eq(lk_perceptron_iterate(t, NULL), LK_OK);
+    while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
     /* One update (zero start is a mistake), then a clean epoch. */
     ck_assert_uint_eq(lk_perceptron_total_mistakes(t), 1);
     ck_assert_uint_eq(lk_perceptron_epochs(t), 2);
-    lk_perceptron_finish(t);
+    lk_perceptron_trainer_finish(t);
     lk_perceptron_trainer_free(t);
     /* Mean of w_0 = 0, w_1 = w_2 = (x, 1): 2/3 of the update. */
     lk_mat w = lk_perceptron_w(&p);

@@ -188,7 +188,7 @@ void th_mda_layer(lk_net *enc, size_t l, const lk_mat *x, double p, double reg)
     for (size_t i = 0; i < d; i++)
         bias[i] = LK_AT(&wf, i, d);
     lk_mat wv = lk_mat_view(wf.data, d, d, d + 1);
-    ck_assert_int_eq(lk_ae_set_layer(enc, l, &wv, bias, NULL), LK_OK);
+    ck_assert_int_eq(lk_net_set_layer(enc, l, &wv, bias, NULL), LK_OK);
     free(bias);
     lk_matd_free(&w);
     lk_mat_free(&wf);

@@ -74,13 +74,6 @@ void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng);
 lk_status lk_ae_build(lk_net *net, size_t n_in, size_t hidden, lk_act enc, lk_act dec,
                       int tied, lk_error *err);
 
-/* Codes of x under layer l of net (0: an autoencoder's encoder; l: a
- * stack's l-th encoder), f(x W^T + b), in row blocks: out is x->rows x
- * width.  pre, when not NULL, receives x W^T + b (mDA: the reconstruction).
- * LK_EINVAL for a missing layer or shapes that do not fit. */
-lk_status lk_ae_encode(const lk_net *net, size_t l, const lk_mat *x, lk_mat *pre, lk_mat *out,
-                       lk_error *err);
-
 /* ELM autoencoder.  x: n x d.  beta: hidden x d (allocated by the caller).
  * C > 0 the ridge constant.  LK_ENUMERIC when the Gram matrix is singular. */
 lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rng *rng,
@@ -116,20 +109,8 @@ typedef struct lk_ae_stack {
 
 void lk_ae_stack_free(lk_ae_stack *st);
 
-/* Copy layer `from` of src into layer `to` of dst: W, b and PReLU slopes.
- * Both must have the same input and output widths and the same activation
- * (name and parameter), and neither be tied; LK_EINVAL naming both
- * otherwise, with nothing copied. */
-lk_status lk_ae_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t from,
-                           lk_error *err);
-
-/* Set layer l of a finished network from a weight matrix (out x in), a bias
- * (out values, or NULL for zeros); for layers without PReLU slopes. */
-lk_status lk_ae_set_layer(lk_net *net, size_t l, const lk_mat *w, const lk_real *b,
-                          lk_error *err);
-
 /* Initialize the first enc->n_layers layers of net (for example an MLP
- * built by lk_mlp_build) from a stack's encoders, by lk_ae_copy_layer: the
+ * built by lk_mlp_build) from a stack's encoders, by lk_net_copy_layer: the
  * pretrain-then-fine-tune start.  LK_EINVAL naming the layer and both widths
  * or activations when they differ, or when net has too few layers. */
 lk_status lk_ae_init_net(lk_net *net, const lk_net *enc, lk_error *err);

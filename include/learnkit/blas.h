@@ -130,7 +130,9 @@ lk_status lk_dqr_q(lk_matd *a, double *tau, lk_error *err);
 
 /* ---------------------------------------------------------------- threads */
 
-/* Number of BLAS threads (OpenBLAS); 0 or less means all cores. */
+/* Number of BLAS threads (OpenBLAS); 0 or less means all cores, whatever
+ * OPENBLAS_NUM_THREADS says (that variable sets the count until this is
+ * called).  Without OpenBLAS: no effect, lk_blas_get_threads is 1. */
 void lk_blas_set_threads(int n);
 int lk_blas_get_threads(void);
 /* Name of the BLAS library in use, for reports: "OpenBLAS 0.3.21 ..." */

@@ -7,8 +7,10 @@
  * every label is an integer); the map (lk_labels) travels with the data and
  * into every saved model, so predictions print the original labels.
  *
- * lk_data_load() resolves DATA as ../shared/SPEC.md describes it: a
- * registered name ("mnist") on the search path, a directory in the MNIST
+ * lk_data_load() resolves DATA as the README's "Data" section describes
+ * it: a registered name ("mnist") found on the search path (data_dir,
+ * $LEARNKIT_DATA, ./datasets/NAME, the installed data directory,
+ * ${XDG_CACHE_HOME:-~/.cache}/learnkit/NAME), a directory in the MNIST
  * layout, or a CSV or LIBSVM file (gzipped or not), with a test set from
  * opts->test_path, the dataset itself, or a seeded stratified holdout.
  *
@@ -51,7 +53,7 @@ typedef struct lk_data_options {
     size_t max_bytes;       /* refuse inputs that would need more (0: no limit)     */
 } lk_data_options;
 
-/* The defaults of SPEC.md: holdout 0.2, format AUTO, label column first,
+/* The defaults: holdout 0.2, format AUTO, label column first,
  * header AUTO, scale AUTO. */
 lk_data_options lk_data_options_default(void);
 
@@ -91,6 +93,10 @@ typedef struct lk_comm lk_comm;
  * data-parallel; the test rows stay whole.  LK_EINVAL when there are fewer
  * training rows than ranks, LK_ENOMEM; the split is unchanged on error. */
 lk_status lk_split_shard(lk_split *s, const lk_comm *c, lk_error *err);
+
+/* The dataset names DATA may be (besides a directory or a file), in a
+ * NULL-terminated list: "mnist", ... */
+const char *const *lk_data_names(void);
 
 /* Where a named dataset's files are, or LK_ENOTFOUND; *dir is malloc'ed. */
 lk_status lk_data_find(const char *name, const char *data_dir, char **dir, lk_error *err);

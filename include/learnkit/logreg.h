@@ -17,11 +17,11 @@
  *   adam   mini-batches of a reshuffled copy through the shared optimizer;
  *          one iteration is one epoch.
  *
- * Training is GSL style; the caller owns the loop:
+ * Training follows the protocol of learnkit/train.h; the caller owns the loop:
  *     lk_logreg_trainer *t;
  *     lk_logreg_trainer_alloc(&t, &model, &x, y, &cfg, rng, err);
  *     do { s = lk_logreg_iterate(t, err); ... print progress ... }
- *     while (s == LK_OK && lk_logreg_test(t) == LK_LOGREG_CONTINUE);
+ *     while (s == LK_OK && lk_logreg_test(t) == LK_TRAIN_CONTINUE);
  *     lk_logreg_trainer_free(t);
  * After every iteration the model holds the current parameters. */
 #ifndef LEARNKIT_LOGREG_H
@@ -35,6 +35,7 @@
 #include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
+#include <learnkit/train.h>
 #include <learnkit/comm.h>
 
 #ifdef __cplusplus
@@ -113,15 +114,6 @@ extern const lk_predictor_type lk_logreg_predictor;
 
 /* ---------------------------------------------------------------- training */
 
-typedef enum lk_logreg_state {
-    LK_LOGREG_CONTINUE = 0,
-    LK_LOGREG_CONVERGED,    /* ||grad|| < gtol, or relative decrease < rtol */
-    LK_LOGREG_NOPROGRESS,   /* the line search can make no further progress
-                               (the precision of the gradient is reached)    */
-    LK_LOGREG_MAXITER
-} lk_logreg_state;
-
-const char *lk_logreg_state_name(lk_logreg_state s);
 
 typedef struct lk_logreg_trainer lk_logreg_trainer;
 
@@ -139,8 +131,11 @@ lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const l
  * progress. */
 lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err);
 
-/* Whether to go on, after an iterate. */
-lk_logreg_state lk_logreg_test(const lk_logreg_trainer *t);
+/* Whether to go on, after an iterate: LK_TRAIN_CONTINUE, CONVERGED
+ * (||grad|| < gtol, or a relative decrease < rtol), NOPROGRESS (the line
+ * search can make no further progress: the precision of the gradient is
+ * reached) or MAXITER. */
+lk_train_state lk_logreg_test(const lk_logreg_trainer *t);
 
 size_t lk_logreg_iterations(const lk_logreg_trainer *t);
 /* J and ||grad J|| at the current parameters (full training set). */

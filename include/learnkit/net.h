@@ -17,17 +17,18 @@
  * Layer l maps batch x sizes[l] to batch x sizes[l+1].  A tied layer
  * (lk_net_add_tied) uses an earlier layer's W transposed (dense.h).
  *
- * Training is GSL style, INITIALIZE / ITERATE / TEST, and the caller owns the
- * loop and decides what to print:
- *     lk_net_trainer_init(&tr, &net, &cfg, &x, &y, rng, err);
- *     while (!lk_net_trainer_done(&tr)) {
- *         s = lk_net_trainer_epoch(&tr, &stats, err);   LK_ENUMERIC on NaN loss
+ * Training follows the protocol of learnkit/train.h, and the caller owns
+ * the loop and decides what to print:
+ *     lk_net_trainer *tr;
+ *     lk_net_trainer_alloc(&tr, &net, &cfg, &x, &y, rng, err);
+ *     do {
+ *         s = lk_net_iterate(tr, &stats, err);    one epoch; LK_ENUMERIC on NaN loss
  *         ...print stats...
- *     }
- *     lk_net_trainer_finish(&tr);    restores the best weights (early stopping)
- *     lk_net_trainer_free(&tr);
+ *     } while (s == LK_OK && lk_net_test(tr) == LK_TRAIN_CONTINUE);
+ *     lk_net_trainer_finish(tr);     restores the best weights (early stopping)
+ *     lk_net_trainer_free(tr);
  * Every buffer (shuffled copies, activations, deltas, optimizer state, the
- * best weights) is allocated by lk_net_trainer_init; an epoch allocates
+ * best weights) is allocated by lk_net_trainer_alloc; an epoch allocates
  * nothing.  Each epoch draws a permutation from the rng, gathers the rows
  * into the shuffled copies, and runs mini-batches as zero-copy row views of
  * them.
@@ -50,6 +51,7 @@
 #include <learnkit/optim.h>
 #include <learnkit/dense.h>
 #include <learnkit/model.h>
+#include <learnkit/train.h>
 #include <learnkit/comm.h>
 
 #ifdef __cplusplus
@@ -100,6 +102,31 @@ lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_err
  * every parameter finite; LK_EFORMAT with the file as source and the key as
  * place otherwise (net freed: nothing to free after an error). */
 lk_status lk_net_load(const lk_model *m, const char *prefix, lk_net *net, lk_error *err);
+
+/* ---------------------------------------------------------------- layers */
+
+/* One layer of a finished network on its own (net_layers.c): what a stack
+ * trained greedily, layer by layer (learnkit/ae_stack.h), is made of. */
+
+/* Layer l applied to the rows of x, f(x W^T + b), in row blocks: out is
+ * x->rows x its width.  pre, when not NULL, receives x W^T + b (for an mDA
+ * layer: the reconstruction).  LK_EINVAL for a missing layer or shapes that
+ * do not fit, with nothing written. */
+lk_status lk_net_apply_layer(const lk_net *net, size_t l, const lk_mat *x, lk_mat *pre,
+                             lk_mat *out, lk_error *err);
+
+/* Copy layer `from` of src into layer `to` of dst: W, b and PReLU slopes.
+ * Both must have the same input and output widths and the same activation
+ * (name and parameter), and neither be tied; LK_EINVAL naming both
+ * otherwise, with nothing copied. */
+lk_status lk_net_copy_layer(lk_net *dst, size_t to, const lk_net *src, size_t from,
+                            lk_error *err);
+
+/* Set layer l of a finished network from a weight matrix (out x in) and a
+ * bias (out values, or NULL for zeros); for untied layers without PReLU
+ * slopes (LK_EINVAL otherwise, or for a missing layer). */
+lk_status lk_net_set_layer(lk_net *net, size_t l, const lk_mat *w, const lk_real *b,
+                           lk_error *err);
 
 /* ---------------------------------------------------------------- workspace */
 
@@ -205,29 +232,34 @@ typedef struct lk_net_trainer {
     size_t since_best;
     size_t epoch;
     double *grad_norm;      /* n_layers */
-    int stopped;
+    lk_train_state state;   /* CONTINUE, or EARLYSTOP (patience), NOPROGRESS (a
+                               non-finite loss) */
     uint64_t *rank_rows;    /* data-parallel: n_train of every rank; NULL otherwise */
     size_t rank_batch;      /* data-parallel: this rank's rows per step */
     size_t steps;           /* data-parallel: steps per epoch, the same on every rank */
 } lk_net_trainer;
 
-/* Allocate every buffer and set up the optimizer.  x (n x inputs) and y
- * (n x outputs) are borrowed and must outlive the trainer.  With
- * cfg->validation > 0 a seeded random fraction of the rows (at least one,
- * leaving at least one) is held out.  The network keeps its current
- * weights (initialize it first, or load them).  LK_EINVAL for a bad config
- * (lk_net_config_check), a loss that does not fit the output activation
- * (lk_loss_check: the place is "loss"), or data of the wrong shape. */
-lk_status lk_net_trainer_init(lk_net_trainer *tr, lk_net *net, const lk_net_config *cfg,
-                              const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err);
+/* A trainer (*out, freed by lk_net_trainer_free) with every buffer
+ * allocated and the optimizer set up.  x (n x inputs) and y (n x outputs)
+ * are borrowed and must outlive the trainer.  With cfg->validation > 0 a
+ * seeded random fraction of the rows (at least one, leaving at least one)
+ * is held out.  The network keeps its current weights (initialize it
+ * first, or load them).  LK_EINVAL for a configuration lk_net_config_check
+ * refuses, a loss that does not fit the output activation (lk_loss_check:
+ * the place is "loss"), or data that does not fit the network; LK_ENOMEM. */
+lk_status lk_net_trainer_alloc(lk_net_trainer **out, lk_net *net, const lk_net_config *cfg,
+                               const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err);
 
-/* One epoch: shuffle, every mini-batch forward/backward/clip/step.  A
- * non-finite batch loss stops with LK_ENUMERIC naming the epoch and batch
- * (the weights are then not usable). */
-lk_status lk_net_trainer_epoch(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err);
+/* One epoch: shuffle, every mini-batch forward/backward/clip/step; stats
+ * (may be NULL) receives its figures.  A non-finite batch loss stops with
+ * LK_ENUMERIC naming the epoch and batch (the weights are then not usable);
+ * after that or after early stopping, LK_EINVAL. */
+lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err);
 
-/* 1 when the epoch budget is spent or early stopping has triggered. */
-int lk_net_trainer_done(const lk_net_trainer *tr);
+/* LK_TRAIN_EARLYSTOP once the validation loss has not improved for
+ * cfg.patience epochs, LK_TRAIN_NOPROGRESS after a non-finite loss,
+ * LK_TRAIN_MAXITER when the epoch budget is spent, else LK_TRAIN_CONTINUE. */
+lk_train_state lk_net_test(const lk_net_trainer *tr);
 
 /* With validation, put the best weights seen back into the network; returns
  * the epoch they come from (the last epoch without validation). */

@@ -15,11 +15,13 @@
  * w keep u = sum_c c * delta_c (c the visit counter at each update); the
  * average after c visits is w - u / c.
  *
- * Training is GSL style: the caller owns the epoch loop.
+ * Training follows the protocol of learnkit/train.h: the caller owns the
+ * epoch loop.
  *     lk_perceptron_trainer *t;
  *     lk_perceptron_trainer_alloc(&t, &p, &x, y, &cfg, rng, err);
- *     do lk_perceptron_iterate(t); while (!lk_perceptron_test(t));
- *     lk_perceptron_finish(t);     // p <- the averaged weights if asked
+ *     do s = lk_perceptron_iterate(t, err);
+ *     while (s == LK_OK && lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
+ *     lk_perceptron_trainer_finish(t);    p <- the averaged weights if asked
  *     lk_perceptron_trainer_free(t); */
 #ifndef LEARNKIT_PERCEPTRON_H
 #define LEARNKIT_PERCEPTRON_H
@@ -31,6 +33,7 @@
 #include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
+#include <learnkit/train.h>
 #include <learnkit/comm.h>
 
 #ifdef __cplusplus
@@ -103,12 +106,17 @@ lk_status lk_perceptron_trainer_alloc(lk_perceptron_trainer **out, lk_perceptron
                                       const lk_perceptron_config *cfg, gsl_rng *rng,
                                       lk_error *err);
 
-/* One epoch over every sample. */
-void lk_perceptron_iterate(lk_perceptron_trainer *t);
+/* One epoch over every sample (then, with several ranks, the mean of their
+ * weights).  LK_EINVAL after lk_perceptron_trainer_finish or a failure;
+ * LK_ENUMERIC when the epoch's loss is not finite; the error of a sum over
+ * the ranks. */
+lk_status lk_perceptron_iterate(lk_perceptron_trainer *t, lk_error *err);
 
-/* 1 when done: the last epoch made no mistake (the data are separated) or
- * the epoch budget is spent; else 0. */
-int lk_perceptron_test(const lk_perceptron_trainer *t);
+/* LK_TRAIN_CONVERGED when the last epoch made no mistake (the data are
+ * separated), LK_TRAIN_MAXITER when the epoch budget is spent,
+ * LK_TRAIN_NOPROGRESS after a failed sum over the ranks, else
+ * LK_TRAIN_CONTINUE. */
+lk_train_state lk_perceptron_test(const lk_perceptron_trainer *t);
 
 /* 1 if the last epoch made no mistake. */
 int lk_perceptron_converged(const lk_perceptron_trainer *t);
@@ -124,8 +132,9 @@ double lk_perceptron_epoch_loss(const lk_perceptron_trainer *t);
  * training, for progress reports; without averaging, a copy of p. */
 void lk_perceptron_average(const lk_perceptron_trainer *t, lk_perceptron *avg);
 
-/* End training: with averaging, p <- the averaged weights.  Call once. */
-void lk_perceptron_finish(lk_perceptron_trainer *t);
+/* End training: with averaging, p <- the averaged weights.  Later calls do
+ * nothing. */
+void lk_perceptron_trainer_finish(lk_perceptron_trainer *t);
 
 void lk_perceptron_trainer_free(lk_perceptron_trainer *t);
 

@@ -1,0 +1,407 @@
+/* ae_stack_train.c — training a stack of autoencoders one step at a time
+ * (the protocol of learnkit/train.h), and the one-call fit over it.
+ *
+ * Each iterate is one step of the greedy loop: a backprop epoch of the
+ * current layer (the first one builds and initializes its autoencoder), a
+ * closed-form solve, the test reconstruction error of layer 0, the
+ * encoding of the training rows or of the test rows by the new layer (the
+ * next layer's inputs, or the classifier's), or an iteration of the
+ * classifier.  The random draws come in the order of the plain loop. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <learnkit/ae_stack.h>
+
+typedef enum phase { TRAIN, TEST, ENCODE_TRAIN, ENCODE_TEST, CLASSIFY, DONE } phase;
+
+struct lk_ae_stack_trainer {
+    lk_ae_stack_config cfg;     /* a copy: the corruption hook points at its noise */
+    lk_ae_stack_data data;
+    gsl_rng *rng;
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    phase ph;
+    size_t l;                   /* the layer being trained or encoded */
+    lk_mat x, xt;               /* its inputs (views), training and test */
+    lk_mat cx[2], ct[2];        /* codes, alternately the inputs and the outputs */
+    lk_net ae;                  /* backprop: the autoencoder being trained */
+    lk_net_trainer *ntr;
+    lk_logreg m;                /* the classifier being trained */
+    lk_logreg_trainer *ltr;
+    lk_mat scores;
+    int failed;
+};
+
+/* Mean squared difference per value. */
+static double mse(const lk_mat *a, const lk_mat *b)
+{
+    double s = 0;
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = 0; j < a->cols; j++) {
+            double e = (double)LK_AT(a, i, j) - (double)LK_AT(b, i, j);
+            s += e * e;
+        }
+    return s / ((double)a->rows * (double)a->cols);
+}
+
+/* Floating-point work of one training epoch of net on n rows: forward,
+ * back and weight gradient, a multiply and an add each. */
+static double epoch_gflop(const lk_net *net, size_t n)
+{
+    double w = 0;
+    for (size_t l = 0; l < net->n_layers; l++)
+        w += (double)net->layers[l].in * (double)net->layers[l].out;
+    return 6.0 * (double)n * w / 1e9;
+}
+
+/* What follows the training of layer t->l: its test error (layer 0 of
+ * backprop and mda, with test rows), the codes, the classifier, or the end. */
+static phase after_train(const lk_ae_stack_trainer *t)
+{
+    if (t->l == 0 && t->xt.rows && t->cfg.solver != LK_AE_ELM)
+        return TEST;
+    return t->l + 1 == t->cfg.n_layers && !t->cfg.classify ? DONE : ENCODE_TRAIN;
+}
+
+static phase after_test(const lk_ae_stack_trainer *t)
+{
+    return t->l + 1 == t->cfg.n_layers && !t->cfg.classify ? DONE : ENCODE_TRAIN;
+}
+
+/* One backprop epoch of layer l (the first builds the autoencoder); after
+ * the last, its encoder goes into the stack, and the whole autoencoder too. */
+static lk_status step_backprop(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
+{
+    const lk_ae_stack_config *c = &t->cfg;
+    lk_status s;
+    if (!t->ntr) {
+        if ((s = lk_ae_build(&t->ae, t->x.cols, c->hidden[t->l], c->act, c->act, c->tied,
+                             err)) != LK_OK)
+            return s;
+        lk_net_init(&t->ae, LK_INIT_AUTO, t->rng);
+        lk_net_config cfg = c->train;
+        cfg.skip_errors = 1;
+        cfg.corrupt = NULL;
+        cfg.corrupt_ctx = NULL;
+        if (c->noise.kind != LK_AE_NOISE_NONE) {
+            cfg.corrupt = lk_ae_corrupt;
+            cfg.corrupt_ctx = &t->cfg.noise;
+        }
+        if ((s = lk_net_trainer_alloc(&t->ntr, &t->ae, &cfg, &t->x, &t->x, t->rng, err)) != LK_OK)
+            return s;
+    }
+    lk_net_epoch_stats es;
+    if ((s = lk_net_iterate(t->ntr, &es, err)) != LK_OK)
+        return s;
+    *p = (lk_ae_progress){ .step = LK_AE_STEP_EPOCH, .layer = t->l, .epoch = es.epoch,
+                           .epochs = c->train.epochs, .loss = es.loss,
+                           .gflop = epoch_gflop(&t->ae, t->x.rows) };
+    if (lk_net_test(t->ntr) == LK_TRAIN_CONTINUE)
+        return LK_OK;
+    lk_net_trainer_free(t->ntr);
+    t->ntr = NULL;
+    if ((s = lk_net_copy_layer(&t->st.enc, t->l, &t->ae, 0, err)) != LK_OK)
+        return s;
+    t->st.layers[t->l] = t->ae;     /* the stack keeps the whole autoencoder (its decoder) */
+    t->ae = (lk_net){ 0 };
+    t->ph = after_train(t);
+    return LK_OK;
+}
+
+/* ELM autoencoder layer: the encoder is f(beta x). */
+static lk_status step_elm(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
+{
+    const lk_ae_stack_config *c = &t->cfg;
+    size_t h = c->hidden[t->l];
+    lk_mat beta;
+    lk_status s = lk_mat_alloc(&beta, h, t->x.cols, err);
+    if (s != LK_OK)
+        return s;
+    if ((s = lk_ae_elm(&t->x, h, c->act, c->C, t->rng, &beta, err)) == LK_OK &&
+        (s = lk_net_set_layer(&t->st.enc, t->l, &beta, NULL, err)) == LK_OK) {
+        *p = (lk_ae_progress){ .step = LK_AE_STEP_SOLVE, .layer = t->l,
+                               .gflop = 1e-9 * lk_ae_elm_flops(t->x.rows, t->x.cols, h) };
+        t->ph = after_train(t);
+    }
+    lk_mat_free(&beta);
+    return s;
+}
+
+/* mDA layer: the encoder is tanh(W [x; 1]), as wide as x. */
+static lk_status step_mda(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
+{
+    const lk_ae_stack_config *c = &t->cfg;
+    size_t d = t->x.cols;
+    double q = c->noise.kind == LK_AE_NOISE_MASK ? c->noise.level : 0;
+    lk_matd w;
+    lk_status s = lk_matd_alloc(&w, d, d + 1, err);
+    if (s != LK_OK)
+        return s;
+    if ((s = lk_ae_mda(&t->x, q, c->mda_reg, &w, err)) == LK_OK &&
+        (s = lk_ae_mda_layer(&t->st.enc, t->l, &w, err)) == LK_OK) {
+        *p = (lk_ae_progress){ .step = LK_AE_STEP_SOLVE, .layer = t->l,
+                               .gflop = 1e-9 * lk_ae_mda_flops(t->x.rows, d) };
+        t->ph = after_train(t);
+    }
+    lk_matd_free(&w);
+    return s;
+}
+
+/* Layer 0's reconstruction of the test rows: the autoencoder's output
+ * (backprop), or W [x; 1] (mda: the layer's pre-activation). */
+static lk_status step_test(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
+{
+    lk_mat rec = { 0 }, codes = { 0 };
+    lk_net_work ev = { 0 };
+    const lk_mat *xt = &t->xt;
+    lk_status s = lk_mat_alloc(&rec, xt->rows, xt->cols, err);
+    if (s == LK_OK && t->cfg.solver == LK_AE_BACKPROP) {
+        if ((s = lk_net_work_alloc(&ev, &t->st.layers[0], 500, err)) == LK_OK)
+            lk_net_predict(&t->st.layers[0], &ev, xt, &rec);
+    } else if (s == LK_OK && (s = lk_mat_alloc(&codes, xt->rows, xt->cols, err)) == LK_OK) {
+        s = lk_net_apply_layer(&t->st.enc, 0, xt, &rec, &codes, err);
+    }
+    if (s == LK_OK) {
+        t->res.test_mse = mse(&rec, xt);
+        *p = (lk_ae_progress){ .step = LK_AE_STEP_TEST };
+        t->ph = after_test(t);
+    }
+    lk_net_work_free(&ev);
+    lk_mat_free(&rec);
+    lk_mat_free(&codes);
+    return s;
+}
+
+/* Codes of layer l for the rows of x, into *out (allocated here). */
+static lk_status encode_rows(const lk_ae_stack *st, size_t l, const lk_mat *x, lk_mat *out,
+                             lk_error *err)
+{
+    size_t width = st->enc.layers[l].out;
+    lk_mat_free(out);
+    /* Not zeroed: lk_net_apply_layer writes every value. */
+    lk_status s = lk_mat_alloc_uninit(out, x->rows ? x->rows : 1, width, err);
+    if (s != LK_OK)
+        return s;
+    out->rows = x->rows;
+    return x->rows ? lk_net_apply_layer(&st->enc, l, x, NULL, out, err) : LK_OK;
+}
+
+/* The training rows' codes (the next layer's inputs, work that counts as
+ * training), or the test rows' (then the codes become the inputs). */
+static lk_status step_encode(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
+{
+    size_t l = t->l, k = l % 2;
+    int last = l + 1 == t->cfg.n_layers, test = t->ph == ENCODE_TEST;
+    lk_status s = encode_rows(&t->st, l, test ? &t->xt : &t->x, test ? &t->ct[k] : &t->cx[k],
+                              err);
+    if (s != LK_OK)
+        return s;
+    *p = (lk_ae_progress){ .step = LK_AE_STEP_ENCODE, .layer = l, .test_rows = test,
+                           .last = last };
+    if (!test) {
+        if (!last)
+            p->gflop = 2e-9 * (double)t->x.rows * (double)t->x.cols *
+                       (double)t->st.enc.layers[l].out;
+        t->ph = ENCODE_TEST;
+        return LK_OK;
+    }
+    t->x = t->cx[k];
+    t->xt = t->ct[k];
+    t->l++;
+    t->ph = last ? CLASSIFY : TRAIN;
+    return LK_OK;
+}
+
+/* Fraction of the rows of codes the logistic regression classifies right;
+ * NAN without rows. */
+static double codes_accuracy(const lk_logreg *m, const lk_mat *codes, const uint32_t *y,
+                             lk_mat *scores)
+{
+    if (codes->rows == 0)
+        return NAN;
+    lk_mat sc = lk_mat_rows(scores, 0, codes->rows);
+    lk_logreg_proba(m, codes, &sc, NULL);
+    size_t right = 0;
+    for (size_t i = 0; i < sc.rows; i++)
+        right += lk_argmax(lk_mat_row(&sc, i), sc.cols) == y[i];
+    return (double)right / (double)sc.rows;
+}
+
+/* The softmax classifier on the codes is the logreg learner's multinomial
+ * logistic regression, run until its own convergence test stops it (the
+ * cap only guards against a problem that never settles): the problem is
+ * convex, so its accuracy measures the codes, not how far a budget of
+ * epochs got.  Measured on MNIST, ELM-AE codes: Adam for 10 epochs 93.5%,
+ * L-BFGS to convergence 94.5%. */
+static lk_status step_classify(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
+{
+    const lk_ae_stack_data *d = &t->data;
+    lk_status s;
+    if (!t->ltr) {
+        size_t k = d->n_classes, rows = t->x.rows > t->xt.rows ? t->x.rows : t->xt.rows;
+        if ((s = lk_logreg_alloc(&t->m, t->x.cols, k, err)) != LK_OK ||
+            (s = lk_mat_alloc(&t->scores, rows, k, err)) != LK_OK ||
+            (s = lk_logreg_trainer_alloc(&t->ltr, &t->m, &t->x, d->y, &t->cfg.clf, NULL,
+                                         err)) != LK_OK)
+            return s;
+    }
+    if ((s = lk_logreg_iterate(t->ltr, err)) != LK_OK)
+        return s;
+    *p = (lk_ae_progress){ .step = LK_AE_STEP_CLASSIFY, .epoch = lk_logreg_iterations(t->ltr),
+                           .epochs = t->cfg.clf.max_iter, .loss = lk_logreg_loss(t->ltr) };
+    if (lk_logreg_test(t->ltr) == LK_TRAIN_CONTINUE)
+        return LK_OK;
+    t->res.clf_iterations = lk_logreg_iterations(t->ltr);
+    t->res.clf_stop = lk_logreg_test(t->ltr);
+    t->res.train_accuracy = codes_accuracy(&t->m, &t->x, d->y, &t->scores);
+    t->res.test_accuracy = codes_accuracy(&t->m, &t->xt, d->yt, &t->scores);
+    if ((s = lk_ae_logreg_layer(&t->m, &t->st.clf, err)) != LK_OK)
+        return s;
+    t->st.has_clf = 1;
+    t->ph = DONE;
+    return LK_OK;
+}
+
+/* The stack's encoder network planned (widths and activations), its
+ * weights set layer by layer as they are trained. */
+static lk_status plan_stack(lk_ae_stack *st, const lk_ae_stack_config *c, size_t d,
+                            lk_error *err)
+{
+    int mda = c->solver == LK_AE_MDA;
+    lk_status s = LK_OK;
+    *st = (lk_ae_stack){ .solver = c->solver };
+    lk_net_begin(&st->enc, d);
+    for (size_t l = 0; l < c->n_layers && s == LK_OK; l++)
+        s = lk_net_add(&st->enc, mda ? d : c->hidden[l], mda ? lk_act_default(LK_ACT_TANH) : c->act,
+                       err);
+    if (s == LK_OK)
+        s = lk_net_finish(&st->enc, err);
+    if (s == LK_OK && c->solver == LK_AE_BACKPROP &&
+        !(st->layers = calloc(c->n_layers, sizeof *st->layers)))
+        s = lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
+    return s;
+}
+
+static lk_status check_data(const lk_ae_stack_config *c, const lk_ae_stack_data *data,
+                            lk_error *err)
+{
+    const lk_mat *x = data->x, *xt = data->xt;
+    if (!x || x->rows == 0 || x->cols == 0)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "no training rows");
+    if (xt && xt->rows && xt->cols != x->cols)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "the test rows have %zu values, the training rows %zu", xt->cols,
+                            x->cols);
+    if (c->classify && (!data->y || data->n_classes < 2 || (xt && xt->rows && !data->yt)))
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "a classifier needs the classes of the rows (at least 2)");
+    return LK_OK;
+}
+
+void lk_ae_stack_trainer_free(lk_ae_stack_trainer *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < 2; i++) {
+        lk_mat_free(&t->cx[i]);
+        lk_mat_free(&t->ct[i]);
+    }
+    lk_net_trainer_free(t->ntr);
+    lk_net_free(&t->ae);
+    lk_logreg_trainer_free(t->ltr);
+    lk_logreg_free(&t->m);
+    lk_mat_free(&t->scores);
+    lk_ae_stack_free(&t->st);
+    free(t);
+}
+
+lk_status lk_ae_stack_trainer_alloc(lk_ae_stack_trainer **out, const lk_ae_stack_config *cfg,
+                                    const lk_ae_stack_data *data, gsl_rng *rng, lk_error *err)
+{
+    *out = NULL;
+    const char *why = lk_ae_stack_check(cfg);
+    if (why)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "%s", why);
+    lk_status s = check_data(cfg, data, err);
+    if (s != LK_OK)
+        return s;
+    lk_ae_stack_trainer *t = calloc(1, sizeof *t);
+    if (!t)
+        return lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
+    *t = (lk_ae_stack_trainer){ .cfg = *cfg, .data = *data, .rng = rng, .ph = TRAIN,
+                                .x = *data->x };
+    t->res = (lk_ae_stack_result){ .test_mse = NAN, .train_accuracy = NAN,
+                                   .test_accuracy = NAN };
+    if (data->xt)
+        t->xt = *data->xt;
+    if ((s = plan_stack(&t->st, cfg, t->x.cols, err)) != LK_OK) {
+        lk_ae_stack_trainer_free(t);
+        return s;
+    }
+    *out = t;
+    return LK_OK;
+}
+
+lk_status lk_ae_stack_iterate(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
+{
+    lk_ae_progress none;
+    if (!p)
+        p = &none;
+    if (t->failed || t->ph == DONE)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "training has %s",
+                            t->failed ? "failed" : "finished");
+    lk_status s = LK_OK;
+    switch (t->ph) {
+    case TRAIN:
+        s = t->cfg.solver == LK_AE_BACKPROP ? step_backprop(t, p, err)
+            : t->cfg.solver == LK_AE_ELM    ? step_elm(t, p, err)
+                                            : step_mda(t, p, err);
+        break;
+    case TEST: s = step_test(t, p, err); break;
+    case ENCODE_TRAIN:
+    case ENCODE_TEST: s = step_encode(t, p, err); break;
+    case CLASSIFY: s = step_classify(t, p, err); break;
+    case DONE: break;
+    }
+    t->failed = s != LK_OK;
+    return s;
+}
+
+lk_train_state lk_ae_stack_test(const lk_ae_stack_trainer *t)
+{
+    if (t->failed)
+        return LK_TRAIN_NOPROGRESS;
+    return t->ph == DONE ? LK_TRAIN_CONVERGED : LK_TRAIN_CONTINUE;
+}
+
+lk_status lk_ae_stack_trainer_finish(lk_ae_stack_trainer *t, lk_ae_stack *st,
+                                     lk_ae_stack_result *res, lk_error *err)
+{
+    if (t->ph != DONE || t->failed)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "the stack is not trained yet");
+    *st = t->st;
+    t->st = (lk_ae_stack){ 0 };
+    if (res)
+        *res = t->res;
+    return LK_OK;
+}
+
+lk_status lk_ae_stack_fit(const lk_ae_stack_config *cfg, const lk_ae_stack_data *data,
+                          gsl_rng *rng, lk_ae_stack_callback cb, void *ctx, lk_ae_stack *st,
+                          lk_ae_stack_result *res, lk_error *err)
+{
+    *st = (lk_ae_stack){ 0 };
+    *res = (lk_ae_stack_result){ .test_mse = NAN, .train_accuracy = NAN,
+                                 .test_accuracy = NAN };
+    lk_ae_stack_trainer *t;
+    lk_status s = lk_ae_stack_trainer_alloc(&t, cfg, data, rng, err);
+    while (s == LK_OK && lk_ae_stack_test(t) == LK_TRAIN_CONTINUE) {
+        lk_ae_progress p;
+        if ((s = lk_ae_stack_iterate(t, &p, err)) == LK_OK && cb && cb(&p, ctx) != 0)
+            s = lk_error_set(err, LK_EINVAL, "ae", NULL, "stopped by the caller");
+    }
+    if (s == LK_OK)
+        s = lk_ae_stack_trainer_finish(t, st, res, err);
+    lk_ae_stack_trainer_free(t);
+    return s;
+}

@@ -1,0 +1,598 @@
+/* ae_stack_test.c — the greedily trained stack (learnkit/ae_stack.h): two
+ * layers of every solver pinned against the documented procedure run by
+ * hand (same seed, same bytes), the mDA and logistic-regression layer
+ * conversions against the direct computation, the callback's steps, and
+ * check() refusing what cannot be trained. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <learnkit/ae_stack.h>
+#include "testhelp.h"
+
+#define N 90
+#define NT 30
+#define D 7
+#define K 3
+
+/* Three overlapping classes in D features, values in [0, 1). */
+static void blobs(lk_mat *x, uint32_t *y, size_t n, gsl_rng *r)
+{
+    ck_assert_int_eq(lk_mat_alloc(x, n, D, NULL), LK_OK);
+    for (size_t i = 0; i < n; i++) {
+        y[i] = (uint32_t)(i % K);
+        for (size_t j = 0; j < D; j++)
+            LK_AT(x, i, j) = (lk_real)((j % K == y[i]) * 0.37 + 0.62 * gsl_rng_uniform(r));
+    }
+}
+
+typedef struct data {
+    lk_mat x, xt;
+    uint32_t y[N], yt[NT];
+    lk_ae_stack_data d;
+} data;
+
+static void data_make(data *s, unsigned long seed)
+{
+    gsl_rng *r = th_rng(seed);
+    blobs(&s->x, s->y, N, r);
+    blobs(&s->xt, s->yt, NT, r);
+    s->d = (lk_ae_stack_data){ .x = &s->x, .y = s->y, .n_classes = K, .xt = &s->xt,
+                               .yt = s->yt };
+    gsl_rng_free(r);
+}
+
+static void data_free(data *s)
+{
+    lk_mat_free(&s->x);
+    lk_mat_free(&s->xt);
+}
+
+static lk_ae_stack_config two_layers(lk_ae_solver solver)
+{
+    lk_ae_stack_config c = lk_ae_stack_defaults();
+    c.solver = solver;
+    c.n_layers = 2;
+    c.hidden[0] = 5;
+    c.hidden[1] = 4;
+    c.train.batch = 9;
+    c.train.epochs = 3;
+    c.train.optim_cfg.lr = 0.0173;
+    c.C = 37.5;
+    c.mda_reg = 0.0215;
+    c.noise = (lk_ae_noise){ solver == LK_AE_BACKPROP ? LK_AE_NOISE_GAUSS : LK_AE_NOISE_MASK,
+                             0.135 };
+    return c;
+}
+
+/* Codes of x under layer l of net, allocated here. */
+static lk_mat codes_of(const lk_net *net, size_t l, const lk_mat *x)
+{
+    lk_mat c;
+    ck_assert_int_eq(lk_mat_alloc(&c, x->rows, net->layers[l].out, NULL), LK_OK);
+    ck_assert_int_eq(lk_net_apply_layer(net, l, x, NULL, &c, NULL), LK_OK);
+    return c;
+}
+
+/* Layer l of a and layer m of b hold the same bytes (W, b). */
+static void same_layer(const lk_net *a, size_t l, const lk_net *b, size_t m, const char *what)
+{
+    const lk_dense *da = &a->layers[l], *db = &b->layers[m];
+    ck_assert_uint_eq(da->in, db->in);
+    ck_assert_uint_eq(da->out, db->out);
+    lk_mat wa = lk_dense_w(da, &a->params), wb = lk_dense_w(db, &b->params);
+    for (size_t i = 0; i < da->out; i++)
+        ck_assert_msg(memcmp(lk_mat_row(&wa, i), lk_mat_row(&wb, i),
+                             da->in * sizeof(lk_real)) == 0, "%s: W row %zu differs", what, i);
+    ck_assert_msg(memcmp(lk_dense_b(da, &a->params), lk_dense_b(db, &b->params),
+                         da->out * sizeof(lk_real)) == 0, "%s: b differs", what);
+}
+
+/* The documented backprop layer, by hand: lk_ae_build, lk_net_init, the
+ * trainer with the inputs as targets and the noise as corruption. */
+static void backprop_by_hand(const lk_ae_stack_config *c, size_t l, const lk_mat *x, gsl_rng *r,
+                             lk_net *ae)
+{
+    ck_assert_int_eq(lk_ae_build(ae, x->cols, c->hidden[l], c->act, c->act, c->tied, NULL),
+                     LK_OK);
+    lk_net_init(ae, LK_INIT_AUTO, r);
+    lk_net_config cfg = c->train;
+    cfg.skip_errors = 1;
+    lk_ae_noise noise = c->noise;
+    cfg.corrupt = lk_ae_corrupt;
+    cfg.corrupt_ctx = &noise;
+    lk_net_trainer *tr;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, ae, &cfg, x, x, r, NULL), LK_OK);
+    while (lk_net_test(tr) == LK_TRAIN_CONTINUE)
+        ck_assert_int_eq(lk_net_iterate(tr, NULL, NULL), LK_OK);
+    lk_net_trainer_free(tr);
+}
+
+/* Two layers of every solver: the stack's layers are the ones the solver
+ * gives when run by hand on the same codes with the same generator. */
+START_TEST(test_two_layers_every_solver)
+{
+    data s;
+    data_make(&s, 2385);
+    lk_ae_solver solver = (lk_ae_solver)_i;
+    lk_ae_stack_config c = two_layers(solver);
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    gsl_rng *r = th_rng(9173);
+    lk_error err;
+    ck_assert_msg(lk_ae_stack_fit(&c, &s.d, r, NULL, NULL, &st, &res, &err) == LK_OK, "%s",
+                  err.text);
+    gsl_rng_free(r);
+    ck_assert_int_eq(st.solver, solver);
+    ck_assert_uint_eq(st.enc.n_layers, 2);
+    ck_assert_int_eq(st.has_clf, 0);
+    ck_assert(isnan(res.train_accuracy) && isnan(res.test_accuracy));
+
+    r = th_rng(9173);
+    lk_mat in = s.x, codes[2] = { { 0 } };
+    for (size_t l = 0; l < 2; l++) {
+        lk_net one;
+        if (solver == LK_AE_BACKPROP) {
+            backprop_by_hand(&c, l, &in, r, &one);
+            same_layer(&st.enc, l, &one, 0, "encoder");
+            same_layer(&st.layers[l], 0, &one, 0, "kept autoencoder's encoder");
+            same_layer(&st.layers[l], 1, &one, 1, "kept autoencoder's decoder");
+            ck_assert_uint_eq(st.enc.layers[l].out, c.hidden[l]);
+        } else if (solver == LK_AE_ELM) {
+            lk_mat beta;
+            ck_assert_int_eq(lk_mat_alloc(&beta, c.hidden[l], in.cols, NULL), LK_OK);
+            ck_assert_int_eq(lk_ae_elm(&in, c.hidden[l], c.act, c.C, r, &beta, NULL), LK_OK);
+            lk_net_begin(&one, in.cols);
+            ck_assert_int_eq(lk_net_add(&one, c.hidden[l], c.act, NULL), LK_OK);
+            ck_assert_int_eq(lk_net_finish(&one, NULL), LK_OK);
+            ck_assert_int_eq(lk_net_set_layer(&one, 0, &beta, NULL, NULL), LK_OK);
+            same_layer(&st.enc, l, &one, 0, "elm encoder");
+            lk_mat_free(&beta);
+        } else {
+            /* The mDA layer is as wide as its input, tanh, whatever hidden says. */
+            lk_matd w;
+            ck_assert_int_eq(lk_matd_alloc(&w, D, D + 1, NULL), LK_OK);
+            ck_assert_int_eq(lk_ae_mda(&in, c.noise.level, c.mda_reg, &w, NULL), LK_OK);
+            ck_assert_uint_eq(st.enc.layers[l].out, D);
+            ck_assert_int_eq(st.enc.layers[l].act.kind, LK_ACT_TANH);
+            lk_mat wl = lk_dense_w(&st.enc.layers[l], &st.enc.params);
+            const lk_real *b = lk_dense_b(&st.enc.layers[l], &st.enc.params);
+            for (size_t i = 0; i < D; i++) {
+                for (size_t j = 0; j < D; j++)
+                    ck_assert(LK_AT(&wl, i, j) == (lk_real)w.data[i * w.ld + j]);
+                ck_assert(b[i] == (lk_real)w.data[i * w.ld + D]);
+            }
+            lk_matd_free(&w);
+            lk_net_begin(&one, D);
+            ck_assert_int_eq(lk_net_add(&one, D, lk_act_default(LK_ACT_TANH), NULL), LK_OK);
+            ck_assert_int_eq(lk_net_finish(&one, NULL), LK_OK);
+            ck_assert_int_eq(lk_net_copy_layer(&one, 0, &st.enc, l, NULL), LK_OK);
+        }
+        codes[l] = codes_of(&one, 0, &in);
+        in = codes[l];
+        lk_net_free(&one);
+    }
+    /* Test reconstruction: measured for backprop and mda, not for elm. */
+    if (solver == LK_AE_ELM)
+        ck_assert(isnan(res.test_mse));
+    else
+        ck_assert_msg(res.test_mse > 0 && res.test_mse < 0.5, "test MSE %g", res.test_mse);
+    lk_mat_free(&codes[0]);
+    lk_mat_free(&codes[1]);
+    lk_ae_stack_free(&st);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* The test MSE is layer 0's reconstruction error per value, computed here
+ * from the mDA map directly: W [x; 1] against x. */
+START_TEST(test_mda_test_mse_is_direct)
+{
+    data s;
+    data_make(&s, 611);
+    lk_ae_stack_config c = two_layers(LK_AE_MDA);
+    c.n_layers = 1;
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, NULL, NULL, NULL, &st, &res, NULL), LK_OK);
+    lk_matd w;
+    ck_assert_int_eq(lk_matd_alloc(&w, D, D + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_mda(&s.x, c.noise.level, c.mda_reg, &w, NULL), LK_OK);
+    double sum = 0;
+    for (size_t i = 0; i < NT; i++)
+        for (size_t j = 0; j < D; j++) {
+            double rec = w.data[j * w.ld + D];
+            for (size_t m = 0; m < D; m++)
+                rec += w.data[j * w.ld + m] * (double)LK_AT(&s.xt, i, m);
+            double e = rec - (double)LK_AT(&s.xt, i, j);
+            sum += e * e;
+        }
+    double want = sum / (NT * D);
+    ck_assert_msg(fabs(res.test_mse - want) < 1e-4 * want, "test MSE %.9g, direct %.9g",
+                  res.test_mse, want);
+    lk_matd_free(&w);
+    lk_ae_stack_free(&st);
+    data_free(&s);
+}
+END_TEST
+
+/* The mDA regularizer is the configuration's: a constant input makes Q
+ * singular without it, and a larger one moves W. */
+START_TEST(test_mda_reg_is_a_parameter)
+{
+    data s;
+    data_make(&s, 77);
+    for (size_t i = 0; i < N; i++)
+        LK_AT(&s.x, i, 3) = 0;
+    lk_ae_stack_config c = two_layers(LK_AE_MDA);
+    c.n_layers = 1;
+    c.noise.level = 0;
+    c.mda_reg = 0;
+    lk_ae_stack st, st2;
+    lk_ae_stack_result res;
+    lk_error err;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, NULL, NULL, NULL, &st, &res, &err), LK_ENUMERIC);
+    ck_assert_ptr_null(st.enc.params.w);
+    c.mda_reg = LK_AE_MDA_REG;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, NULL, NULL, NULL, &st, &res, NULL), LK_OK);
+    c.mda_reg = 0.5;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, NULL, NULL, NULL, &st2, &res, NULL), LK_OK);
+    ck_assert(memcmp(st.enc.params.w, st2.enc.params.w, st.enc.params.n * sizeof(lk_real)));
+    lk_ae_stack_free(&st);
+    lk_ae_stack_free(&st2);
+    data_free(&s);
+}
+END_TEST
+
+/* The logistic regression as a softmax layer: the same W and b, and the
+ * network's outputs are the regression's probabilities. */
+START_TEST(test_logreg_layer_is_direct)
+{
+    data s;
+    data_make(&s, 4242);
+    lk_logreg m;
+    ck_assert_int_eq(lk_logreg_alloc(&m, D, K, NULL), LK_OK);
+    gsl_rng *r = th_rng(5);
+    th_fill_uniform(&(lk_mat){ .rows = 1, .cols = m.params.n, .ld = m.params.n,
+                               .data = m.params.w }, r, -1.3, 1.7);
+    lk_net net;
+    ck_assert_int_eq(lk_ae_logreg_layer(&m, &net, NULL), LK_OK);
+    ck_assert_uint_eq(net.n_layers, 1);
+    ck_assert_int_eq(net.layers[0].act.kind, LK_ACT_SOFTMAX);
+    lk_mat w0 = lk_dense_w(&m.layer, &m.params), w1 = lk_dense_w(&net.layers[0], &net.params);
+    ck_assert(th_max_abs_diff(&w0, &w1) == 0);
+    ck_assert_mem_eq(lk_dense_b(&m.layer, &m.params), lk_dense_b(&net.layers[0], &net.params),
+                     K * sizeof(lk_real));
+    lk_mat p0, p1;
+    lk_net_work wk;
+    ck_assert_int_eq(lk_mat_alloc(&p0, N, K, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&p1, N, K, NULL), LK_OK);
+    ck_assert_int_eq(lk_net_work_alloc(&wk, &net, 32, NULL), LK_OK);
+    ck_assert_int_eq(lk_logreg_proba(&m, &s.x, &p0, NULL), LK_OK);
+    lk_net_predict(&net, &wk, &s.x, &p1);
+    ck_assert_msg(th_max_abs_diff(&p0, &p1) < TH_SUM_TOL(D), "differ by %g",
+                  th_max_abs_diff(&p0, &p1));
+    lk_net_work_free(&wk);
+    lk_mat_free(&p0);
+    lk_mat_free(&p1);
+    lk_net_free(&net);
+    lk_logreg_free(&m);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* The mDA map as a layer: weights its first d columns, bias its last. */
+START_TEST(test_mda_layer_conversion)
+{
+    gsl_rng *r = th_rng(31);
+    lk_matd w;
+    ck_assert_int_eq(lk_matd_alloc(&w, 4, 5, NULL), LK_OK);
+    for (size_t i = 0; i < 20; i++)
+        w.data[i] = gsl_rng_uniform(r) * 2.385 - 1.1;
+    lk_net net;
+    lk_net_begin(&net, 4);
+    ck_assert_int_eq(lk_net_add(&net, 4, lk_act_default(LK_ACT_TANH), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_add(&net, 4, lk_act_default(LK_ACT_TANH), NULL), LK_OK);
+    ck_assert_int_eq(lk_net_finish(&net, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_mda_layer(&net, 1, &w, NULL), LK_OK);
+    lk_mat wl = lk_dense_w(&net.layers[1], &net.params);
+    const lk_real *b = lk_dense_b(&net.layers[1], &net.params);
+    for (size_t i = 0; i < 4; i++) {
+        for (size_t j = 0; j < 4; j++)
+            ck_assert(LK_AT(&wl, i, j) == (lk_real)w.data[i * 5 + j]);
+        ck_assert(b[i] == (lk_real)w.data[i * 5 + 4]);
+    }
+    /* Layer 0 untouched (zero), and a map of the wrong shape refused. */
+    for (size_t i = 0; i < 16; i++)
+        ck_assert(net.params.w[net.layers[0].w + i] == 0);
+    lk_matd bad = w;
+    bad.cols = 4;
+    lk_error err;
+    ck_assert_int_eq(lk_ae_mda_layer(&net, 0, &bad, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_ae_mda_layer(&net, 2, &w, &err), LK_EINVAL);
+    lk_net_free(&net);
+    lk_matd_free(&w);
+    gsl_rng_free(r);
+}
+END_TEST
+
+typedef struct seen {
+    size_t epochs[2], solves, tests, encodes, clf, calls, stop_at;
+    size_t last_epoch[2];
+    double gflop;
+} seen;
+
+static int count(const lk_ae_progress *p, void *ctx)
+{
+    seen *s = ctx;
+    s->calls++;
+    s->gflop += p->gflop;
+    switch (p->step) {
+    case LK_AE_STEP_EPOCH:
+        ck_assert_uint_lt(p->layer, 2);
+        /* Epochs come in order, 1-based, within their layer's budget. */
+        ck_assert_uint_eq(p->epoch, s->last_epoch[p->layer] + 1);
+        ck_assert_uint_le(p->epoch, p->epochs);
+        ck_assert(isfinite(p->loss) && p->loss > 0);
+        ck_assert(p->gflop > 0);
+        s->last_epoch[p->layer] = p->epoch;
+        s->epochs[p->layer]++;
+        break;
+    case LK_AE_STEP_SOLVE: s->solves++; break;
+    case LK_AE_STEP_TEST: s->tests++; break;
+    case LK_AE_STEP_ENCODE: s->encodes++; break;
+    case LK_AE_STEP_CLASSIFY:
+        ck_assert_uint_eq(p->epoch, s->clf + 1);
+        s->clf++;
+        break;
+    }
+    return s->stop_at && s->calls == s->stop_at;
+}
+
+/* The callback: once per epoch of each backprop layer, once per solved
+ * layer, once per encoding and per classifier iteration. */
+START_TEST(test_callback_steps)
+{
+    data s;
+    data_make(&s, 1999);
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    for (int solver = 0; solver < 3; solver++) {
+        lk_ae_stack_config c = two_layers((lk_ae_solver)solver);
+        c.classify = 1;
+        seen n = { 0 };
+        gsl_rng *r = th_rng(3);
+        ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, count, &n, &st, &res, NULL), LK_OK);
+        size_t want_epochs = solver == LK_AE_BACKPROP ? c.train.epochs : 0;
+        ck_assert_uint_eq(n.epochs[0], want_epochs);
+        ck_assert_uint_eq(n.epochs[1], want_epochs);
+        ck_assert_uint_eq(n.solves, solver == LK_AE_BACKPROP ? 0 : 2);
+        ck_assert_uint_eq(n.tests, solver == LK_AE_ELM ? 0 : 1);
+        ck_assert_uint_eq(n.encodes, 4);   /* training and test rows, two layers */
+        ck_assert_uint_eq(n.clf, res.clf_iterations);
+        ck_assert_uint_gt(n.clf, 0);
+        ck_assert(n.gflop > 0);
+        ck_assert_int_eq(st.has_clf, 1);
+        ck_assert_uint_eq(lk_net_inputs(&st.clf), st.enc.layers[1].out);
+        ck_assert_uint_eq(lk_net_outputs(&st.clf), K);
+        ck_assert_msg(res.train_accuracy > 0.8 && res.test_accuracy > 0.7,
+                      "solver %d: accuracy %.3f / %.3f", solver, res.train_accuracy,
+                      res.test_accuracy);
+        lk_ae_stack_free(&st);
+        /* A non-zero return stops the fit there, the stack freed. */
+        seen stop = { .stop_at = 2 };
+        gsl_rng_set(r, 3);
+        lk_error err;
+        ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, count, &stop, &st, &res, &err), LK_EINVAL);
+        ck_assert_uint_eq(stop.calls, 2);
+        ck_assert_ptr_nonnull(strstr(err.text, "stopped"));
+        ck_assert_ptr_null(st.enc.params.w);
+        gsl_rng_free(r);
+    }
+    data_free(&s);
+}
+END_TEST
+
+/* Same seed, same stack, byte for byte; another seed, another stack. */
+START_TEST(test_seeded)
+{
+    data s;
+    data_make(&s, 8);
+    lk_ae_stack_config c = two_layers(LK_AE_BACKPROP);
+    lk_ae_stack a, b;
+    lk_ae_stack_result res;
+    gsl_rng *r = th_rng(12);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, NULL, NULL, &a, &res, NULL), LK_OK);
+    gsl_rng_set(r, 12);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, NULL, NULL, &b, &res, NULL), LK_OK);
+    ck_assert_mem_eq(a.enc.params.w, b.enc.params.w, a.enc.params.n * sizeof(lk_real));
+    lk_ae_stack_free(&b);
+    gsl_rng_set(r, 13);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, NULL, NULL, &b, &res, NULL), LK_OK);
+    ck_assert(memcmp(a.enc.params.w, b.enc.params.w, a.enc.params.n * sizeof(lk_real)));
+    lk_ae_stack_free(&a);
+    lk_ae_stack_free(&b);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* The protocol by hand: the same stack as the one-call fit, the steps in
+ * the documented order, finish refused before the end, iterate after it. */
+START_TEST(test_trainer_protocol)
+{
+    data s;
+    data_make(&s, 606);
+    lk_ae_stack_config c = two_layers(LK_AE_BACKPROP);
+    c.classify = 1;
+    lk_ae_stack a, b;
+    lk_ae_stack_result ra, rb;
+    gsl_rng *r = th_rng(44);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, NULL, NULL, &a, &ra, NULL), LK_OK);
+    gsl_rng_set(r, 44);
+    lk_ae_stack_trainer *t;
+    lk_error err;
+    ck_assert_int_eq(lk_ae_stack_trainer_alloc(&t, &c, &s.d, r, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_stack_trainer_finish(t, &b, &rb, &err), LK_EINVAL);
+    static const lk_ae_step order[] = { LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH,
+                                        LK_AE_STEP_TEST, LK_AE_STEP_ENCODE, LK_AE_STEP_ENCODE,
+                                        LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH, LK_AE_STEP_EPOCH,
+                                        LK_AE_STEP_ENCODE, LK_AE_STEP_ENCODE };
+    size_t n = 0;
+    while (lk_ae_stack_test(t) == LK_TRAIN_CONTINUE) {
+        lk_ae_progress p;
+        ck_assert_int_eq(lk_ae_stack_iterate(t, &p, NULL), LK_OK);
+        if (n < sizeof order / sizeof *order)
+            ck_assert_msg(p.step == order[n], "step %zu is %d", n, p.step);
+        else
+            ck_assert_int_eq(p.step, LK_AE_STEP_CLASSIFY);
+        n++;
+    }
+    ck_assert_uint_eq(n, sizeof order / sizeof *order + ra.clf_iterations);
+    ck_assert_int_eq(lk_ae_stack_test(t), LK_TRAIN_CONVERGED);
+    ck_assert_int_eq(lk_ae_stack_iterate(t, NULL, &err), LK_EINVAL);
+    ck_assert_int_eq(lk_ae_stack_trainer_finish(t, &b, &rb, NULL), LK_OK);
+    lk_ae_stack_trainer_free(t);
+    ck_assert_mem_eq(a.enc.params.w, b.enc.params.w, a.enc.params.n * sizeof(lk_real));
+    ck_assert_mem_eq(a.clf.params.w, b.clf.params.w, a.clf.params.n * sizeof(lk_real));
+    ck_assert(ra.test_accuracy == rb.test_accuracy && ra.test_mse == rb.test_mse);
+    lk_ae_stack_free(&a);
+    lk_ae_stack_free(&b);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* check() refuses each bad value with a sentence, before any work. */
+typedef void (*spoil_fn)(lk_ae_stack_config *c);
+static void no_layers(lk_ae_stack_config *c) { c->n_layers = 0; }
+static void many_layers(lk_ae_stack_config *c) { c->n_layers = LK_AE_STACK_MAX_LAYERS + 1; }
+static void zero_width(lk_ae_stack_config *c) { c->hidden[1] = 0; }
+static void bad_solver(lk_ae_stack_config *c) { c->solver = (lk_ae_solver)7; }
+static void softmax(lk_ae_stack_config *c) { c->act = lk_act_default(LK_ACT_SOFTMAX); }
+static void prelu(lk_ae_stack_config *c) { c->act = lk_act_default(LK_ACT_PRELU); }
+static void ce_loss(lk_ae_stack_config *c) { c->train.loss = LK_LOSS_SOFTMAX_CE; }
+static void bce_tanh(lk_ae_stack_config *c)
+{
+    c->train.loss = LK_LOSS_BCE;
+    c->act = lk_act_default(LK_ACT_TANH);
+}
+static void mask_one(lk_ae_stack_config *c) { c->noise = (lk_ae_noise){ LK_AE_NOISE_MASK, 1 }; }
+static void gauss_nan(lk_ae_stack_config *c)
+{
+    c->noise = (lk_ae_noise){ LK_AE_NOISE_GAUSS, NAN };
+}
+static void mda_gauss(lk_ae_stack_config *c)
+{
+    c->solver = LK_AE_MDA;
+    c->noise = (lk_ae_noise){ LK_AE_NOISE_GAUSS, 0.1 };
+}
+static void elm_c0(lk_ae_stack_config *c)
+{
+    c->solver = LK_AE_ELM;
+    c->C = 0;
+}
+static void mda_neg_reg(lk_ae_stack_config *c)
+{
+    c->solver = LK_AE_MDA;
+    c->mda_reg = -1e-5;
+}
+static void zero_batch(lk_ae_stack_config *c) { c->train.batch = 0; }
+static void no_epochs(lk_ae_stack_config *c) { c->train.epochs = 0; }
+static void clf_zero_iter(lk_ae_stack_config *c)
+{
+    c->classify = 1;
+    c->clf.max_iter = 0;
+}
+
+static const spoil_fn SPOIL[] = { no_layers, many_layers, zero_width, bad_solver, softmax,
+                                  prelu, ce_loss, bce_tanh, mask_one, gauss_nan, mda_gauss,
+                                  elm_c0, mda_neg_reg, zero_batch, no_epochs,
+                                  clf_zero_iter };
+
+START_TEST(test_check_refuses)
+{
+    lk_ae_stack_config good = two_layers(LK_AE_BACKPROP);
+    ck_assert_ptr_null(lk_ae_stack_check(&good));
+    lk_ae_stack_config defaults = lk_ae_stack_defaults();
+    ck_assert_ptr_null(lk_ae_stack_check(&defaults));
+    lk_ae_stack_config c = good;
+    SPOIL[_i](&c);
+    const char *why = lk_ae_stack_check(&c);
+    ck_assert_msg(why != NULL, "case %d accepted", _i);
+    ck_assert_ptr_null(strstr(why, "--"));
+    /* fit refuses it with that sentence, without a callback. */
+    data s;
+    data_make(&s, 1);
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    seen n = { 0 };
+    lk_error err;
+    gsl_rng *r = th_rng(1);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &s.d, r, count, &n, &st, &res, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, why);
+    ck_assert_uint_eq(n.calls, 0);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* Data that does not fit: no rows, test rows of another width, a
+ * classifier without classes. */
+START_TEST(test_fit_refuses_data)
+{
+    data s;
+    data_make(&s, 1);
+    lk_ae_stack_config c = two_layers(LK_AE_ELM);
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    lk_error err;
+    gsl_rng *r = th_rng(1);
+    lk_mat none = s.x;
+    none.rows = 0;
+    lk_ae_stack_data d = s.d;
+    d.x = &none;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    lk_mat narrow = s.xt;
+    narrow.cols = D - 1;
+    d = s.d;
+    d.xt = &narrow;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "test rows"));
+    c.classify = 1;
+    d = s.d;
+    d.y = NULL;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "classes"));
+    /* Without test rows: no test MSE, no test accuracy, and a stack. */
+    c.solver = LK_AE_MDA;
+    d = s.d;
+    d.xt = NULL;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_OK);
+    ck_assert(isnan(res.test_mse) && isnan(res.test_accuracy) && res.train_accuracy > 0.5);
+    lk_ae_stack_free(&st);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("ae_stack");
+    TCase *core = tcase_create("core");
+    tcase_add_loop_test(core, test_two_layers_every_solver, 0, 3);
+    tcase_add_test(core, test_mda_test_mse_is_direct);
+    tcase_add_test(core, test_mda_reg_is_a_parameter);
+    tcase_add_test(core, test_logreg_layer_is_direct);
+    tcase_add_test(core, test_mda_layer_conversion);
+    tcase_add_test(core, test_callback_steps);
+    tcase_add_test(core, test_seeded);
+    tcase_add_test(core, test_trainer_protocol);
+    suite_add_tcase(s, core);
+    TCase *errors = tcase_create("errors");
+    tcase_add_loop_test(errors, test_check_refuses, 0, (int)(sizeof SPOIL / sizeof *SPOIL));
+    tcase_add_test(errors, test_fit_refuses_data);
+    suite_add_tcase(s, errors);
+    return th_run_suite(s);
+}
