@@ -170,6 +170,11 @@ void cli_progress_update(cli_progress *p, size_t done);
 void cli_progress_end(cli_progress *p);
 void cli_progress_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Whether to print epoch `epoch` of at most `total` (1-based; last: the final
+ * one): every epoch up to 20, else the first 5, every tenth of the budget
+ * and the last, so a long run on small data prints a screenful. */
+int cli_epoch_shown(size_t epoch, size_t total, int last);
+
 /* Monotonic seconds. */
 double cli_now(void);
 

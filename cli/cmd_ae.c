@@ -26,7 +26,7 @@ static void reset(void)
 {
     O = (ae_opts){ .hidden = "500", .activation = "sigmoid", .loss = "mse",
                    .optimizer = "adam", .noise_type = "mask", .solver = "backprop",
-                   .batch = 100, .epochs = 10, .C = 1e3 };
+                   .batch = 100, .epochs = 0, .C = 1e3 };
 }
 
 static const cli_opt OPTS[] = {
@@ -47,7 +47,10 @@ static const cli_opt OPTS[] = {
       0 },
     { "lr", 0, OPT_REAL, &O.lr, "X", "learning rate (default: the optimizer's)", 1e-12, 1e6 },
     { "batch", 0, OPT_SIZE, &O.batch, "N", "mini-batch rows (default 100)", 1, 1e9 },
-    { "epochs", 0, OPT_SIZE, &O.epochs, "N", "epochs per layer (default 10)", 1, 1e7 },
+    { "epochs", 0, OPT_SIZE, &O.epochs, "N",
+      "exactly N epochs per layer (default: as mlp, about 9000 updates, at most 200 "
+      "epochs, ended when the loss improves by less than 1e-4 for 10 epochs: 15 on MNIST)",
+      1, 1e7 },
     { "C", 0, OPT_REAL, &O.C, "X", "ELM autoencoder ridge constant (default 1000)", 1e-12,
       1e15 },
     { "filters", 0, OPT_STR, &O.filters, "FILE.png",
@@ -86,7 +89,9 @@ static int check(size_t n_features, size_t n_classes)
     if (O.lr > 0)
         P.train.optim_cfg.lr = O.lr;
     P.train.batch = O.batch;
-    P.train.epochs = O.epochs;
+    /* Without --epochs the budget follows the rows, set by fit(); the
+     * check sees its largest value. */
+    P.train.epochs = O.epochs ? O.epochs : LK_NET_AUTO_MAX_EPOCHS;
     if (cli_pick("--noise-type", O.noise_type, NOISE_TYPES, &k))
         return EXIT_USAGE;
     P.noise = (lk_ae_noise){ k ? LK_AE_NOISE_GAUSS : LK_AE_NOISE_MASK, O.noise };
@@ -161,8 +166,9 @@ static int on_step(const lk_ae_progress *p, void *ctx)
     switch (p->step) {
     case LK_AE_STEP_EPOCH:
         w->train += sec;
-        cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", p->layer + 1, p->epoch,
-                          p->epochs, p->loss, sec);
+        if (cli_epoch_shown(p->epoch, p->epochs, p->epoch == p->epochs))
+            cli_progress_line("layer %zu epoch %zu/%zu  loss %.5f  %.2fs", p->layer + 1,
+                              p->epoch, p->epochs, p->loss, sec);
         break;
     case LK_AE_STEP_SOLVE:
         w->train += sec;
@@ -200,6 +206,13 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
                               .yt = sp->test.y };
     lk_ae_stack st;
     lk_ae_stack_result res;
+    if (O.epochs == 0 && P.solver == LK_AE_BACKPROP) {
+        lk_net_config_auto(&P.train, run->n_train_total);
+        cli_notice("ae: at most %zu epochs a layer (default: about %d updates of %zu rows, at "
+                   "most %d epochs), ended when the loss improves by less than %g for %zu "
+                   "epochs", P.train.epochs, LK_NET_AUTO_UPDATES, P.train.batch,
+                   LK_NET_AUTO_MAX_EPOCHS, P.train.tol, P.train.stall_epochs);
+    }
     watch w = { .last = cli_now() };
     lk_status s = lk_ae_stack_fit(&P, &data, run->rng, on_step, &w, &st, &res, &err);
     if (w.clf_begun)
@@ -243,7 +256,10 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(p, "noise_type", json_string(O.noise_type));
         json_object_set_new(p, "activation", json_string(O.activation));
         json_object_set_new(p, "loss", json_string(O.loss));
-        json_object_set_new(p, "epochs", json_integer((json_int_t)O.epochs));
+        if (P.solver == LK_AE_BACKPROP) {
+            json_object_set_new(p, "epochs", json_integer((json_int_t)P.train.epochs));
+            json_object_set_new(p, "epochs_from_rows", json_boolean(O.epochs == 0));
+        }
         json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
         json_object_set_new(r, "params", p);
         *result = r;

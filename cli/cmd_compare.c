@@ -17,15 +17,18 @@
 #pragma weak CLI_LEARNER_PERCEPTRON
 #pragma weak CLI_LEARNER_AE
 
-/* The default lineup: closed-form first, then the iterative learners. */
+/* The default lineup: closed-form first, then the iterative learners.
+ * Sizes come from the data: the learners' own defaults (elm, mlp) and a
+ * second, ridge ELM of twice the default width, %zu below (2000 on MNIST,
+ * 224 on 112 rows).  Rows without a label are named by what ran. */
 #define DEFAULT_LINEUP                                                         \
     "lsq;\n    "                                                                \
-    "elm:hidden=1000,solver=svd,label=elm-svd;\n    "                           \
-    "elm:hidden=2000,solver=ridge,C=auto,label=elm-ridge;\n    "               \
+    "elm;\n    "                                                                \
+    "elm:hidden=%zu,solver=ridge,C=auto;\n    "                                 \
     "ae:solver=elm,hidden=500,classify,label=ae-elm+softmax;\n    "            \
     "ae:solver=mda,noise=0.5,classify,label=mda+softmax;\n    "              \
     "perceptron; logreg;\n    "                                                \
-    "mlp:hidden=500,label=mlp-784-500-10;\n    "                               \
+    "mlp;\n    "                                                                \
     "ae:solver=backprop,hidden=500,tied,noise=0.3,classify,label=dae+softmax"
 
 static struct {
@@ -61,7 +64,15 @@ static const char ABOUT[] =
     "NAME, or the whole entry when NAME appears twice); labels must be unique.\n"
     "Quote the list for the shell.  Example:\n"
     "    learnkit compare --learners 'lsq; elm:hidden=2000,solver=ridge,C=auto; mlp:epochs=5'\n"
-    "Default lineup:\n    " DEFAULT_LINEUP;
+    "A row without label=TEXT is named by what ran where that says more: mlp-4-100-3\n"
+    "(the layer widths), elm-svd-1000 (solver and units).\n"
+    "Default lineup, sized to the data by the learners' own defaults (elm: as many units\n"
+    "as training rows, at most 1000; mlp: rows/100 units within [100, 500]) and a ridge\n"
+    "ELM of twice the default width (W: 2000 on MNIST, 224 on 112 rows):\n    "
+    "lsq; elm; elm:hidden=W,solver=ridge,C=auto;\n"
+    "    ae:solver=elm,hidden=500,classify,label=ae-elm+softmax;\n"
+    "    ae:solver=mda,noise=0.5,classify,label=mda+softmax; perceptron; logreg; mlp;\n"
+    "    ae:solver=backprop,hidden=500,tied,noise=0.3,classify,label=dae+softmax";
 
 static const cli_learner *const *known_learners(void)
 {
@@ -78,9 +89,10 @@ static const cli_learner *const *known_learners(void)
 
 /* The default lineup without the entries whose learner is not in this
  * build (each skipped one is noted on stderr). */
-static char *default_lineup(const cli_learner *const *known)
+static char *default_lineup(const cli_learner *const *known, size_t rows)
 {
-    const char *all = DEFAULT_LINEUP;
+    char all[sizeof DEFAULT_LINEUP + 32];
+    snprintf(all, sizeof all, DEFAULT_LINEUP, 2 * lk_elm_auto_hidden(rows));
     char *out = malloc(strlen(all) + 1);
     if (!out)
         return NULL;
@@ -176,7 +188,9 @@ static void print_table(const cli_lineup *l, const json_t *res, size_t repeat)
             if (t > 0)
                 snprintf(gsb, sizeof gsb, "%.1f", g / t);
         }
-        printf("%-18s %-11s %-34.34s %9.2f %8s %8s %8.0f %9.2f %9.2f\n", en->label,
+        const char *label = json_string_value(json_object_get(json_array_get(res, from),
+                                                              "label"));
+        printf("%-18s %-11s %-34.34s %9.2f %8s %8s %8.0f %9.2f %9.2f\n", label ? label : en->label,
                family ? family : "", set, t, gb, gsb, m / 1048576.0, 100 * tr, 100 * te);
         if (spread)
             printf("%-18s %-11s %-34s %9.2f %8s %8s %8s %9.2f %9.2f\n", "", "", "  +- (sd)",
@@ -185,6 +199,36 @@ static void print_table(const cli_lineup *l, const json_t *res, size_t repeat)
     if (spread)
         printf("(mean of %zu seeds; the second row of each learner is the standard deviation)\n",
                repeat);
+}
+
+/* The row's name: the label written in the lineup, else what ran where
+ * the learner's params say more than its name (mlp-4-100-3: the layer
+ * widths; elm-ridge-224: solver and units), else the lineup's label.  A
+ * name another row already has keeps the lineup's label. */
+static void row_label(const cli_lineup *l, size_t e, const json_t *res, char *out, size_t n)
+{
+    const cli_lineup_entry *en = &l->entries[e];
+    const json_t *p = json_object_get(res, "params");
+    snprintf(out, n, "%s", en->label);
+    if (en->label_given)
+        return;
+    const json_t *layers = json_object_get(p, "layers");
+    if (strcmp(en->learner->name, "mlp") == 0 && json_array_size(layers) > 0) {
+        size_t at = (size_t)snprintf(out, n, "mlp"), i;
+        const json_t *v;
+        json_array_foreach(layers, i, v)
+            if (at < n)
+                at += (size_t)snprintf(out + at, n - at, "-%lld",
+                                       (long long)json_integer_value(v));
+    } else if (strcmp(en->learner->name, "elm") == 0 && json_object_get(p, "hidden")) {
+        snprintf(out, n, "elm-%s-%lld", json_string_value(json_object_get(p, "solver")),
+                 (long long)json_integer_value(json_object_get(p, "hidden")));
+    }
+    for (size_t j = 0; j < l->n; j++)
+        if (j != e && strcmp(l->entries[j].label, out) == 0) {
+            snprintf(out, n, "%s", en->label);
+            return;
+        }
 }
 
 int cmd_compare(int argc, char **argv)
@@ -205,19 +249,25 @@ int cmd_compare(int argc, char **argv)
     const cli_learner *const *known = known_learners();
     if (!known[0])
         return cli_fail("compare: no learner is available in this build");
-    char *def = O.learners ? NULL : default_lineup(known);
-    if (!O.learners && !def)
-        return cli_fail("out of memory");
-    cli_lineup lineup;
-    rc = cli_lineup_parse(O.learners ? O.learners : def, known, &lineup);
-    free(def);
-    if (rc)
+    cli_lineup lineup = { 0 };
+    /* A given lineup is checked before any data is read; the default one
+     * is sized to the data, so it is built once they are loaded. */
+    if (O.learners && (rc = cli_lineup_parse(O.learners, known, &lineup)) != 0)
         return rc;
     cli_apply_common();
     cli_run run;
     if ((rc = cli_run_load(&run, "compare", n_pos ? pos[0] : NULL)) != 0) {
         cli_lineup_free(&lineup);
         return rc;
+    }
+    if (!O.learners) {
+        char *def = default_lineup(known, run.n_train_total);
+        rc = def ? cli_lineup_parse(def, known, &lineup) : cli_fail("out of memory");
+        free(def);
+        if (rc) {
+            cli_run_free(&run);
+            return rc;
+        }
     }
     const lk_split *sp = &run.split;
     json_t *results = json_array();
@@ -253,7 +303,13 @@ int cmd_compare(int argc, char **argv)
             }
             json_object_set_new(res, "peak_rss_bytes", json_integer((json_int_t)peak_now()));
             json_object_set_new(res, "learner", json_string(en->learner->name));
-            json_object_set_new(res, "label", json_string(en->label));
+            char label[128];
+            if (r == 0)
+                row_label(&lineup, e, res, label, sizeof label);
+            else    /* every seed's run under the first one's name */
+                snprintf(label, sizeof label, "%s", json_string_value(json_object_get(
+                             json_array_get(results, e * O.repeat), "label")));
+            json_object_set_new(res, "label", json_string(label));
             json_object_set_new(res, "family", json_string(family));
             json_object_set_new(res, "settings", json_string(en->settings));
             json_object_set_new(res, "seed", json_integer(CLI.seed));

@@ -14,18 +14,21 @@ static struct {
 } E;
 
 static const cli_opt ELM_OPTS[] = {
-    { "hidden", 0, OPT_SIZE, &E.hidden, "N", "hidden units (default 1000)", 1, 1e15 },
+    { "hidden", 0, OPT_SIZE, &E.hidden, "N",
+      "hidden units (default: as many as training rows, at most 1000)", 1, 1e15 },
     { "activation", 0, OPT_STR, &E.activation, "ACT",
       "hidden activation: sigmoid, tanh, relu, ... (default sigmoid)", 0, 0 },
     { "weights", 0, OPT_STR, &E.weights, "uniform|gaussian",
       "input weights U[-1,1] and biases U[0,1], or normal with the same moments "
       "(default uniform)", 0, 0 },
-    { "solver", 0, OPT_STR, &E.solver, "svd|ridge",
+    { "solver", 0, OPT_STR, &E.solver, "svd|ridge|auto",
       "svd: minimum-norm least squares (TSQR + SVD); ridge: (H'H + I/C) b = H'T, "
-      "streamed (default svd)", 0, 0 },
+      "streamed, or in the n x n dual when rows are fewer than units; auto (default): svd "
+      "with at least 10 training rows per unit, else ridge with --C auto", 0, 0 },
     { "C", 0, OPT_STR, &E.c, "X|auto",
       "ridge: regularization C (lambda = 1/C), or auto: the C of 10^-2..10^8 with the fewest "
-      "leave-one-out errors (default 1000)", 0, 0 },
+      "leave-one-out errors (default 1000 with --solver ridge; auto when the solver is "
+      "chosen; a C alone implies ridge)", 0, 0 },
     { "rcond", 0, OPT_REAL, &E.rcond, "X",
       "svd: drop singular values below X times the largest (default 1e-6; 1e-12 in a double build)", 0, 0.999 },
     { "max-memory", 0, OPT_STR, &E.max_memory, "SIZE",
@@ -37,7 +40,7 @@ static void elm_reset(void)
 {
     memset(&E, 0, sizeof E);
     E.p = lk_elm_params_default();
-    E.hidden = E.p.hidden;
+    E.hidden = 0;
     E.rcond = E.p.rcond;
 }
 
@@ -55,7 +58,8 @@ static int elm_check(size_t n_features, size_t n_classes)
     (void)n_classes;
     lk_elm_params *p = &E.p;
     *p = lk_elm_params_default();
-    p->hidden = E.hidden;
+    p->hidden = E.hidden;   /* 0: by the rows */
+    p->solver = LK_ELM_AUTO;
     p->rcond = E.rcond;
     lk_error err;
     if (E.activation && lk_act_parse(E.activation, &p->act, "--activation", &err) != LK_OK)
@@ -69,15 +73,16 @@ static int elm_check(size_t n_features, size_t n_classes)
         p->weights = map[k];
     }
     if (E.solver) {
-        static const char *const names[] = { "svd", "ridge", NULL };
-        static const lk_elm_solver map[] = { LK_ELM_SVD, LK_ELM_RIDGE };
+        static const char *const names[] = { "svd", "ridge", "auto", NULL };
+        static const lk_elm_solver map[] = { LK_ELM_SVD, LK_ELM_RIDGE, LK_ELM_AUTO };
         if (cli_pick("--solver", E.solver, names, &k))
             return EXIT_USAGE;
         p->solver = map[k];
     }
     if (E.c) {
-        if (p->solver != LK_ELM_RIDGE)
+        if (p->solver == LK_ELM_SVD)
             return cli_usage("--C: only the ridge solver is regularized (add --solver ridge)");
+        p->solver = LK_ELM_RIDGE;
         if (strcmp(E.c, "auto") == 0)
             p->c_auto = 1;
         else if (cli_parse_real("--C", E.c, 1e-300, 1e300, &p->C))
@@ -97,17 +102,33 @@ static json_t *params_json(const lk_elm_params *p, const lk_elm_report *r)
 {
     char act[64];
     lk_act_format(&p->act, act, sizeof act);
-    json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "hidden", (json_int_t)p->hidden, "activation", act,
+    json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "hidden", (json_int_t)r->hidden, "activation", act,
                           "weights", p->weights == LK_ELM_UNIFORM ? "uniform" : "gaussian",
-                          "solver", p->solver == LK_ELM_SVD ? "svd" : "ridge");
-    if (p->solver == LK_ELM_SVD) {
+                          "solver", r->solver == LK_ELM_SVD ? "svd" : "ridge");
+    if (r->solver == LK_ELM_SVD) {
         json_object_set_new(o, "rcond", json_real(p->rcond));
     } else {
         json_object_set_new(o, "C", json_real(r->C));
-        json_object_set_new(o, "C_auto", json_boolean(p->c_auto));
+        json_object_set_new(o, "C_auto", json_boolean(r->c_auto));
+        json_object_set_new(o, "dual", json_boolean(r->dual));
     }
+    json_object_set_new(o, "hidden_from_rows", json_boolean(p->hidden == 0));
+    json_object_set_new(o, "solver_from_rows", json_boolean(p->solver == LK_ELM_AUTO));
     json_object_set_new(o, "seed", json_integer(CLI.seed));
     return o;
+}
+
+/* Say on stderr what the data chose. */
+static void say_defaults(const lk_elm_params *p, const lk_elm_report *r, size_t n)
+{
+    if (p->hidden == 0)
+        cli_notice("elm: %zu hidden units (default: as many as the %zu training rows, at most "
+                   "%d)", r->hidden, n, LK_ELM_HIDDEN_MAX);
+    if (p->solver == LK_ELM_AUTO)
+        cli_notice("elm: solver %s (default: svd with at least %d training rows per unit, "
+                   "else ridge with C by leave-one-out)%s",
+                   r->solver == LK_ELM_SVD ? "svd" : "ridge", LK_ELM_SVD_ROWS_PER_UNIT,
+                   r->dual ? "; ridge in the rows' dual" : "");
 }
 
 static int elm_fit(cli_run *run, json_t **result, lk_model **model)
@@ -126,18 +147,19 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
         lk_elm_free(&m);
         return cli_fail_err(&err);
     }
-    double eval_flops = 2.0 * (double)(tr->n + te->n) * (double)E.p.hidden *
+    double eval_flops = 2.0 * (double)(tr->n + te->n) * (double)rep.hidden *
                         (double)(tr->d + k);
+    say_defaults(&E.p, &rep, run->n_train_total);
     char sel[64] = "";
-    if (E.p.c_auto)
+    if (rep.c_auto)
         snprintf(sel, sizeof sel, ", choosing C %.2f s", rep.select_seconds);
     cli_notice("elm: hidden layer %.2f s, solve %.2f s%s; %.1f GFLOP in training",
                rep.hidden_seconds, rep.solve_seconds, sel,
                1e-9 * (rep.hidden_flops + rep.solve_flops + rep.select_flops));
-    if (E.p.solver == LK_ELM_SVD)
+    if (rep.solver == LK_ELM_SVD)
         cli_notice("elm: rank %d of %zu (singular values %.3g to %.3g kept)", rep.rank,
-                   E.p.hidden, rep.sigma_max, rep.sigma_min_kept);
-    else if (E.p.c_auto)
+                   rep.hidden, rep.sigma_max, rep.sigma_min_kept);
+    else if (rep.c_auto)
         cli_notice("elm: chose C = %g (leave-one-out error %.2f%%)", rep.C, 100 * rep.loo_error);
 
     json_t *r = cli_result_json(run, "elm");
@@ -154,9 +176,9 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
                                   1e-9 * rep.solve_flops, "select_C", 1e-9 * rep.select_flops,
                                   "evaluation", 1e-9 * eval_flops));
     json_object_set_new(r, "memory_estimate_bytes", json_integer((json_int_t)rep.memory_bytes));
-    if (E.p.solver == LK_ELM_SVD)
+    if (rep.solver == LK_ELM_SVD)
         json_object_set_new(r, "rank", json_integer(rep.rank));
-    if (E.p.c_auto) {
+    if (rep.c_auto) {
         json_object_set_new(r, "chosen_C", json_real(rep.C));
         json_object_set_new(r, "loo_error", json_real(rep.loo_error));
         json_t *notes = json_array();
@@ -174,10 +196,15 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
 extern const cli_learner CLI_LEARNER_ELM; /* for compare */
 const cli_learner CLI_LEARNER_ELM = {
     "elm", "closed-form",
-    "[--hidden N] [--activation ACT] [--weights uniform|gaussian] [--solver svd|ridge] "
+    "[--hidden N] [--activation ACT] [--weights uniform|gaussian] [--solver svd|ridge|auto] "
     "[--C X|auto] [--rcond X] [--max-memory SIZE] [DATA]",
     "Extreme Learning Machine: a random hidden layer H = G(X A' + b) and output weights\n"
-    "fitted in closed form, by the pseudoinverse (svd) or regularized least squares (ridge).",
+    "fitted in closed form, by the pseudoinverse (svd) or regularized least squares (ridge).\n"
+    "Defaults fit the data: as many hidden units as training rows, at most 1000; svd when\n"
+    "there are at least 10 training rows per unit (MNIST: 1000 units, svd), else ridge\n"
+    "with C chosen by exact leave-one-out, which never interpolates the rows (in the n x n\n"
+    "dual when rows are fewer than units).  The choices are said on stderr and given in\n"
+    "--json params.",
     ELM_OPTS, elm_reset, elm_check, elm_fit, NULL
 };
 

@@ -13,7 +13,7 @@ static struct {
 static const cli_opt LSQ_OPTS[] = {
     { "C", 0, OPT_STR, &Q.c, "X|auto",
       "regularization C (lambda = 1/C), or auto: the C of 10^-2..10^8 with the fewest "
-      "leave-one-out errors (default 1)", 0, 0 },
+      "leave-one-out errors (default auto)", 0, 0 },
     CLI_OPT_END
 };
 
@@ -29,9 +29,8 @@ static int lsq_check(size_t n_features, size_t n_classes)
     (void)n_classes;
     Q.p = lk_lsq_params_default();
     if (Q.c) {
-        if (strcmp(Q.c, "auto") == 0)
-            Q.p.c_auto = 1;
-        else if (cli_parse_real("--C", Q.c, 1e-300, 1e300, &Q.p.C))
+        Q.p.c_auto = strcmp(Q.c, "auto") == 0;
+        if (!Q.p.c_auto && cli_parse_real("--C", Q.c, 1e-300, 1e300, &Q.p.C))
             return EXIT_USAGE;
     }
     Q.p.comm = CLI_WORLD;
@@ -56,7 +55,8 @@ static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
     if (s != LK_OK)
         return cli_fail_err(&err);
     if (Q.p.c_auto)
-        cli_notice("lsq: chose C = %g (leave-one-out error %.2f%%)", rep.C, 100 * rep.loo_error);
+        cli_notice("lsq: chose C = %g (leave-one-out error %.2f%%)%s", rep.C,
+                   100 * rep.loo_error, Q.c ? "" : " (default: C by leave-one-out)");
     json_t *r = cli_result_json(run, "lsq");
     json_object_set_new(r, "train_seconds", json_real(train_s));
     json_object_set_new(r, "params", json_pack("{s:f,s:b}", "C", rep.C, "C_auto", Q.p.c_auto));
@@ -78,7 +78,9 @@ extern const cli_learner CLI_LEARNER_LSQ; /* for compare */
 const cli_learner CLI_LEARNER_LSQ = {
     "lsq", "closed-form", "[--C X|auto] [DATA]",
     "Least-squares classifier: ridge regression of one-hot targets with an unpenalized bias\n"
-    "per class, (X'X + I/C) W = X'T by Cholesky in double; the class is the argmax.",
+    "per class, (X'X + I/C) W = X'T by Cholesky in double; the class is the argmax.  By\n"
+    "default C is the value of 10^-2..10^8 with the fewest exact leave-one-out errors (said\n"
+    "on stderr and in --json params); --C 1 is scikit-learn's RidgeClassifier().",
     LSQ_OPTS, lsq_reset, lsq_check, lsq_fit, NULL
 };
 

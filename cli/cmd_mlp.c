@@ -29,12 +29,13 @@ static struct {
     lk_loss_kind loss;
     const lk_optim_type *optim;
     lk_init_kind init;
+    int hidden_auto;       /* no width given: lk_mlp_auto_hidden of the rows */
 } P;
 
 static void reset(void)
 {
     O = (mlp_opts){ .activation = NULL, .loss = "softmax-ce", .optimizer = "adam",
-                     .init = "auto", .lr = 0, .momentum = 0.9, .batch = 100, .epochs = 10,
+                     .init = "auto", .lr = 0, .momentum = 0.9, .batch = 100, .epochs = 0,
                      .patience = 5 };
 }
 
@@ -42,7 +43,8 @@ static const cli_opt OPTS[] = {
     { "layers", 0, OPT_STR, &O.layers, "N,N,...",
       "every layer width, inputs first and classes last (e.g. 784,500,10)", 0, 0 },
     { "hidden", 0, OPT_STR, &O.hidden, "N[,N...]",
-      "hidden widths only; inputs and outputs from DATA (default 500)", 0, 0 },
+      "hidden widths only; inputs and outputs from DATA (default: one layer of training "
+      "rows / 100 units within [100, 500]: 500 on MNIST)", 0, 0 },
     { "activation", 0, OPT_STR, &O.activation, "ACT[,ACT...]",
       "hidden activation, one for all or one per hidden layer (default relu)", 0, 0 },
     { "output", 0, OPT_STR, &O.output, "ACT",
@@ -57,7 +59,9 @@ static const cli_opt OPTS[] = {
     { "momentum", 0, OPT_REAL, &O.momentum, "X", "momentum mu (default 0.9)", 0, 0.999999 },
     { "nesterov", 0, OPT_FLAG, &O.nesterov, NULL, "Nesterov momentum", 0, 0 },
     { "batch", 0, OPT_SIZE, &O.batch, "N", "mini-batch rows (default 100)", 1, 1e9 },
-    { "epochs", 0, OPT_SIZE, &O.epochs, "N", "epochs (default 10)", 1, 1e7 },
+    { "epochs", 0, OPT_SIZE, &O.epochs, "N",
+      "exactly N epochs (default: about 9000 updates, at most 200 epochs, ended when the "
+      "training loss improves by less than 1e-4 for 10 epochs: 15 on MNIST)", 1, 1e7 },
     { "l2", 0, OPT_REAL, &O.l2, "X", "L2 penalty lambda/2 ||W||^2 on weights (default 0)", 0,
       1e6 },
     { "clip-norm", 0, OPT_REAL, &O.clip_norm, "X",
@@ -118,7 +122,9 @@ static int check(size_t n_features, size_t n_classes)
         P.n_hidden = n - 2;
         memcpy(P.hidden, v + 1, P.n_hidden * sizeof *v);
     } else {
-        if (cli_parse_size_list("--hidden", O.hidden ? O.hidden : "500", 1, 1u << 30, &v, &n))
+        /* Without a width, one layer sized in fit() from the rows. */
+        P.hidden_auto = !O.hidden;
+        if (cli_parse_size_list("--hidden", O.hidden ? O.hidden : "1", 1, 1u << 30, &v, &n))
             return EXIT_USAGE;
         if (n > MAX_LAYERS - 1) {
             free(v);
@@ -192,8 +198,14 @@ static json_t *params_json(const lk_net *net, const lk_net_config *cfg)
         json_object_set_new(p, "beta2", json_real(cfg->optim_cfg.beta2));
         json_object_set_new(p, "eps", json_real(cfg->optim_cfg.eps));
     }
+    json_object_set_new(p, "hidden_from_rows", json_boolean(P.hidden_auto && !O.init_from));
     json_object_set_new(p, "batch", json_integer((json_int_t)cfg->batch));
     json_object_set_new(p, "epochs", json_integer((json_int_t)cfg->epochs));
+    json_object_set_new(p, "epochs_from_rows", json_boolean(O.epochs == 0));
+    if (cfg->stall_epochs) {
+        json_object_set_new(p, "tol", json_real(cfg->tol));
+        json_object_set_new(p, "stall_epochs", json_integer((json_int_t)cfg->stall_epochs));
+    }
     json_object_set_new(p, "l2", json_real(cfg->l2));
     json_object_set_new(p, "clip_norm", json_real(cfg->clip_norm));
     json_object_set_new(p, "validation", json_real(cfg->validation));
@@ -293,6 +305,11 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     lk_act acts[MAX_LAYERS];
     memcpy(hidden, P.hidden, sizeof hidden);
     memcpy(acts, P.acts, sizeof acts);
+    if (P.hidden_auto && !O.init_from) {
+        hidden[0] = lk_mlp_auto_hidden(run->n_train_total);
+        cli_notice("mlp: %zu hidden units (default: %zu training rows / 100, within [%d, %d])",
+                   hidden[0], run->n_train_total, LK_MLP_HIDDEN_MIN, LK_MLP_HIDDEN_MAX);
+    }
     if (O.init_from) {
         int other_stats = 0;
         if ((rc = load_init_from(run, &pre, &other_stats)) != 0)
@@ -330,6 +347,13 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     cfg.optim_cfg.nesterov = O.nesterov;
     cfg.batch = O.batch;
     cfg.epochs = O.epochs;
+    if (O.epochs == 0) {
+        lk_net_config_auto(&cfg, run->n_train_total);  /* the global batches */
+        cli_notice("mlp: at most %zu epochs (default: about %d updates of %zu rows, at most %d "
+                   "epochs), ended when the training loss improves by less than %g for %zu "
+                   "epochs", cfg.epochs, LK_NET_AUTO_UPDATES, cfg.batch, LK_NET_AUTO_MAX_EPOCHS,
+                   cfg.tol, cfg.stall_epochs);
+    }
     cfg.l2 = O.l2;
     cfg.clip_norm = O.clip_norm;
     cfg.validation = O.validation;
@@ -376,9 +400,10 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         char val[64] = "";
         if (tr->n_val)
             snprintf(val, sizeof val, "  val loss %.4f%s", st.val_loss, st.improved ? " *" : "");
-        cli_progress_line("epoch %zu/%zu  loss %.4f  train %.2f%%  test %.2f%%%s  %.2fs",
-                          st.epoch, cfg.epochs, st.loss, 100 * train_acc, 100 * test_acc, val,
-                          sec);
+        if (cli_epoch_shown(st.epoch, cfg.epochs, lk_net_test(tr) != LK_TRAIN_CONTINUE))
+            cli_progress_line("epoch %zu/%zu  loss %.4f  train %.2f%%  test %.2f%%%s  %.2fs",
+                              st.epoch, cfg.epochs, st.loss, 100 * train_acc, 100 * test_acc,
+                              val, sec);
         if (O.verbose) {
             char line[2048];
             size_t at = (size_t)snprintf(line, sizeof line, "  gradient norm by layer:");
@@ -387,6 +412,9 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             cli_progress_line("%s", line);
         }
     }
+    if (lk_net_test(tr) == LK_TRAIN_CONVERGED)
+        cli_notice("mlp: stopped after epoch %zu: the training loss improved by less than %g "
+                   "for %zu epochs", tr->epoch, cfg.tol, cfg.stall_epochs);
     size_t best = lk_net_trainer_finish(tr);
     if (tr->n_val && best != tr->epoch)
         cli_notice("early stopping: weights of epoch %zu (best validation loss %.4f)", best,
@@ -425,9 +453,14 @@ const cli_learner CLI_LEARNER_MLP = {
     .about =
         "Train a multilayer perceptron by mini-batch backpropagation (row-major BLAS GEMMs on\n"
         "whole batches).  Defaults are the classic MNIST experiment: ReLU hidden layers, a\n"
-        "softmax output with cross-entropy, Adam (lr 0.001), batch 100, 10 epochs, the\n"
-        "training rows shuffled every epoch.  The textbook configuration is\n"
-        "--activation sigmoid --loss mse --optimizer sgd --lr 0.5.  A NaN or infinite loss\n"
+        "softmax output with cross-entropy, Adam (lr 0.001), batch 100, the training rows\n"
+        "shuffled every epoch.  Sized to the data: without --hidden/--layers one hidden layer\n"
+        "of rows/100 units within [100, 500] (500 on MNIST, 100 on a few thousand rows);\n"
+        "without --epochs about 9000 updates, at most 200 epochs (15 on MNIST), ended once\n"
+        "the training loss has improved by less than 1e-4 for 10 epochs in a row\n"
+        "(scikit-learn's rule); both choices are said on stderr and in --json params.  The\n"
+        "textbook configuration is --activation sigmoid --loss mse --optimizer sgd --lr 0.5.\n"
+        "A NaN or infinite loss\n"
         "stops training (exit 1) without writing a model.  --init-from AE_MODEL starts the\n"
         "first hidden layers from a stack of encoders saved by 'learnkit ae -o' (backprop,\n"
         "elm or mda; pretrain then fine-tune), e.g.\n"

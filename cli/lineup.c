@@ -246,6 +246,7 @@ int cli_lineup_parse(const char *text, const cli_learner *const *known, cli_line
         cli_lineup_entry *e = &out->entries[i];
         if (labels[i]) {
             e->label = labels[i];
+            e->label_given = 1;
             labels[i] = NULL;
             continue;
         }

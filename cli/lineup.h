@@ -17,6 +17,8 @@
 typedef struct cli_lineup_entry {
     const cli_learner *learner;
     char *label;        /* display name, unique within the lineup */
+    int label_given;    /* label=TEXT was written (else compare may name the row
+                           by what ran: mlp-4-100-3, elm-ridge-224) */
     char *settings;     /* the options as typed ("hidden=1000,solver=svd"), maybe "" */
     int argc;           /* argv[0] = learner name, then --OPT [VALUE] ... */
     char **argv;

@@ -84,3 +84,10 @@ size_t cli_peak_rss(void)
         return 0;
     return (size_t)ru.ru_maxrss * 1024;
 }
+
+int cli_epoch_shown(size_t epoch, size_t total, int last)
+{
+    if (total <= 20 || epoch <= 5 || last)
+        return 1;
+    return epoch % (total / 10) == 0;
+}

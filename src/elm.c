@@ -43,8 +43,6 @@ lk_elm_params lk_elm_params_default(void)
 
 const char *lk_elm_check(const lk_elm_params *p)
 {
-    if (p->hidden == 0)
-        return "the number of hidden units must be at least 1";
     if (p->act.kind >= LK_ACT_COUNT)
         return "unknown activation";
     if (p->act.kind == LK_ACT_SOFTMAX)
@@ -53,8 +51,8 @@ const char *lk_elm_check(const lk_elm_params *p)
         return "prelu has a learnable slope, which a closed-form fit does not train";
     if (p->weights != LK_ELM_UNIFORM && p->weights != LK_ELM_GAUSSIAN)
         return "weights must be uniform or gaussian";
-    if (p->solver != LK_ELM_SVD && p->solver != LK_ELM_RIDGE)
-        return "solver must be svd or ridge";
+    if (p->solver != LK_ELM_SVD && p->solver != LK_ELM_RIDGE && p->solver != LK_ELM_AUTO)
+        return "solver must be svd, ridge or auto";
     if (!p->c_auto && !(p->C > 0 && isfinite(p->C)))
         return "C must be a positive finite number";
     if (!(p->rcond >= 0 && p->rcond < 1))
@@ -64,7 +62,34 @@ const char *lk_elm_check(const lk_elm_params *p)
 
 double lk_elm_c_grid(size_t i)
 {
-    return pow(10, -2 + 0.5 * (double)i);
+    return lk_ridge_c_grid(i);
+}
+
+size_t lk_elm_auto_hidden(size_t n)
+{
+    return n < LK_ELM_HIDDEN_MAX ? (n ? n : 1) : LK_ELM_HIDDEN_MAX;
+}
+
+lk_elm_params lk_elm_params_resolve(const lk_elm_params *p, size_t n)
+{
+    lk_elm_params r = *p;
+    if (r.hidden == 0)
+        r.hidden = lk_elm_auto_hidden(n);
+    if (r.solver == LK_ELM_AUTO) {
+        int wide = n / LK_ELM_SVD_ROWS_PER_UNIT < r.hidden;
+        r.solver = wide ? LK_ELM_RIDGE : LK_ELM_SVD;
+        r.c_auto = wide ? 1 : r.c_auto;
+    }
+    return r;
+}
+
+/* The dual is the cheaper form of the same ridge model when rows are
+ * fewer than units. */
+static int use_dual(const lk_elm_params *p, size_t n)
+{
+    /* Data-parallel ranks each hold a share of the rows: the streamed
+     * primal sums them, the dual would need them all. */
+    return p->solver == LK_ELM_RIDGE && n < p->hidden && lk_comm_size(p->comm) <= 1;
 }
 
 static size_t block_of(const lk_elm_params *p)
@@ -80,8 +105,10 @@ static size_t tsqr_rows(const lk_elm_params *p, size_t k)
     return c > SIZE_MAX / 4 ? SIZE_MAX : (4 * c > b ? 4 * c : b);
 }
 
-size_t lk_elm_memory(const lk_elm_params *p, size_t n, size_t d, size_t k)
+size_t lk_elm_memory(const lk_elm_params *given, size_t n, size_t d, size_t k)
 {
+    lk_elm_params rp = lk_elm_params_resolve(given, n);
+    const lk_elm_params *p = &rp;
     size_t L = p->hidden, b = block_of(p);
     size_t r = size_mul(size_add(size_mul(L, d), L), sizeof(lk_real));          /* A, b */
     r = size_add(r, size_mul(size_mul(b, size_add(L, k)), sizeof(lk_real))); /* H, T blocks */
@@ -90,6 +117,8 @@ size_t lk_elm_memory(const lk_elm_params *p, size_t n, size_t d, size_t k)
     size_t s;
     if (p->solver == LK_ELM_SVD)
         s = lk_tsqr_bytes(L, k, tsqr_rows(p, k));
+    else if (use_dual(p, n))
+        s = size_add(lk_ridge_dual_bytes(n, L, k), size_mul(size_mul(n, L), sizeof(lk_real)));
     else
         s = lk_ridge_bytes(L, k, b, p->c_auto);
     if (s == 0)
@@ -205,6 +234,45 @@ static lk_status sink_loo(void *c, const lk_mat *h, const lk_mat *t, lk_error *e
     return lk_ridge_loo_add(c, h, t, err);
 }
 
+/* The LOO pass recomputes the hidden layer rather than keeping H. */
+typedef struct replay {
+    const lk_elm *m;
+    const lk_mat *x, *t;
+    lk_mat *h;
+    double *t_hidden, *t_sink;
+} replay;
+
+static lk_status replay_loo(void *ctx, lk_ridge *w, lk_error *err)
+{
+    replay *r = ctx;
+    return pass(r->m, r->x, r->t, r->h, sink_loo, w, r->t_hidden, r->t_sink, err);
+}
+
+/* Rows fewer than units: H whole, ridge in the n x n dual. */
+static lk_status fit_dual(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
+                          lk_matd *beta, lk_elm_report *rep, lk_error *err)
+{
+    lk_mat h;
+    lk_status s = lk_mat_alloc_uninit(&h, x->rows, m->hidden, err);
+    if (s != LK_OK)
+        return s;
+    double t0 = now();
+    s = lk_elm_hidden(m, x, &h, err);
+    double t1 = now();
+    rep->hidden_seconds = t1 - t0;
+    lk_ridge_choice ch;
+    if (s == LK_OK)
+        s = lk_ridge_dual(&h, t, 0, p->c_auto ? 0 : p->C, beta, NULL, &ch, err);
+    if (s == LK_OK) {
+        rep->C = ch.C;
+        rep->loo_error = ch.loo_error;
+        *(p->c_auto ? &rep->select_flops : &rep->solve_flops) = ch.flops;
+        *(p->c_auto ? &rep->select_seconds : &rep->solve_seconds) = now() - t1;
+    }
+    lk_mat_free(&h);
+    return s;
+}
+
 static lk_status fit_svd(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const lk_mat *t,
                          lk_mat *h, lk_matd *beta, lk_elm_report *rep, lk_error *err)
 {
@@ -251,30 +319,16 @@ static lk_status fit_ridge(lk_elm *m, const lk_elm_params *p, const lk_mat *x, c
         rep->solve_flops += dL * dL * dL / 3 + 2 * dL * dL * dk;
         rep->C = p->C;
     } else if (s == LK_OK) {
-        double t0 = now();
-        double grid[LK_ELM_C_GRID];
-        for (size_t i = 0; i < LK_ELM_C_GRID; i++)
-            grid[i] = 1 / lk_elm_c_grid(i);
-        if ((s = lk_ridge_eig(&w, err)) == LK_OK)
-            s = lk_ridge_loo_begin(&w, grid, LK_ELM_C_GRID, err);
-        rep->select_seconds += now() - t0;
-        double th = 0;
-        if (s == LK_OK)
-            s = pass(m, x, t, h, sink_loo, &w, &th, &rep->select_seconds, err);
+        double t0 = now(), th = 0;
+        replay r = { m, x, t, h, &th, &rep->select_seconds };
+        lk_ridge_choice ch;
+        s = lk_ridge_select_c(&w, replay_loo, &r, beta, NULL, &ch, err);
         rep->hidden_seconds += th;
         rep->hidden_flops *= 2;
-        if (s == LK_OK)
-            s = lk_ridge_loo_end(&w, err);
-        if (s == LK_OK) {
-            size_t g = lk_ridge_loo_best(&w);
-            rep->C = lk_elm_c_grid(g);
-            rep->loo_error = (double)w.errors[g] / (double)w.n_loo;
-            t0 = now();
-            s = lk_ridge_eig_solve(&w, grid[g], beta, NULL, err);
-            rep->select_seconds += now() - t0;
-        }
-        double G = LK_ELM_C_GRID;
-        rep->select_flops = 9 * dL * dL * dL + 2 * dn * dL * dL + 2 * dn * dL * (dk * G + G);
+        rep->select_seconds = now() - t0 - th;
+        rep->C = ch.C;
+        rep->loo_error = ch.loo_error;
+        rep->select_flops = ch.flops;
     }
     lk_ridge_free(&w);
     return s;
@@ -317,7 +371,7 @@ static lk_status admit(const lk_elm_params *p, const lk_mat *x, const uint32_t *
     return LK_OK;
 }
 
-lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const uint32_t *y,
+lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *given, const lk_mat *x, const uint32_t *y,
                      size_t k, gsl_rng *rng, lk_elm_report *report, lk_error *err)
 {
     memset(m, 0, sizeof *m);
@@ -326,7 +380,19 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const u
     size_t n = x->rows, d = x->cols;
     lk_mat t = { 0 }, h = { 0 };
     lk_matd beta = { 0 };
-    lk_status s = admit(p, x, y, k, rep, err);
+    /* Width and solver follow the rows of every rank, so that all ranks
+     * resolve the same model. */
+    uint64_t rows = n;
+    lk_status s = lk_comm_size(given->comm) > 1 ? lk_comm_sum_u64(given->comm, &rows, 1, err)
+                                                : LK_OK;
+    lk_elm_params resolved = lk_elm_params_resolve(given, (size_t)rows);
+    const lk_elm_params *p = &resolved;
+    rep->hidden = p->hidden;
+    rep->solver = p->solver;
+    rep->c_auto = p->c_auto;
+    rep->dual = use_dual(p, n);
+    if (s == LK_OK)
+        s = admit(p, x, y, k, rep, err);
     if (s == LK_OK)
         s = elm_alloc(m, d, p->hidden, k, p->act, err);
     if (s == LK_OK)
@@ -343,6 +409,8 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *p, const lk_mat *x, const u
     rep->hidden_flops = 2.0 * (double)n * (double)d * (double)p->hidden;
     if (p->solver == LK_ELM_SVD)
         s = fit_svd(m, p, x, &t, &h, &beta, rep, err);
+    else if (rep->dual)
+        s = fit_dual(m, p, x, &t, &beta, rep, err);
     else
         s = fit_ridge(m, p, x, &t, &h, &beta, rep, err);
     if (s == LK_OK) {

@@ -33,7 +33,7 @@ lk_status lk_logreg_solver_parse(const char *text, lk_logreg_solver *out, const 
 
 lk_logreg_config lk_logreg_defaults(void)
 {
-    return (lk_logreg_config){ .solver = LK_LOGREG_LBFGS, .l2 = 3e-5, .max_iter = 40,
+    return (lk_logreg_config){ .solver = LK_LOGREG_LBFGS, .l2 = 3e-5, .max_iter = 300,
                                .gtol = 1e-5, .rtol = 1e-6, .step = 1.0, .line_tol = 0.6,
                                .lr = 1e-3, .batch = 128 };
 }

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 #include <learnkit/lsq.h>
-#include <learnkit/elm.h>
 #include <learnkit/data.h>
 #include <learnkit/ridge.h>
 #include "model_check.h"
@@ -21,7 +20,7 @@ static double now(void)
 
 lk_lsq_params lk_lsq_params_default(void)
 {
-    lk_lsq_params p = { .C = 1.0, .c_auto = 0, .comm = NULL };
+    lk_lsq_params p = { .C = 1.0, .c_auto = 1, .comm = NULL };
     return p;
 }
 
@@ -69,6 +68,23 @@ static lk_status admit(const lk_lsq_params *p, const lk_mat *x, const uint32_t *
     return LK_OK;
 }
 
+/* The rows again, block by block, for the leave-one-out pass. */
+typedef struct replay {
+    const lk_mat *x, *t;
+    size_t block;
+} replay;
+
+static lk_status replay_loo(void *ctx, lk_ridge *w, lk_error *err)
+{
+    const replay *r = ctx;
+    lk_status s = LK_OK;
+    for (size_t r0 = 0; r0 < r->x->rows && s == LK_OK; r0 += r->block) {
+        lk_mat xb = lk_mat_rows(r->x, r0, r->block), tb = lk_mat_rows(r->t, r0, r->block);
+        s = lk_ridge_loo_add(w, &xb, &tb, err);
+    }
+    return s;
+}
+
 lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const uint32_t *y,
                      size_t k, lk_lsq_report *report, lk_error *err)
 {
@@ -106,25 +122,13 @@ lk_status lk_lsq_fit(lk_lsq *m, const lk_lsq_params *p, const lk_mat *x, const u
         s = lk_ridge_solve(&w, 1 / p->C, &beta, bias, err);
     } else {
         double t1 = now();
-        double grid[LK_ELM_C_GRID];
-        for (size_t i = 0; i < LK_ELM_C_GRID; i++)
-            grid[i] = 1 / lk_elm_c_grid(i);
-        if ((s = lk_ridge_eig(&w, err)) == LK_OK)
-            s = lk_ridge_loo_begin(&w, grid, LK_ELM_C_GRID, err);
-        for (size_t r0 = 0; r0 < n && s == LK_OK; r0 += b) {
-            lk_mat xb = lk_mat_rows(x, r0, b), tb = lk_mat_rows(&t, r0, b);
-            s = lk_ridge_loo_add(&w, &xb, &tb, err);
-        }
-        if (s == LK_OK)
-            s = lk_ridge_loo_end(&w, err);
-        if (s == LK_OK) {
-            size_t g = lk_ridge_loo_best(&w);
-            rep->C = lk_elm_c_grid(g);
-            rep->loo_error = (double)w.errors[g] / (double)w.n_loo;
-            s = lk_ridge_eig_solve(&w, grid[g], &beta, bias, err);
-        }
+        replay r = { x, &t, b };
+        lk_ridge_choice ch;
+        s = lk_ridge_select_c(&w, replay_loo, &r, &beta, bias, &ch, err);
+        rep->C = ch.C;
+        rep->loo_error = ch.loo_error;
         rep->select_seconds = now() - t1;
-        rep->flops += 9 * dd * dd * dd + 2 * dn * dd * dd + 2 * dn * dd * (dk + 1) * LK_ELM_C_GRID;
+        rep->flops += ch.flops;
     }
     if (s == LK_OK) {
         lk_matd_to_mat(&m->w, &beta);

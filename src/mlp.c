@@ -5,6 +5,12 @@
 #include "model_check.h"
 #include "registry.h"
 
+size_t lk_mlp_auto_hidden(size_t rows)
+{
+    size_t h = rows / 100;
+    return h < LK_MLP_HIDDEN_MIN ? LK_MLP_HIDDEN_MIN : h > LK_MLP_HIDDEN_MAX ? LK_MLP_HIDDEN_MAX : h;
+}
+
 lk_act lk_mlp_output_act(lk_loss_kind loss)
 {
     switch (loss) {

@@ -20,6 +20,22 @@ lk_net_config lk_net_config_default(void)
                             .patience = 5 };
 }
 
+size_t lk_net_auto_epochs(size_t rows, size_t batch)
+{
+    size_t b = batch ? batch : 1;
+    size_t per = rows / b + (rows % b != 0);
+    per = per ? per : 1;
+    size_t e = LK_NET_AUTO_UPDATES / per + (LK_NET_AUTO_UPDATES % per != 0);
+    return e < LK_NET_AUTO_MAX_EPOCHS ? (e ? e : 1) : LK_NET_AUTO_MAX_EPOCHS;
+}
+
+void lk_net_config_auto(lk_net_config *cfg, size_t rows)
+{
+    cfg->epochs = lk_net_auto_epochs(rows, cfg->batch);
+    cfg->tol = LK_NET_STALL_TOL;
+    cfg->stall_epochs = LK_NET_STALL_EPOCHS;
+}
+
 const char *lk_net_config_check(const lk_net_config *cfg)
 {
     if (cfg->batch == 0)
@@ -32,6 +48,8 @@ const char *lk_net_config_check(const lk_net_config *cfg)
         return "the validation fraction must be in [0, 1)";
     if (cfg->validation > 0 && cfg->patience == 0)
         return "the patience must be at least 1 epoch";
+    if (!(cfg->tol >= 0) || !isfinite(cfg->tol))
+        return "the stall tolerance must be a finite number >= 0";
     if (!cfg->optim)
         return "no optimizer";
     return lk_optim_check(&cfg->optim_cfg);
@@ -66,7 +84,7 @@ static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config 
                            const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err)
 {
     *tr = (lk_net_trainer){ .net = net, .cfg = *cfg, .rng = rng, .x = x, .y = y,
-                            .best_loss = INFINITY };
+                            .best_loss = INFINITY, .best_train_loss = INFINITY };
     const char *why = lk_net_config_check(cfg);
     if (why)
         return lk_error_set(err, LK_EINVAL, "training", NULL, "%s", why);
@@ -252,6 +270,17 @@ lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error
         } else if (++tr->since_best >= tr->cfg.patience) {
             tr->state = LK_TRAIN_EARLYSTOP;
         }
+    }
+    /* The stall rule, on the training loss as scikit-learn's MLP has it. */
+    if (tr->cfg.stall_epochs) {
+        if (st.loss > tr->best_train_loss - tr->cfg.tol)
+            tr->since_train_best++;
+        else
+            tr->since_train_best = 0;
+        if (st.loss < tr->best_train_loss)
+            tr->best_train_loss = st.loss;
+        if (tr->since_train_best >= tr->cfg.stall_epochs && tr->state == LK_TRAIN_CONTINUE)
+            tr->state = LK_TRAIN_CONVERGED;
     }
     if (stats)
         *stats = st;

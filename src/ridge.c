@@ -6,6 +6,7 @@
 #include <string.h>
 #include <learnkit/ridge.h>
 #include <learnkit/loss.h>
+#include "ridge_impl.h"
 #include "sizes.h"
 
 /* The LOO grid is at most this long (lk_ridge_bytes plans for it). */
@@ -90,6 +91,7 @@ void lk_ridge_free(lk_ridge *w)
     free(w->grid);
     free(w->press);
     free(w->errors);
+    free(w->fitrow);
     memset(w, 0, sizeof *w);
 }
 
@@ -371,10 +373,12 @@ lk_status lk_ridge_loo_begin(lk_ridge *w, const double *lambdas, size_t n, lk_er
     free(w->grid);
     free(w->press);
     free(w->errors);
+    free(w->fitrow);
+    w->fitrow = malloc(k * sizeof(double));
     w->grid = malloc(n * sizeof(double));
     w->press = calloc(n, sizeof(double));
     w->errors = calloc(n, sizeof(size_t));
-    if (!w->grid || !w->press || !w->errors)
+    if (!w->grid || !w->press || !w->errors || !w->fitrow)
         return lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory");
     memcpy(w->grid, lambdas, n * sizeof(double));
     w->n_grid = n;
@@ -405,6 +409,29 @@ lk_status lk_ridge_loo_begin(lk_ridge *w, const double *lambdas, size_t n, lk_er
                 LK_AT(&w->mg, j, g * k + c) = (lk_real)(f * w->qr.data[j * w->qr.ld + c]);
         }
     return LK_OK;
+}
+
+void ridge_loo_score(const lk_real *t, size_t k, size_t truth, double h, const double *fit,
+                     double *press, size_t *errors)
+{
+    if (!(1 - h > 1e-12)) {  /* an interpolated row: LOO undefined */
+        *press = INFINITY;
+        ++*errors;
+        return;
+    }
+    double best = -INFINITY, sq = 0;
+    size_t arg = 0;
+    for (size_t c = 0; c < k; c++) {
+        double res = (t[c] - fit[c]) / (1 - h);
+        sq += res * res;
+        double loo = t[c] - res;
+        if (loo > best) {
+            best = loo;
+            arg = c;
+        }
+    }
+    *press += sq;
+    *errors += arg != truth;
 }
 
 lk_status lk_ridge_loo_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *err)
@@ -439,27 +466,11 @@ lk_status lk_ridge_loo_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_err
         const lk_real *ti = lk_mat_row(t, i);
         size_t truth = lk_argmax(ti, k);
         for (size_t g = 0; g < ng; g++) {
-            double h = (w->center ? 1 / n : 0) + LK_AT(&hd, i, g);
             const lk_real *y = lk_mat_row(&yh, i) + g * k;
-            if (!(1 - h > 1e-12)) {  /* an interpolated row: LOO undefined */
-                w->press[g] = INFINITY;
-                w->errors[g]++;
-                continue;
-            }
-            double best = -INFINITY, sq = 0;
-            size_t arg = 0;
-            for (size_t c = 0; c < k; c++) {
-                double fit = y[c] + (w->center ? w->tsum[c] / n : 0);
-                double res = (ti[c] - fit) / (1 - h);
-                sq += res * res;
-                double loo = ti[c] - res;
-                if (loo > best) {
-                    best = loo;
-                    arg = c;
-                }
-            }
-            w->press[g] += sq;
-            w->errors[g] += arg != truth;
+            for (size_t c = 0; c < k; c++)
+                w->fitrow[c] = y[c] + (w->center ? w->tsum[c] / n : 0);
+            ridge_loo_score(ti, k, truth, (w->center ? 1 / n : 0) + LK_AT(&hd, i, g), w->fitrow,
+                            &w->press[g], &w->errors[g]);
         }
     }
     w->n_loo += m;
@@ -501,4 +512,39 @@ size_t lk_ridge_loo_best(const lk_ridge *w)
             (w->errors[g] == w->errors[best] && w->press[g] < w->press[best]))
             best = g;
     return best;
+}
+
+double lk_ridge_c_grid(size_t i)
+{
+    return pow(10, -2 + 0.5 * (double)i);
+}
+
+lk_status lk_ridge_select_c(lk_ridge *w, lk_ridge_replay_fn replay, void *ctx, lk_matd *beta,
+                            double *bias, lk_ridge_choice *out, lk_error *err)
+{
+    double grid[LK_RIDGE_C_GRID];
+    for (size_t i = 0; i < LK_RIDGE_C_GRID; i++)
+        grid[i] = 1 / lk_ridge_c_grid(i);
+    lk_status s;
+    if ((s = lk_ridge_eig(w, err)) != LK_OK ||
+        (s = lk_ridge_loo_begin(w, grid, LK_RIDGE_C_GRID, err)) != LK_OK)
+        return s;
+    /* Every rank reaches the agreement, so a failed replay cannot leave the
+     * others waiting in the sums of lk_ridge_loo_end. */
+    s = replay(ctx, w, err);
+    if (lk_comm_size(w->comm) > 1)
+        s = lk_comm_agree(w->comm, s, err);
+    if (s != LK_OK || (s = lk_ridge_loo_end(w, err)) != LK_OK)
+        return s;
+    if (w->n_loo != w->n)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL,
+                            "the leave-one-out pass saw %zu rows of %zu", w->n_loo, w->n);
+    size_t g = lk_ridge_loo_best(w);
+    double n = (double)w->n, p = (double)w->p, k = (double)w->k, G = LK_RIDGE_C_GRID;
+    out->C = lk_ridge_c_grid(g);
+    out->loo_error = (double)w->errors[g] / n;
+    /* eigendecomposition (~9 p^3), then per row: Z Q, the grid's predictions
+     * and leverages. */
+    out->flops = 9 * p * p * p + 2 * n * p * p + 2 * n * p * (k * G + G);
+    return lk_ridge_eig_solve(w, grid[g], beta, bias, err);
 }

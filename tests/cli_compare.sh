@@ -29,7 +29,7 @@ run 0 compare --threads 1 --json --plot "$TMPD/c.png" --learners 'lsq; elm:hidde
     ae:solver=elm,hidden=6,classify,label=aelm; ae:hidden=4,tied,noise=0.3,epochs=2,classify,label=dae' \
     "$TMPD/blobs.csv" && test -s "$TMPD/c.png" && ! grep -q 'not in this build' "$TMPD/err" &&
     tr -d ' \n' < "$TMPD/out" > "$TMPD/flat" &&
-    grep -q '"learner":"mlp","label":"mlp","family":"iterative"' "$TMPD/flat" &&
+    grep -q '"learner":"mlp","label":"mlp-4-5-3","family":"iterative"' "$TMPD/flat" &&
     grep -q '"label":"mda","family":"closed-form"' "$TMPD/flat" &&
     grep -q '"label":"aelm","family":"closed-form"' "$TMPD/flat" &&
     grep -q '"label":"dae","family":"iterative"' "$TMPD/flat" &&

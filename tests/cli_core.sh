@@ -32,7 +32,7 @@ run 2 mlp --loss mae && err_has "^learnkit: --loss: unknown loss 'mae' \(expecte
 run 2 mlp --optimizer rmsprop && err_has "^learnkit: --optimizer: unknown optimizer 'rmsprop' \(expected sgd, momentum or adam\)$"
 run 2 mlp --init xavier && err_has "^learnkit: --init: unknown initialization 'xavier'"
 run 2 elm --activation gelu && err_has "^learnkit: --activation: unknown activation 'gelu'" && err_lines 1
-run 2 elm --solver qr && err_has "^learnkit: --solver: unknown value 'qr' \(expected svd or ridge\)$"
+run 2 elm --solver qr && err_has "^learnkit: --solver: unknown value 'qr' \(expected svd, ridge or auto\)$"
 run 2 logreg --solver newton && err_has "^learnkit: --solver: unknown solver 'newton' \(expected lbfgs or adam\)$"
 run 2 ae --activation gelu && err_has "^learnkit: --activation: unknown activation 'gelu'" && err_lines 1
 run 2 ae --noise-type salt && err_has "^learnkit: --noise-type: unknown value 'salt' \(expected mask or gauss\)$"

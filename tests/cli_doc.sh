@@ -84,7 +84,7 @@ offers_all() {
 offers_all "$commands --help --version" learnkit ''
 offers 'elm ' learnkit el
 offers '--solver ' learnkit elm --so
-offers 'ridge svd ' learnkit elm --solver ''
+offers 'auto ridge svd ' learnkit elm --solver ''
 offers 'gaussian uniform ' learnkit elm --weights ''
 offers 'relu ' learnkit mlp --activation re
 offers 'relu,tanh ' learnkit mlp --activation relu,ta

@@ -486,6 +486,125 @@ START_TEST(test_c_auto)
 }
 END_TEST
 
+
+/* The n x n dual gives the primal's model: fixed C, and C chosen by
+ * leave-one-out (same C, same LOO error), with and without centering. */
+static lk_status replay_rows(void *ctx, lk_ridge *w, lk_error *err)
+{
+    lk_mat *zt = ctx;
+    for (size_t r0 = 0; r0 < zt[0].rows; r0 += 7) {
+        lk_mat zb = lk_mat_rows(&zt[0], r0, 7), tb = lk_mat_rows(&zt[1], r0, 7);
+        lk_status s = lk_ridge_loo_add(w, &zb, &tb, err);
+        if (s != LK_OK)
+            return s;
+    }
+    return LK_OK;
+}
+
+static void check_dual(int center, double C)
+{
+    gsl_rng *g = th_rng(center ? 2718 : 1618);
+    size_t n = 31, p = 47, k = 3;
+    lk_mat zt[2];
+    zt[0] = rand_mat(n, p, g, -1, 1);
+    uint32_t *y = rand_labels(n, k, g);
+    for (size_t i = 0; i < n; i++)   /* some signal for LOO to find */
+        LK_AT(&zt[0], i, y[i]) += 1.5f;
+    lk_onehot(y, n, k, &zt[1], NULL);
+    lk_ridge w;
+    ck_assert_int_eq(lk_ridge_alloc(&w, p, k, 7, center, NULL), LK_OK);
+    for (size_t r0 = 0; r0 < n; r0 += 7) {
+        lk_mat zb = lk_mat_rows(&zt[0], r0, 7), tb = lk_mat_rows(&zt[1], r0, 7);
+        ck_assert_int_eq(lk_ridge_add(&w, &zb, &tb, NULL), LK_OK);
+    }
+    lk_matd b1, b2;
+    double c1[3] = { 0 }, c2[3] = { 0 };
+    lk_matd_alloc(&b1, p, k, NULL);
+    lk_matd_alloc(&b2, p, k, NULL);
+    lk_ridge_choice primal, dual;
+    lk_error err;
+    if (C > 0) {
+        ck_assert_int_eq(lk_ridge_solve(&w, 1 / C, &b1, c1, &err), LK_OK);
+        primal.C = C;
+    } else {
+        ck_assert_int_eq(lk_ridge_select_c(&w, replay_rows, zt, &b1, c1, &primal, &err), LK_OK);
+    }
+    ck_assert_int_eq(lk_ridge_dual(&zt[0], &zt[1], center, C, &b2, center ? c2 : NULL, &dual,
+                                   &err), LK_OK);
+    ck_assert_msg(dual.C == primal.C, "C %g (dual) and %g (primal)", dual.C, primal.C);
+    if (C == 0) {
+        ck_assert(primal.C < 1e3);  /* the grid's interpolating end loses */
+        ck_assert_msg(fabs(dual.loo_error - primal.loo_error) < 0.5 / (double)n,
+                      "LOO error %g (dual) and %g (primal)", dual.loo_error, primal.loo_error);
+    }
+    double tol = 1e3 * LK_REAL_EPSILON * fmax(1, maxabs_d(&b1));
+    ck_assert_msg(maxdiff_d(&b1, &b2) < tol, "beta differs by %g", maxdiff_d(&b1, &b2));
+    for (size_t c = 0; c < k; c++)
+        ck_assert(fabs(c1[c] - c2[c]) < tol);
+    lk_matd_free(&b1);
+    lk_matd_free(&b2);
+    lk_mat_free(&zt[0]);
+    lk_mat_free(&zt[1]);
+    free(y);
+    lk_ridge_free(&w);
+    gsl_rng_free(g);
+}
+
+START_TEST(test_dual_fixed_c) { check_dual(0, 0.37); }
+END_TEST
+START_TEST(test_dual_fixed_c_centered) { check_dual(1, 2.9); }
+END_TEST
+START_TEST(test_dual_loo) { check_dual(0, 0); }
+END_TEST
+START_TEST(test_dual_loo_centered) { check_dual(1, 0); }
+END_TEST
+
+/* Width and solver from the rows when not given. */
+START_TEST(test_auto_width_and_solver)
+{
+    lk_elm_params p = lk_elm_params_default();
+    p.hidden = 0;
+    p.solver = LK_ELM_AUTO;
+    lk_elm_params r = lk_elm_params_resolve(&p, 60000);
+    ck_assert_uint_eq(r.hidden, 1000);
+    ck_assert_int_eq(r.solver, LK_ELM_SVD);   /* MNIST: the exact pseudoinverse */
+    r = lk_elm_params_resolve(&p, 112);
+    ck_assert_uint_eq(r.hidden, 112);
+    ck_assert_int_eq(r.solver, LK_ELM_RIDGE);
+    ck_assert(r.c_auto);
+    r = lk_elm_params_resolve(&p, 9999);
+    ck_assert_uint_eq(r.hidden, 1000);
+    ck_assert_int_eq(r.solver, LK_ELM_RIDGE);
+    p.hidden = 1000;
+    p.solver = LK_ELM_SVD;     /* given: kept, whatever the rows */
+    r = lk_elm_params_resolve(&p, 112);
+    ck_assert_uint_eq(r.hidden, 1000);
+    ck_assert_int_eq(r.solver, LK_ELM_SVD);
+    /* a fit with more units than rows runs the dual and says so */
+    gsl_rng *g = th_rng(4242);
+    size_t n = 40, d = 3, k = 2;
+    lk_mat x = rand_mat(n, d, g, -1, 1);
+    uint32_t *y = malloc(n * sizeof *y);
+    for (size_t i = 0; i < n; i++)
+        y[i] = LK_AT(&x, i, 0) > LK_AT(&x, i, 1);
+    p.hidden = 300;
+    p.solver = LK_ELM_AUTO;
+    lk_elm m;
+    lk_elm_report rep;
+    ck_assert_int_eq(lk_elm_fit(&m, &p, &x, y, k, g, &rep, NULL), LK_OK);
+    ck_assert(rep.dual && rep.c_auto && rep.solver == LK_ELM_RIDGE && rep.hidden == 300);
+    ck_assert(rep.loo_error < 0.25);
+    lk_elm_free(&m);
+    p.hidden = 0;
+    ck_assert_int_eq(lk_elm_fit(&m, &p, &x, y, k, g, &rep, NULL), LK_OK);
+    ck_assert(!rep.dual && rep.hidden == n && rep.c_auto);
+    lk_elm_free(&m);
+    lk_mat_free(&x);
+    free(y);
+    gsl_rng_free(g);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- limits */
 
 START_TEST(test_one_row_one_unit)
@@ -518,6 +637,12 @@ START_TEST(test_memory_estimate_grows)
     size_t r20 = lk_elm_memory(&p, 20000, 784, 10), r60 = lk_elm_memory(&p, 60000, 784, 10);
     /* only the n x k targets depend on n */
     ck_assert_uint_eq(r60 - r20, 40000 * 10 * sizeof(lk_real));
+    /* More units than rows: the dual's n x L, not L x L. */
+    p.hidden = (size_t)99999999999ULL;
+    ck_assert(lk_elm_memory(&p, 60000, 784, 10) < SIZE_MAX);
+    p.hidden = SIZE_MAX / 4;
+    ck_assert(lk_elm_memory(&p, 60000, 784, 10) == SIZE_MAX);
+    p.solver = LK_ELM_SVD;
     p.hidden = (size_t)99999999999ULL;
     ck_assert(lk_elm_memory(&p, 60000, 784, 10) == SIZE_MAX);
 }
@@ -529,7 +654,10 @@ START_TEST(test_bad_params)
 {
     lk_elm_params p = lk_elm_params_default();
     ck_assert_ptr_null(lk_elm_check(&p));
-    p.hidden = 0;
+    p.hidden = 0;      /* chosen from the rows */
+    p.solver = LK_ELM_AUTO;
+    ck_assert_ptr_null(lk_elm_check(&p));
+    p.solver = (lk_elm_solver)7;
     ck_assert_ptr_nonnull(lk_elm_check(&p));
     p = lk_elm_params_default();
     p.act = lk_act_default(LK_ACT_SOFTMAX);
@@ -683,6 +811,11 @@ static Suite *elm_suite(void)
     tcase_add_test(core, test_eig_solve_matches_cholesky);
     tcase_add_test(core, test_same_seed_same_bytes);
     tcase_add_test(core, test_c_auto);
+    tcase_add_test(core, test_dual_fixed_c);
+    tcase_add_test(core, test_dual_fixed_c_centered);
+    tcase_add_test(core, test_dual_loo);
+    tcase_add_test(core, test_dual_loo_centered);
+    tcase_add_test(core, test_auto_width_and_solver);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
     tcase_add_test(limits, test_one_row_one_unit);

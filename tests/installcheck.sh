@@ -107,7 +107,9 @@ if [ -n "$bashcompletiondir" ]; then
 fi
 
 # ---------------------------------------------------------------- library
-awk '/^```c$/ { keep = 1; next } /^```$/ { keep = 0 } keep' "$top_srcdir/README.md" > elm_demo.c
+# The first C block of the README's section "The library".
+awk '/^## / { lib = $0 == "## The library" } lib && !done && /^```c$/ { keep = 1; next }
+     keep && /^```$/ { keep = 0; done = 1 } keep' "$top_srcdir/README.md" > elm_demo.c
 checks=$((checks + 1))
 flags=$(PKG_CONFIG_PATH=$root$libdir/pkgconfig $PKG_CONFIG \
         --define-variable=libdir="$root$libdir" --define-variable=includedir="$root$includedir" \

@@ -453,6 +453,75 @@ START_TEST(test_early_stopping_keeps_best)
 }
 END_TEST
 
+
+/* The stall rule stops once the training loss has missed best - tol for
+ * stall_epochs epochs in a row, and only then; the budget of the default
+ * rule follows the rows. */
+START_TEST(test_stall_rule)
+{
+    ck_assert_uint_eq(lk_net_auto_epochs(60000, 100), 15);    /* MNIST */
+    ck_assert_uint_eq(lk_net_auto_epochs(112, 100), 200);     /* capped */
+    ck_assert_uint_eq(lk_net_auto_epochs(9000 * 250, 250), 1);
+    ck_assert_uint_eq(lk_net_auto_epochs(1, 100), 200);
+    gsl_rng *r = th_rng(31);
+    lk_mat x, t;
+    uint32_t y[120];
+    blobs(&x, y, 120, r);
+    lk_onehot(y, 120, 3, &t, NULL);
+    size_t hidden[] = { 12 };
+    lk_act act = lk_act_default(LK_ACT_RELU);
+    for (int k = 0; k < 3; k++) {
+        lk_net net;
+        lk_mlp_build(&net, 4, 1, hidden, 1, &act, 3, NULL, LK_LOSS_SOFTMAX_CE, NULL);
+        lk_net_init(&net, LK_INIT_AUTO, r);
+        lk_net_config cfg = lk_net_config_default();
+        cfg.batch = 40;
+        lk_net_config_auto(&cfg, 120);
+        ck_assert_uint_eq(cfg.epochs, 200);
+        ck_assert(cfg.tol == 1e-4 && cfg.stall_epochs == 10);
+        if (k == 0)
+            cfg.tol = 1e6;          /* no epoch can improve by that much */
+        else if (k == 1)
+            cfg.tol = 0, cfg.optim_cfg.lr = 0.01, cfg.epochs = 40;
+        else
+            cfg.optim_cfg.lr = 0.05;  /* converges well inside the budget */
+        lk_net_trainer *tr;
+        ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &t, r, NULL), LK_OK);
+        double first = NAN, best = INFINITY;
+        size_t misses = 0;
+        while (lk_net_test(tr) == LK_TRAIN_CONTINUE) {
+            lk_net_epoch_stats st;
+            ck_assert_int_eq(lk_net_iterate(tr, &st, NULL), LK_OK);
+            if (isnan(first))
+                first = st.loss;
+            misses = st.loss > best - cfg.tol ? misses + 1 : 0;
+            best = fmin(best, st.loss);
+            /* the rule stops exactly at the stall_epochs-th miss in a row */
+            ck_assert_int_eq(lk_net_test(tr) != LK_TRAIN_CONTINUE,
+                             misses >= 10 || tr->epoch == cfg.epochs);
+        }
+        lk_train_state why = lk_net_test(tr);
+        if (k == 0)   /* the first epoch sets the best */
+            ck_assert(why == LK_TRAIN_CONVERGED && tr->epoch == 11);
+        if (k == 1)   /* a loss still falling runs the whole budget */
+            ck_assert(why == LK_TRAIN_MAXITER && tr->epoch == 40 && best < first);
+        if (k == 2)   /* the default rule ends a converged run before the cap */
+            ck_assert_msg(why == LK_TRAIN_CONVERGED && tr->epoch < 200, "epoch %zu", tr->epoch);
+        lk_net_trainer_free(tr);
+        lk_net_free(&net);
+    }
+    lk_net_config bad = lk_net_config_default();
+    bad.tol = -1;
+    ck_assert_ptr_nonnull(lk_net_config_check(&bad));
+    ck_assert_uint_eq(lk_mlp_auto_hidden(112), 100);
+    ck_assert_uint_eq(lk_mlp_auto_hidden(25000), 250);
+    ck_assert_uint_eq(lk_mlp_auto_hidden(60000), 500);
+    lk_mat_free(&x);
+    lk_mat_free(&t);
+    gsl_rng_free(r);
+}
+END_TEST
+
 /* ================================================================ limits */
 
 /* A batch larger than the data, a last batch of one row, batch 1. */
@@ -770,6 +839,7 @@ static Suite *mlp_suite(void)
     tcase_add_test(core, test_save_load_predict_exact);
     tcase_add_test(core, test_sigmoid_mse_sgd_learns);
     tcase_add_test(core, test_early_stopping_keeps_best);
+    tcase_add_test(core, test_stall_rule);
     suite_add_tcase(s, core);
     TCase *limits = tcase_create("limits");
     tcase_add_test(limits, test_batch_sizes);

@@ -82,4 +82,19 @@ done
 head -3 "$TMPD/train.csv" > "$TMPD/tiny.csv"
 mrun 4 1 lsq --test "$TMPD/test.csv" "$TMPD/tiny.csv" && err_has 'cannot be shared by 4' &&
     err_lines 1
+# Defaults sized to the rows count every rank's rows: more units than the
+# 112 rows of iris give, on 3 ranks, the one-process width, C and accuracy
+# (the streamed primal standing in for the one-process dual).
+DD="${top_srcdir:-.}/tests/data"
+pick() { grep -E '"(hidden|C|test_accuracy)": [0-9.e-]+,?$' "$TMPD/out" | grep -v '"hidden": 0\.'; }
+run 0 elm --hidden 500 --json -q --test "$DD/iris-test.csv" "$DD/iris-train.csv" &&
+    out_has '"dual": true' && pick > "$TMPD/one"
+mrun 3 0 elm --hidden 500 --json -q --test "$DD/iris-test.csv" "$DD/iris-train.csv" &&
+    out_has '"dual": false' && pick > "$TMPD/three"
+checks=$((checks + 1))
+if ! [ -s "$TMPD/one" ] || ! cmp -s "$TMPD/one" "$TMPD/three"; then
+    failures=$((failures + 1))
+    echo "FAIL: elm --hidden 500 on 3 ranks differs from one process:"
+    cat "$TMPD/one" "$TMPD/three"
+fi
 finish

@@ -31,17 +31,21 @@
 #include <learnkit/activation.h>
 #include <learnkit/data.h>
 #include <learnkit/model.h>
+#include <learnkit/ridge.h>
 #include <learnkit/comm.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-typedef enum lk_elm_solver { LK_ELM_SVD = 0, LK_ELM_RIDGE } lk_elm_solver;
+/* LK_ELM_AUTO: svd when the rows are at least LK_ELM_SVD_ROWS_PER_UNIT times
+ * the units (a well-determined least-squares problem), else ridge with C
+ * chosen by leave-one-out (c_auto), which does not interpolate the rows. */
+typedef enum lk_elm_solver { LK_ELM_SVD = 0, LK_ELM_RIDGE, LK_ELM_AUTO } lk_elm_solver;
 typedef enum lk_elm_weights { LK_ELM_UNIFORM = 0, LK_ELM_GAUSSIAN } lk_elm_weights;
 
 typedef struct lk_elm_params {
-    size_t hidden;            /* L >= 1 */
+    size_t hidden;            /* L >= 1, or 0: lk_elm_auto_hidden of the rows */
     lk_act act;               /* any kind but softmax and prelu */
     lk_elm_weights weights;
     lk_elm_solver solver;
@@ -75,8 +79,22 @@ lk_elm_params lk_elm_params_default(void);
 /* NULL if the parameters are valid, else a sentence naming the bad one. */
 const char *lk_elm_check(const lk_elm_params *p);
 
-/* The grid --C auto searches: C = 10^-2, 10^-1.5, ..., 10^8. */
-#define LK_ELM_C_GRID 21
+/* The width and solver chosen from the n training rows when not given:
+ *   hidden 0      -> min(n, LK_ELM_HIDDEN_MAX) units: as many as rows on
+ *                    small data (beyond that the model's rank cannot grow),
+ *                    the classic 1000 on large data;
+ *   LK_ELM_AUTO   -> svd when n >= LK_ELM_SVD_ROWS_PER_UNIT * hidden, else
+ *                    ridge with c_auto.
+ * Ridge with fewer rows than units is solved in the n x n dual (ridge.h):
+ * the same model in O(n^2 L).  lk_elm_fit applies this itself; the
+ * resolved parameters are what it reports. */
+#define LK_ELM_HIDDEN_MAX 1000
+#define LK_ELM_SVD_ROWS_PER_UNIT 10
+size_t lk_elm_auto_hidden(size_t n);
+lk_elm_params lk_elm_params_resolve(const lk_elm_params *p, size_t n);
+
+/* The grid C auto searches (ridge.h): C = 10^-2, 10^-1.5, ..., 10^8. */
+#define LK_ELM_C_GRID LK_RIDGE_C_GRID
 double lk_elm_c_grid(size_t i);
 
 typedef struct lk_elm {
@@ -87,8 +105,13 @@ typedef struct lk_elm {
     lk_mat beta;              /* hidden x k */
 } lk_elm;
 
-/* What a fit did: seconds and flops per phase, the chosen C, the rank. */
+/* What a fit did: the width and solver used, seconds and flops per phase,
+ * the chosen C, the rank. */
 typedef struct lk_elm_report {
+    size_t hidden;            /* units used */
+    lk_elm_solver solver;     /* svd or ridge, never auto */
+    int c_auto;               /* C chosen by leave-one-out */
+    int dual;                 /* ridge solved in the n x n dual */
     double hidden_seconds, solve_seconds, select_seconds;
     double hidden_flops, solve_flops, select_flops;
     double C;                 /* the C used (ridge) */

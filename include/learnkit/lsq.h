@@ -5,8 +5,9 @@
  *     (X~^T X~ + I/C) W = X~^T T~,   c = mean(T) - W^T mean(X),
  * where X~ and T~ are centered (learnkit/ridge.h: X^T X summed over row
  * blocks, Cholesky in double).  Scores are X W + c; the class is the argmax.
- * With c_auto, C is chosen from the grid of lk_elm_c_grid by exact
- * leave-one-out error, from one eigendecomposition of X~^T X~. */
+ * With c_auto (the default), C is chosen from the grid of lk_ridge_c_grid
+ * by exact leave-one-out error, from one eigendecomposition of X~^T X~
+ * (lk_ridge_select_c). */
 #ifndef LEARNKIT_LSQ_H
 #define LEARNKIT_LSQ_H
 
@@ -29,7 +30,8 @@ typedef struct lk_lsq_params {
     const lk_comm *comm;
 } lk_lsq_params;
 
-/* C = 1 (scikit-learn's RidgeClassifier alpha = 1), not auto. */
+/* c_auto: C by leave-one-out (the data decide how much to regularize);
+ * C = 1 (scikit-learn's RidgeClassifier alpha = 1) when c_auto is cleared. */
 lk_lsq_params lk_lsq_params_default(void);
 /* NULL if valid, else a sentence naming the bad parameter. */
 const char *lk_lsq_check(const lk_lsq_params *p);

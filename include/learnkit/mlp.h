@@ -26,6 +26,13 @@
 extern "C" {
 #endif
 
+/* The hidden width when none is given: rows / 100 within [100, 500], so a
+ * few hundred rows get scikit-learn's 100 units and MNIST's 60000 the
+ * classic 500. */
+#define LK_MLP_HIDDEN_MIN 100
+#define LK_MLP_HIDDEN_MAX 500
+size_t lk_mlp_auto_hidden(size_t rows);
+
 /* The output activation a loss pairs with by default (table above). */
 lk_act lk_mlp_output_act(lk_loss_kind loss);
 

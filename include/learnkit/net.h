@@ -180,6 +180,8 @@ typedef struct lk_net_config {
     void *corrupt_ctx;
     int skip_errors;        /* 1: targets are not classes (an autoencoder's inputs):
                                no argmax pass per batch, stats.errors stays 0 */
+    double tol;             /* stall rule: stop once the epoch's training loss has */
+    size_t stall_epochs;    /* missed best - tol this many epochs in a row; 0: off */
     /* NULL: x holds every training row.  Else synchronous data-parallel
      * training: x is this rank's share, every rank runs the same loop, the
      * global batch of `batch` rows is split among the ranks in proportion
@@ -193,8 +195,24 @@ typedef struct lk_net_config {
 } lk_net_config;
 
 /* Adam, lr 0.001, batch 100, 10 epochs, softmax-CE, no l2, no clipping, no
- * validation, patience 5. */
+ * validation, patience 5, no stall rule. */
 lk_net_config lk_net_config_default(void);
+
+/* The default stopping rule, for callers that leave the epoch count to the
+ * data: about LK_NET_AUTO_UPDATES optimizer steps, at most
+ * LK_NET_AUTO_MAX_EPOCHS epochs,
+ *     epochs = min(LK_NET_AUTO_MAX_EPOCHS, ceil(LK_NET_AUTO_UPDATES / ceil(rows / batch))),
+ * cut short by the stall rule (tol LK_NET_STALL_TOL, LK_NET_STALL_EPOCHS
+ * epochs: scikit-learn's MLPClassifier rule).  On 60000 rows in batches of
+ * 100 that is 15 epochs; on a few hundred rows, up to 200 epochs ended by the
+ * stall rule: each trains to convergence.  lk_net_config_auto sets epochs,
+ * tol and stall_epochs of cfg for rows (after any validation split). */
+#define LK_NET_AUTO_UPDATES 9000
+#define LK_NET_AUTO_MAX_EPOCHS 200
+#define LK_NET_STALL_TOL 1e-4
+#define LK_NET_STALL_EPOCHS 10
+size_t lk_net_auto_epochs(size_t rows, size_t batch);
+void lk_net_config_auto(lk_net_config *cfg, size_t rows);
 
 /* NULL if fine, else a sentence naming the bad value. */
 const char *lk_net_config_check(const lk_net_config *cfg);
@@ -230,6 +248,8 @@ typedef struct lk_net_trainer {
     double best_loss;
     size_t best_epoch;
     size_t since_best;
+    double best_train_loss; /* stall rule */
+    size_t since_train_best;
     size_t epoch;
     double *grad_norm;      /* n_layers */
     lk_train_state state;   /* CONTINUE, or EARLYSTOP (patience), NOPROGRESS (a
@@ -257,7 +277,8 @@ lk_status lk_net_trainer_alloc(lk_net_trainer **out, lk_net *net, const lk_net_c
 lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error *err);
 
 /* LK_TRAIN_EARLYSTOP once the validation loss has not improved for
- * cfg.patience epochs, LK_TRAIN_NOPROGRESS after a non-finite loss,
+ * cfg.patience epochs, LK_TRAIN_CONVERGED once the stall rule has met
+ * (cfg.stall_epochs), LK_TRAIN_NOPROGRESS after a non-finite loss,
  * LK_TRAIN_MAXITER when the epoch budget is spent, else LK_TRAIN_CONTINUE. */
 lk_train_state lk_net_test(const lk_net_trainer *tr);
 

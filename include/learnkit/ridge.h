@@ -78,6 +78,7 @@ typedef struct lk_ridge {
     lk_mat sg;            /* p x n_grid: 1/(e+lambda_g) */
     lk_mat zb, pz, yh, hd;/* block scratch: centered z, z Q, predictions, h_ii */
     lk_real *cs;          /* k column sums of one block of T */
+    double *fitrow;       /* k: one row's fitted values in the LOO pass */
     const lk_comm *comm;  /* NULL: the rows are all here; else sum over ranks */
 } lk_ridge;
 
@@ -128,6 +129,47 @@ lk_status lk_ridge_loo_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_err
 lk_status lk_ridge_loo_end(lk_ridge *w, lk_error *err);
 /* Index of the grid value with the fewest LOO errors (ties: smallest PRESS). */
 size_t lk_ridge_loo_best(const lk_ridge *w);
+
+/* ------------------------------------------------------------ choosing C
+ *
+ * The grid the automatic choice searches: C = 10^-2, 10^-1.5, ..., 10^8
+ * (lambda = 1/C).  The chosen C is the one with the fewest leave-one-out
+ * misclassifications (ties: the smallest PRESS); a C small enough in lambda
+ * to interpolate the training rows has undefined LOO residuals and loses. */
+#define LK_RIDGE_C_GRID 21
+double lk_ridge_c_grid(size_t i);
+
+typedef struct lk_ridge_choice {
+    double C;             /* the C used */
+    double loo_error;     /* chosen by LOO: its error rate; else 0 */
+    double flops;         /* of the choice and the solve */
+} lk_ridge_choice;
+
+/* Hands every row given to lk_ridge_add (any block order) to
+ * lk_ridge_loo_add, recomputing the features when they are not kept. */
+typedef lk_status (*lk_ridge_replay_fn)(void *ctx, lk_ridge *w, lk_error *err);
+
+/* After the rows are added: C from the grid by exact leave-one-out
+ * (lk_ridge_eig, lk_ridge_loo_begin, replay, lk_ridge_loo_best), then W and
+ * bias at that C.  LK_EINVAL if replay did not give every row once. */
+lk_status lk_ridge_select_c(lk_ridge *w, lk_ridge_replay_fn replay, void *ctx, lk_matd *beta,
+                            double *bias, lk_ridge_choice *out, lk_error *err);
+
+/* ------------------------------------------------------------ dual form
+ *
+ * With fewer rows than features (n < p) the same model is cheaper in the
+ * n x n dual: with Z~ and T~ centered (center = 1) or not,
+ *     W = Z~^T (Z~ Z~^T + lambda I)^-1 T~,   bias = mean(T) - W^T mean(Z),
+ * which equals the primal (Z~^T Z~ + lambda I)^-1 Z~^T T~.  The kernel
+ * K = Z~ Z~^T is formed in double (n^2 p), and with C = 0 one
+ * eigendecomposition K = U diag(s) U^T gives every lambda of the grid and
+ * its exact leave-one-out residuals (h_ii = [1/n] + sum_j U_ij^2 s_j /
+ * (s_j + lambda)), as the primal does.  z (n x p) and t (n x k) are held
+ * whole; memory is O(n p + n^2) doubles.  C > 0: that C, by Cholesky.
+ * LK_EINVAL for empty or mismatched blocks, LK_ENOMEM, LK_ENUMERIC. */
+size_t lk_ridge_dual_bytes(size_t n, size_t p, size_t k);
+lk_status lk_ridge_dual(const lk_mat *z, const lk_mat *t, int center, double C, lk_matd *beta,
+                        double *bias, lk_ridge_choice *out, lk_error *err);
 
 #ifdef __cplusplus
 }
