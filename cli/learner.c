@@ -222,6 +222,12 @@ int cli_run_accuracy(const cli_run *run, const lk_model *model, json_t *result)
         if (run->split.test.n)
             json_object_set_new(result, "test_accuracy",
                                 json_real(cli_accuracy(&te, run->split.test.y)));
+        /* The per-epoch history stays last, after the final figures. */
+        json_t *history = json_incref(json_object_get(result, "history"));
+        if (history) {
+            json_object_del(result, "history");
+            json_object_set_new(result, "history", history);
+        }
         json_t *phases = json_object_get(result, "phase_seconds");
         if (json_is_object(phases))
             json_object_set_new(phases, "evaluation", json_real(cli_now() - t0));
