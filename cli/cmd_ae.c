@@ -13,7 +13,7 @@
 
 typedef struct ae_opts {
     const char *hidden, *activation, *loss, *optimizer, *noise_type, *solver, *filters;
-    double lr, noise, C;
+    double lr, noise, C, sparsity, sparsity_weight, contractive;
     int tied, classify;
     size_t batch, epochs;
 } ae_opts;
@@ -26,7 +26,7 @@ static void reset(void)
 {
     O = (ae_opts){ .hidden = "500", .activation = "sigmoid", .loss = "mse",
                    .optimizer = "adam", .noise_type = "mask", .solver = "backprop",
-                   .batch = 100, .epochs = 0, .C = 1e3 };
+                   .batch = 100, .epochs = 0, .C = 1e3, .sparsity_weight = -1 };
 }
 
 static const cli_opt OPTS[] = {
@@ -56,6 +56,14 @@ static const cli_opt OPTS[] = {
     { "filters", 0, OPT_STR, &O.filters, "FILE.png",
       "draw the first layer's first 100 filters (rows of W, or of beta for elm) as images",
       0, 0 },
+    { "sparsity", 0, OPT_REAL, &O.sparsity, "RHO",
+      "sparse autoencoder: KL penalty pulling each code's mean activation toward RHO "
+      "(sigmoid codes; backprop)", 1e-6, 0.999999 },
+    { "sparsity-weight", 0, OPT_REAL, &O.sparsity_weight, "BETA",
+      "weight of the sparsity penalty (default 1 with --sparsity)", 0, 1e6 },
+    { "contractive", 0, OPT_REAL, &O.contractive, "LAMBDA",
+      "contractive autoencoder: LAMBDA times the squared Frobenius norm of the encoder's "
+      "Jacobian (sigmoid codes; backprop)", 0, 1e6 },
     { "classify", 0, OPT_FLAG, &O.classify, NULL,
       "train a softmax classifier on the codes and report its test accuracy", 0, 0 },
     CLI_OPT_END
@@ -103,6 +111,11 @@ static int check(size_t n_features, size_t n_classes)
     P.tied = O.tied;
     P.C = O.C;
     P.classify = O.classify;
+    if (O.sparsity_weight >= 0 && O.sparsity == 0)
+        return cli_usage("--sparsity-weight needs --sparsity RHO");
+    P.sparsity = O.sparsity;
+    P.sparsity_weight = O.sparsity > 0 ? (O.sparsity_weight >= 0 ? O.sparsity_weight : 1) : 0;
+    P.contractive = O.contractive;
     if (O.filters && P.solver == LK_AE_MDA)
         return cli_usage("--filters: for backprop and elm (mda's W is inputs x inputs)");
     const char *why = lk_ae_stack_check(&P);
@@ -260,6 +273,12 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
             json_object_set_new(p, "epochs", json_integer((json_int_t)P.train.epochs));
             json_object_set_new(p, "epochs_from_rows", json_boolean(O.epochs == 0));
         }
+        if (P.sparsity > 0) {
+            json_object_set_new(p, "sparsity", json_real(P.sparsity));
+            json_object_set_new(p, "sparsity_weight", json_real(P.sparsity_weight));
+        }
+        if (P.contractive > 0)
+            json_object_set_new(p, "contractive", json_real(P.contractive));
         json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
         json_object_set_new(r, "params", p);
         *result = r;

@@ -12,8 +12,9 @@
 
 typedef struct mlp_opts {
     const char *layers, *hidden, *activation, *output, *loss, *optimizer, *init, *init_from;
+    const char *dropout;
     double lr, momentum, l2, clip_norm, validation;
-    int nesterov, verbose;
+    int nesterov, verbose, batch_norm;
     size_t batch, epochs, patience;
 } mlp_opts;
 static mlp_opts O;
@@ -29,6 +30,8 @@ static struct {
     lk_loss_kind loss;
     const lk_optim_type *optim;
     lk_init_kind init;
+    size_t n_drop;
+    double drop[MAX_LAYERS];
     int hidden_auto;       /* no width given: lk_mlp_auto_hidden of the rows */
 } P;
 
@@ -77,6 +80,12 @@ static const cli_opt OPTS[] = {
       "start the first hidden layers from a stack of encoders saved by 'learnkit ae -o' "
       "(pretrain, then fine-tune): their widths and activations must match, and are the "
       "defaults when --hidden or --activation is not given", 0, 0 },
+    { "batch-norm", 0, OPT_FLAG, &O.batch_norm, NULL,
+      "batch normalization before every hidden activation (learned scale and shift; "
+      "running averages kept in the model for predict and eval)", 0, 0 },
+    { "dropout", 0, OPT_STR, &O.dropout, "P[,P...]",
+      "inverted dropout on the hidden activations in training: one probability for "
+      "every hidden layer or one per hidden layer (default 0: none)", 0, 0 },
     { "verbose", 'v', OPT_FLAG, &O.verbose, NULL,
       "show the per-layer gradient norms of every epoch", 0, 0 },
     CLI_OPT_END
@@ -103,9 +112,32 @@ static int parse_acts(void)
     return 0;
 }
 
+/* Parse --dropout into P.drop: one probability in [0, 1) per element. */
+static int parse_dropout(void)
+{
+    char buf[1024];
+    P.n_drop = 0;
+    if (!O.dropout)
+        return 0;
+    if (strlen(O.dropout) >= sizeof buf)
+        return cli_usage("--dropout: list too long");
+    strcpy(buf, O.dropout);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (P.n_drop == MAX_LAYERS)
+            return cli_usage("--dropout: more than %d values", MAX_LAYERS);
+        if (cli_parse_real("--dropout", t, 0, 0.99, &P.drop[P.n_drop++]))
+            return EXIT_USAGE;
+    }
+    if (P.n_drop == 0)
+        return cli_usage("--dropout: expected a probability such as 0.5");
+    return 0;
+}
+
 static int check(size_t n_features, size_t n_classes)
 {
     lk_error err;
+    if (parse_dropout())
+        return EXIT_USAGE;
     if (O.layers && O.hidden)
         return cli_usage("mlp: give --layers or --hidden, not both");
     size_t *v = NULL, n = 0;
@@ -140,6 +172,9 @@ static int check(size_t n_features, size_t n_classes)
     if (P.n_acts != 1 && P.n_acts != P.n_hidden && !(O.init_from && !O.hidden && !O.layers))
         return cli_usage("--activation: %zu names for %zu hidden layers (give one, or one per "
                          "hidden layer)", P.n_acts, P.n_hidden);
+    if (P.n_drop > 1 && P.n_drop != P.n_hidden && !(O.init_from && !O.hidden && !O.layers))
+        return cli_usage("--dropout: %zu values for %zu hidden layers (give one, or one per "
+                         "hidden layer)", P.n_drop, P.n_hidden);
     P.has_output = O.output != NULL;
     if (O.output && lk_act_parse(O.output, &P.output, "--output", &err) != LK_OK)
         return cli_usage_err(&err);
@@ -212,6 +247,11 @@ static json_t *params_json(const lk_net *net, const lk_net_config *cfg)
     if (cfg->validation > 0)
         json_object_set_new(p, "patience", json_integer((json_int_t)cfg->patience));
     json_object_set_new(p, "init", json_string(lk_init_name(P.init)));
+    json_object_set_new(p, "batch_norm", json_boolean(O.batch_norm));
+    json_t *drop = json_array();
+    for (size_t l = 0; l + 1 < net->n_layers; l++)
+        json_array_append_new(drop, json_real(net->extra ? net->extra[l].dropout : 0));
+    json_object_set_new(p, "dropout", drop);
     if (O.init_from)
         json_object_set_new(p, "init_from", json_string(O.init_from));
     json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
@@ -330,6 +370,18 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         lk_ae_stack_free(&pre);
         return cli_usage_err(&err);
     }
+    if (P.n_drop > 1 && P.n_drop != n_hidden) {
+        rc = cli_usage("--dropout: %zu values for %zu hidden layers (give one, or one per "
+                       "hidden layer)", P.n_drop, n_hidden);
+        goto done;
+    }
+    for (size_t l = 0; l < n_hidden; l++)
+        if ((O.batch_norm && (s = lk_net_add_batchnorm(&net, l, &err)) != LK_OK) ||
+            (P.n_drop && (s = lk_net_set_dropout(&net, l, P.drop[P.n_drop == 1 ? 0 : l],
+                                                 &err)) != LK_OK)) {
+            rc = cli_fail_err(&err);
+            goto done;
+        }
     lk_net_init(&net, P.init, run->rng);
     /* Pretrained layers replace their random start; the rest keep theirs, so
      * the generator's sequence is that of a network without --init-from. */

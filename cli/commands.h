@@ -14,5 +14,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
+int cmd_encode(int argc, char **argv);
+int cmd_score(int argc, char **argv);
 
 #endif

@@ -21,6 +21,8 @@ const cli_command CLI_COMMANDS[] = {
     { "predict", cmd_predict, "predict labels (or probabilities) with a saved model" },
     { "eval", cmd_eval, "accuracy and confusion matrix of a saved model" },
     { "inspect", cmd_inspect, "show what a model file holds" },
+    { "encode", cmd_encode, "codes of every row under a saved autoencoder (CSV, LIBSVM)" },
+    { "score", cmd_score, "reconstruction error of every row (outlier score), ROC AUC" },
     { NULL, NULL, NULL }
 };
 

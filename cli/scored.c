@@ -26,6 +26,39 @@ static long class_of(const lk_labels *l, const char *text)
     return -1;
 }
 
+int cli_model_rows(const char *spec, const lk_prep *prep, lk_split *split)
+{
+    lk_error err;
+    memset(split, 0, sizeof *split);
+    /* A dataset's own test set, or a file itself (read as its own test set
+     * so every row is kept, in order). */
+    lk_data_options o;
+    int rc = cli_data_options(&o);
+    if (rc)
+        return rc;
+    if (!spec || !*spec)
+        spec = "mnist";
+    struct stat st;
+    if (stat(spec, &st) == 0 && S_ISREG(st.st_mode) && !o.test_path)
+        o.test_path = spec;
+    gsl_rng *rng = cli_rng();
+    if (!rng)
+        return cli_fail("out of memory");
+    lk_status s = lk_data_load(spec, &o, rng, split, &err);
+    gsl_rng_free(rng);
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    lk_dataset *d = &split->test;
+    if (d->d != prep->d) {
+        rc = cli_fail("%s: the model expects %zu features per sample, the data has %zu",
+                      split->test_source, prep->d, d->d);
+        lk_split_free(split);
+        return rc;
+    }
+    lk_prep_apply(prep, &d->x);
+    return 0;
+}
+
 int cli_score(const char *model_path, const char *spec, cli_scored *out)
 {
     memset(out, 0, sizeof *out);
@@ -33,7 +66,6 @@ int cli_score(const char *model_path, const char *spec, cli_scored *out)
     lk_prep prep = { 0 };
     lk_predictor *pred = NULL;
     lk_split split = { 0 };
-    gsl_rng *rng = NULL;
     int rc = 0;
     if (lk_model_load(model_path, &out->model, &err) != LK_OK ||
         lk_labels_load(out->model, &out->classes, &err) != LK_OK ||
@@ -51,28 +83,9 @@ int cli_score(const char *model_path, const char *spec, cli_scored *out)
                       lk_predictor_outputs(pred), out->classes.k);
         goto done;
     }
-    /* The rows to predict: a dataset's own test set, or a file itself
-     * (read as its own test set so every row is kept, in order). */
-    lk_data_options o;
-    if ((rc = cli_data_options(&o)) != 0)
+    if ((rc = cli_model_rows(spec, &prep, &split)) != 0)
         goto done;
-    if (!spec || !*spec)
-        spec = "mnist";
-    struct stat st;
-    if (stat(spec, &st) == 0 && S_ISREG(st.st_mode) && !o.test_path)
-        o.test_path = spec;
-    rng = cli_rng();
-    if (lk_data_load(spec, &o, rng, &split, &err) != LK_OK) {
-        rc = cli_fail_err(&err);
-        goto done;
-    }
     lk_dataset *d = &split.test;
-    if (d->d != prep.d) {
-        rc = cli_fail("%s: the model expects %zu features per sample, the data has %zu",
-                      split.test_source, prep.d, d->d);
-        goto done;
-    }
-    lk_prep_apply(&prep, &d->x);
     out->rows = d->n;
     out->source = strdup(split.test_source);
     out->probability = lk_predictor_is_probability(pred);
@@ -98,7 +111,5 @@ done:
     lk_predictor_free(pred);
     lk_prep_free(&prep);
     lk_split_free(&split);
-    if (rng)
-        gsl_rng_free(rng);
     return rc;
 }

@@ -24,4 +24,11 @@ typedef struct cli_scored {
 int cli_score(const char *model_path, const char *spec, cli_scored *out);
 void cli_scored_free(cli_scored *s);
 
+/* The rows a saved model is applied to: DATA's test set (an IDX directory's
+ * t10k files, --test FILE, a built-in set's test rows) or every row of a
+ * single file, in order, with the model's preprocessing applied (never
+ * refitted) to split->test.  Returns 0 or an exit code after printing one
+ * line (the data's width against prep->d included). */
+int cli_model_rows(const char *spec, const lk_prep *prep, lk_split *split);
+
 #endif

@@ -29,6 +29,7 @@
 #include <learnkit/net.h>
 #include <learnkit/mlp.h>
 #include <learnkit/ae.h>
+#include <learnkit/ae_codes.h>
 #include <learnkit/ae_stack.h>
 #include <learnkit/ridge.h>
 #include <learnkit/pinv.h>

@@ -57,6 +57,13 @@ const char *lk_ae_stack_check(const lk_ae_stack_config *cfg)
         return why;
     if (cfg->solver == LK_AE_BACKPROP && cfg->train.epochs == 0)
         return "each layer needs at least 1 epoch";
+    if (!(cfg->sparsity >= 0 && cfg->sparsity < 1) || !(cfg->sparsity_weight >= 0) ||
+        !isfinite(cfg->sparsity_weight) || !(cfg->contractive >= 0) || !isfinite(cfg->contractive))
+        return "the sparsity target must be in [0, 1) and the penalty weights finite numbers >= 0";
+    if ((cfg->sparsity > 0 || cfg->contractive > 0) && cfg->solver != LK_AE_BACKPROP)
+        return "the sparsity and contractive penalties train by backprop";
+    if ((cfg->sparsity > 0 || cfg->contractive > 0) && cfg->act.kind != LK_ACT_SIGMOID)
+        return "the sparsity and contractive penalties need sigmoid codes";
     if (cfg->classify && (why = lk_logreg_check(&cfg->clf)) != NULL)
         return why;
     return NULL;

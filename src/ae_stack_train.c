@@ -79,6 +79,10 @@ static lk_status step_backprop(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_err
                              err)) != LK_OK)
             return s;
         lk_net_init(&t->ae, LK_INIT_AUTO, t->rng);
+        if ((c->sparsity > 0 || c->contractive > 0) &&
+            (s = lk_net_set_penalty(&t->ae, 0, c->sparsity, c->sparsity > 0 ? c->sparsity_weight : 0,
+                                    c->contractive, err)) != LK_OK)
+            return s;
         lk_net_config cfg = c->train;
         cfg.skip_errors = 1;
         cfg.corrupt = NULL;

@@ -343,7 +343,16 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
     int have_test = 0;
     lk_status s = LK_OK;
 
-    if (is_dir(spec) || (!is_file(spec) && !strchr(spec, '/') && !strchr(spec, '.'))) {
+    if (!is_dir(spec) && !is_file(spec) && lki_is_builtin(spec)) {
+        /* Made in memory; read like CSV data (standard scaling by default). */
+        if ((s = lki_builtin_read(spec, &train, &test, err)) != LK_OK)
+            return s;
+        out->name = strdup(spec);
+        out->train_source = strdup(spec);
+        out->test_source = strdup(spec);
+        out->format = LK_FORMAT_CSV;
+        have_test = 1;
+    } else if (is_dir(spec) || (!is_file(spec) && !strchr(spec, '/') && !strchr(spec, '.'))) {
         /* A directory in the MNIST layout, or a dataset name on the search path. */
         if (is_dir(spec) && has_idx_layout(spec)) {
             dir = strdup(spec);
@@ -357,7 +366,7 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
             if ((s = lk_data_find(spec, o.data_dir, &dir, err)) != LK_OK) {
                 if (!lki_is_registered(spec))
                     lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                 "no such file, directory or dataset (known datasets: mnist)");
+                                 "no such file, directory or dataset (known datasets: mnist, xor)");
                 return s;
             }
             out->name = strdup(spec);
@@ -383,7 +392,7 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
     } else {
         if (!is_file(spec))
             return lk_error_set(err, LK_ENOTFOUND, spec, NULL,
-                                "no such file, directory or dataset (known datasets: mnist)");
+                                "no such file, directory or dataset (known datasets: mnist, xor)");
         lk_format f = o.format != LK_FORMAT_AUTO ? o.format : format_by_name(spec);
         if (f == LK_FORMAT_IDX)
             return lk_error_set(err, LK_EINVAL, spec, NULL,

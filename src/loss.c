@@ -1,6 +1,8 @@
 /* loss.c — one table of losses: mean value and gradient over a batch. */
+#include <math.h>
 #include <string.h>
 #include <learnkit/loss.h>
+#include <learnkit/blas.h>
 #include <learnkit/names.h>
 #include "rmath.h"
 
@@ -202,4 +204,71 @@ void lk_l2_grad(double lambda, size_t n, const lk_real *w, lk_real *g)
     const lk_real l = (lk_real)lambda;
     for (size_t i = 0; i < n; i++)
         g[i] += l * w[i];
+}
+
+/* ---------------------------------------------------------------- hidden-layer penalties */
+
+double lk_sparsity_penalty(double rho, double beta, const lk_mat *h, lk_mat *dh,
+                           lk_real *scratch)
+{
+    size_t n = h->rows, k = h->cols;
+    if (n == 0)
+        return 0;
+    lk_real *mean = scratch;
+    for (size_t j = 0; j < k; j++)
+        mean[j] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const lk_real *hr = lk_mat_row(h, i);
+        for (size_t j = 0; j < k; j++)
+            mean[j] += hr[j];
+    }
+    double value = 0;
+    for (size_t j = 0; j < k; j++) {
+        double r = (double)mean[j] / (double)n;
+        r = r < 1e-7 ? 1e-7 : r > 1 - 1e-7 ? 1 - 1e-7 : r;
+        value += rho * log(rho / r) + (1 - rho) * log((1 - rho) / (1 - r));
+        /* From here on, the per-unit gradient. */
+        mean[j] = (lk_real)(beta / (double)n * (-rho / r + (1 - rho) / (1 - r)));
+    }
+    for (size_t i = 0; i < n; i++) {
+        lk_real *dr = lk_mat_row(dh, i);
+        for (size_t j = 0; j < k; j++)
+            dr[j] += mean[j];
+    }
+    return beta * value;
+}
+
+double lk_contractive_penalty(double lambda, const lk_mat *h, const lk_mat *w, lk_mat *dh,
+                              lk_mat *gw, lk_real *scratch)
+{
+    size_t n = h->rows, k = h->cols;
+    if (n == 0)
+        return 0;
+    lk_real *s = scratch;   /* ||W_j||^2, then sum_i (h (1 - h))^2 */
+    for (size_t j = 0; j < k; j++) {
+        const lk_real *wr = lk_mat_row(w, j);
+        double q = 0;
+        for (size_t c = 0; c < w->cols; c++)
+            q += (double)wr[c] * wr[c];
+        s[j] = (lk_real)q;
+    }
+    lk_real *acc = scratch + k;   /* sum_i (h (1 - h))^2 per unit */
+    for (size_t j = 0; j < k; j++)
+        acc[j] = 0;
+    const double f = lambda / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        const lk_real *hr = lk_mat_row(h, i);
+        lk_real *dr = lk_mat_row(dh, i);
+        for (size_t j = 0; j < k; j++) {
+            double d = (double)hr[j] * (1 - (double)hr[j]);
+            acc[j] += (lk_real)(d * d);
+            dr[j] += (lk_real)(f * 2 * s[j] * d * (1 - 2 * (double)hr[j]));
+        }
+    }
+    double value = 0;
+    for (size_t j = 0; j < k; j++) {
+        value += (double)acc[j] * s[j];
+        lk_axpy(w->cols, (lk_real)(2 * f * acc[j]), lk_mat_row(w, j), lk_mat_row(gw, j));
+    }
+    return f * value;
 }

@@ -8,6 +8,7 @@
 #include <learnkit/net.h>
 #include "registry.h"
 #include "net_impl.h"
+#include "net_extra.h"
 #include <learnkit/blas.h>
 
 /* ---------------------------------------------------------------- planning */
@@ -38,7 +39,7 @@ static lk_status grow(lk_net *net, lk_error *err)
         size_t *s = realloc(net->sizes, (cap + 1) * sizeof *s);
         if (s)
             net->sizes = s;
-        if (!l || !s)
+        if (!l || !s || lki_net_extra_grow(net, cap) != LK_OK)
             return lk_error_set(err, LK_ENOMEM, "network", NULL, "out of memory");
         net->cap = cap;
     }
@@ -84,7 +85,10 @@ lk_status lk_net_finish(lk_net *net, lk_error *err)
 {
     if (net->n_layers == 0)
         return lk_error_set(err, LK_EINVAL, "network", NULL, "a network needs a layer");
-    return lk_params_alloc(&net->params, net->n_params, err);
+    lk_status s = lk_params_alloc(&net->params, net->n_params, err);
+    if (s == LK_OK)
+        lki_bn_reset(net);
+    return s;
 }
 
 void lk_net_free(lk_net *net)
@@ -92,6 +96,8 @@ void lk_net_free(lk_net *net)
     free(net->layers);
     free(net->sizes);
     lk_params_free(&net->params);
+    free(net->extra);
+    free(net->bn_stats);
     *net = (lk_net){ 0 };
 }
 
@@ -103,6 +109,7 @@ void lk_net_init(lk_net *net, lk_init_kind kind, gsl_rng *rng)
 {
     for (size_t l = 0; l < net->n_layers; l++)
         lk_dense_init(&net->layers[l], &net->params, kind, rng);
+    lki_bn_reset(net);
 }
 
 size_t lk_net_weight_count(const lk_net *net)
@@ -115,6 +122,34 @@ size_t lk_net_weight_count(const lk_net *net)
 }
 
 /* ---------------------------------------------------------------- workspace */
+
+/* Buffers of the layers with batch norm or dropout only. */
+static lk_status work_alloc_extra(lk_net_work *w, const lk_net *net, size_t batch, lk_error *err)
+{
+    size_t L = net->n_layers;
+    w->xhat = calloc(L, sizeof *w->xhat);
+    w->bnv = calloc(L, sizeof *w->bnv);
+    w->mask = calloc(L, sizeof *w->mask);
+    w->ad = calloc(L, sizeof *w->ad);
+    w->pen = calloc(L, sizeof *w->pen);
+    lk_status s = w->xhat && w->bnv && w->mask && w->ad && w->pen
+                      ? LK_OK : lk_error_set(err, LK_ENOMEM, "network", NULL, "out of memory");
+    for (size_t l = 0; l < L && s == LK_OK; l++) {
+        size_t out = net->sizes[l + 1];
+        if (lki_bn_of(net, l) && ((s = lk_mat_alloc(&w->xhat[l], batch, out, err)) != LK_OK ||
+                                  (s = lk_mat_alloc(&w->bnv[l], 3, out, err)) != LK_OK))
+            break;
+        if (lki_dropout_of(net, l) > 0 &&
+            ((s = lk_mat_alloc(&w->mask[l], batch, out, err)) != LK_OK ||
+             (s = lk_mat_alloc(&w->ad[l], batch, out, err)) != LK_OK))
+            break;
+        if (lki_has_penalty(net, l) && (s = lk_mat_alloc(&w->pen[l], 2, out, err)) != LK_OK)
+            break;
+    }
+    if (s != LK_OK)
+        lk_net_work_free(w);
+    return s;
+}
 
 lk_status lk_net_work_alloc(lk_net_work *w, const lk_net *net, size_t batch, lk_error *err)
 {
@@ -140,7 +175,7 @@ lk_status lk_net_work_alloc(lk_net_work *w, const lk_net *net, size_t batch, lk_
             return s;
         }
     }
-    return LK_OK;
+    return net->extra ? work_alloc_extra(w, net, batch, err) : LK_OK;
 }
 
 void lk_net_work_free(lk_net_work *w)
@@ -152,7 +187,22 @@ void lk_net_work_free(lk_net_work *w)
             lk_mat_free(&w->a[l]);
         if (w->d)
             lk_mat_free(&w->d[l]);
+        if (w->xhat)
+            lk_mat_free(&w->xhat[l]);
+        if (w->bnv)
+            lk_mat_free(&w->bnv[l]);
+        if (w->mask)
+            lk_mat_free(&w->mask[l]);
+        if (w->ad)
+            lk_mat_free(&w->ad[l]);
+        if (w->pen)
+            lk_mat_free(&w->pen[l]);
     }
+    free(w->xhat);
+    free(w->bnv);
+    free(w->mask);
+    free(w->ad);
+    free(w->pen);
     free(w->z);
     free(w->a);
     free(w->d);
@@ -162,40 +212,92 @@ void lk_net_work_free(lk_net_work *w)
 
 /* ---------------------------------------------------------------- passes */
 
-lk_mat lk_net_forward(const lk_net *net, lk_net_work *w, const lk_mat *x)
+/* Layer l with batch norm: the affine map into z, normalized (by the
+ * batch in training, by the running averages otherwise), then f. */
+static void bn_layer(const lk_net *net, size_t l, lk_net_work *w, const lk_mat *in, lk_mat *z,
+                     lk_mat *a, int train, lk_real *stats)
+{
+    const lk_dense *d = &net->layers[l];
+    const lk_net_extra *e = lki_bn_of(net, l);
+    const lk_params *p = &net->params;
+    lk_mat wm = lk_dense_w(d, p);
+    lk_act id = lk_act_default(LK_ACT_IDENTITY);
+    lk_affine_forward(in, &wm, d->tied ? LK_NOTRANS : LK_TRANS, lk_dense_b(d, p), &id, NULL, z, z);
+    if (train) {
+        lk_mat xh = lk_mat_rows(&w->xhat[l], 0, z->rows);
+        lki_bn_forward_train(p->w + e->bn_scale, p->w + e->bn_shift, z, &xh, &w->bnv[l],
+                             w->ones, stats ? stats + e->bn_stat : NULL);
+    } else {
+        lki_bn_forward_infer(p->w + e->bn_scale, p->w + e->bn_shift, net->bn_stats + e->bn_stat, z);
+    }
+    lk_act_forward(&d->act, z, a, lk_dense_gamma(d, p));
+}
+
+/* The forward pass.  train: batch statistics, and dropout when rng is
+ * given; stats: the running averages to update, or NULL.  The input of
+ * layer l + 1 is w->ad[l] where layer l dropped, else w->a[l]. */
+static lk_mat forward(const lk_net *net, lk_net_work *w, const lk_mat *x, int train,
+                      gsl_rng *rng, lk_real *stats)
 {
     size_t n = x->rows;
     lk_mat in = *x, a = in;
     for (size_t l = 0; l < net->n_layers; l++) {
         lk_mat z = lk_mat_rows(&w->z[l], 0, n);
         a = lk_mat_rows(&w->a[l], 0, n);
-        lk_dense_forward(&net->layers[l], &net->params, &in, &z, &a);
+        if (net->extra && lki_bn_of(net, l))
+            bn_layer(net, l, w, &in, &z, &a, train, stats);
+        else
+            lk_dense_forward(&net->layers[l], &net->params, &in, &z, &a);
         in = a;
+        double p = train && rng ? lki_dropout_of(net, l) : 0;
+        if (p > 0 && w->mask && w->mask[l].data) {
+            lk_mat m = lk_mat_rows(&w->mask[l], 0, n), ad = lk_mat_rows(&w->ad[l], 0, n);
+            lki_dropout_forward(&a, &m, &ad, p, rng);
+            in = ad;
+        }
     }
     return a;
 }
 
-double lk_net_backprop(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2,
-                       const lk_mat *x, const lk_mat *y)
+lk_mat lk_net_forward(const lk_net *net, lk_net_work *w, const lk_mat *x)
+{
+    return forward(net, w, x, 0, NULL, NULL);
+}
+
+static double backprop(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2,
+                       const lk_mat *x, const lk_mat *y, gsl_rng *rng, int update)
 {
     size_t n = x->rows, L = net->n_layers;
     lk_params *p = &net->params;
-    lk_mat out = lk_net_forward(net, w, x);
+    lk_mat out = forward(net, w, x, 1, rng, update ? net->bn_stats : NULL);
     lk_params_zero_grad(p);
     lk_mat zL = lk_mat_rows(&w->z[L - 1], 0, n), dL = lk_mat_rows(&w->d[L - 1], 0, n);
     double value = lk_loss_eval(loss, lk_net_output_act(net), &zL, &out, y, &dL);
     for (size_t l = L; l-- > 0;) {
         const lk_dense *d = &net->layers[l];
-        lk_mat in = l ? lk_mat_rows(&w->a[l - 1], 0, n) : *x;
+        int dropped = l && rng && lki_dropout_of(net, l - 1) > 0 && w->mask && w->mask[l - 1].data;
+        lk_mat in = !l ? *x : lk_mat_rows(dropped ? &w->ad[l - 1] : &w->a[l - 1], 0, n);
         lk_mat dz = lk_mat_rows(&w->d[l], 0, n);
+        const lk_net_extra *e = net->extra ? lki_bn_of(net, l) : NULL;
+        if (e) {
+            lk_mat xh = lk_mat_rows(&w->xhat[l], 0, n);
+            lki_bn_backward(p->w + e->bn_scale, &xh, &w->bnv[l], &dz, w->ones, p->g + e->bn_scale,
+                            p->g + e->bn_shift);
+        }
         if (l == 0) {
             /* The input needs no gradient: skip the third GEMM. */
             lk_dense_backward(d, p, &in, &dz, NULL, w->ones);
         } else {
             lk_mat da = lk_mat_rows(&w->d[l - 1], 0, n);
             lk_dense_backward(d, p, &in, &dz, &da, w->ones);
-            lk_mat zp = lk_mat_rows(&w->z[l - 1], 0, n);
-            lk_dense_backward_act(&net->layers[l - 1], p, &zp, &in, &da, &da);
+            if (dropped) {
+                lk_mat m = lk_mat_rows(&w->mask[l - 1], 0, n);
+                lki_dropout_backward(&m, &da);
+            }
+            lk_mat zp = lk_mat_rows(&w->z[l - 1], 0, n), ap = lk_mat_rows(&w->a[l - 1], 0, n);
+            if (w->pen && w->pen[l - 1].data)
+                value += lki_penalty(net, l - 1, &ap, &da, &w->pen[l - 1]);
+            lk_dense_backward_act(&net->layers[l - 1], p, &zp, &ap, &da, &da);
         }
     }
     if (l2 > 0)
@@ -208,6 +310,18 @@ double lk_net_backprop(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2
             lk_l2_grad(l2, cnt, p->w + d->w, p->g + d->w);
         }
     return value;
+}
+
+double lk_net_backprop(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2,
+                       const lk_mat *x, const lk_mat *y)
+{
+    return backprop(net, w, loss, l2, x, y, NULL, 0);
+}
+
+double lk_net_backprop_train(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2,
+                             const lk_mat *x, const lk_mat *y, gsl_rng *rng)
+{
+    return backprop(net, w, loss, l2, x, y, rng, 1);
 }
 
 double lk_net_loss(const lk_net *net, lk_net_work *w, lk_loss_kind loss, const lk_mat *x,

@@ -8,6 +8,7 @@
 #include <learnkit/net.h>
 #include "model_check.h"
 #include "net_impl.h"
+#include "net_extra.h"
 
 /* ---------------------------------------------------------------- saving */
 
@@ -65,6 +66,7 @@ lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_err
                 goto done;
         }
     }
+    s = lki_net_save_extra(net, m, prefix, err);
 done:
     free(sizes);
     free(tied);
@@ -206,6 +208,14 @@ lk_status lk_net_load(const lk_model *m, const char *prefix, lk_net *net, lk_err
     if ((s = check_arrays(net, m, prefix, err)) != LK_OK ||
         (s = lk_net_finish(net, err)) != LK_OK || (s = read_arrays(net, m, prefix, err)) != LK_OK)
         goto fail;
+    /* Batch-norm statistics and the like (net_extra.h), then every
+     * parameter finite, whatever part of the file it came from. */
+    if ((s = lki_net_load_extra(net, m, prefix, err)) != LK_OK)
+        goto fail;
+    if (!lk_mat_all_finite(&(lk_mat){ 1, net->params.n, net->params.n, net->params.w, 0 })) {
+        s = lki_model_bad(m, "parameters", err, "hold NaN or infinite values");
+        goto fail;
+    }
     free(sizes);
     free(tied);
     return LK_OK;

@@ -73,7 +73,7 @@ lk_status lki_net_parallel_epoch(lk_net_trainer *tr, double *total, size_t *erro
                 tr->cfg.corrupt(&xc, tr->cfg.corrupt_ctx, tr->rng);
                 xb = xc;
             }
-            v = lk_net_backprop(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb);
+            v = lk_net_backprop_train(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb, tr->rng);
             lk_mat out = lk_mat_rows(&tr->work.a[L - 1], 0, rows);
             if (!tr->cfg.skip_errors)
                 *errors += lk_loss_errors(&out, &yb, thr);

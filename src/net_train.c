@@ -67,6 +67,7 @@ static void release(lk_net_trainer *tr)
     lk_mat_free(&tr->xv);
     lk_mat_free(&tr->yv);
     lk_free_aligned(tr->best);
+    free(tr->best_stats);
     free(tr->grad_norm);
     free(tr->rank_rows);
     *tr = (lk_net_trainer){ 0 };
@@ -136,6 +137,13 @@ static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config 
             goto fail;
         }
         memcpy(tr->best, net->params.w, net->params.n * sizeof(lk_real));
+        if (net->n_bn_stats) {
+            if (!(tr->best_stats = malloc(net->n_bn_stats * sizeof *tr->best_stats))) {
+                s = lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+                goto fail;
+            }
+            memcpy(tr->best_stats, net->bn_stats, net->n_bn_stats * sizeof(lk_real));
+        }
     }
     tr->train_idx = all;
     all = NULL;
@@ -233,7 +241,8 @@ lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error
             tr->cfg.corrupt(&xc, tr->cfg.corrupt_ctx, tr->rng);
             xb = xc;
         }
-        double v = lk_net_backprop(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb);
+        double v = lk_net_backprop_train(net, &tr->work, tr->cfg.loss, tr->cfg.l2, &xb, &yb,
+                                         tr->rng);
         if (!isfinite(v)) {
             char place[64];
             snprintf(place, sizeof place, "epoch %zu, batch %zu", tr->epoch, batches + 1);
@@ -267,6 +276,8 @@ lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error
             tr->since_best = 0;
             st.improved = 1;
             memcpy(tr->best, net->params.w, net->params.n * sizeof(lk_real));
+            if (tr->best_stats)
+                memcpy(tr->best_stats, net->bn_stats, net->n_bn_stats * sizeof(lk_real));
         } else if (++tr->since_best >= tr->cfg.patience) {
             tr->state = LK_TRAIN_EARLYSTOP;
         }
@@ -298,6 +309,8 @@ size_t lk_net_trainer_finish(lk_net_trainer *tr)
 {
     if (tr->n_val && tr->best_epoch) {
         memcpy(tr->net->params.w, tr->best, tr->net->params.n * sizeof(lk_real));
+        if (tr->best_stats)
+            memcpy(tr->net->bn_stats, tr->best_stats, tr->net->n_bn_stats * sizeof(lk_real));
         return tr->best_epoch;
     }
     return tr->epoch;

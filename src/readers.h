@@ -48,4 +48,8 @@ lk_status lki_libsvm_read(const char *path, size_t min_features, size_t max_byte
 lk_status lki_libsvm_parse(char *text, size_t n, const char *source, size_t min_features,
                            size_t max_bytes, lki_rows *out, lk_error *err);
 
+/* Built-in datasets ("xor"): training and test rows made in memory. */
+int lki_is_builtin(const char *name);
+lk_status lki_builtin_read(const char *name, lki_rows *train, lki_rows *test, lk_error *err);
+
 #endif

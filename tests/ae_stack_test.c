@@ -506,10 +506,30 @@ static void clf_zero_iter(lk_ae_stack_config *c)
     c->clf.max_iter = 0;
 }
 
+static void sparsity_one(lk_ae_stack_config *c) { c->sparsity = 1; }
+static void sparsity_neg_weight(lk_ae_stack_config *c)
+{
+    c->sparsity = 0.05;
+    c->sparsity_weight = -0.5;
+}
+static void contractive_nan(lk_ae_stack_config *c) { c->contractive = NAN; }
+static void contractive_elm(lk_ae_stack_config *c)
+{
+    c->solver = LK_AE_ELM;
+    c->contractive = 0.1;
+}
+static void sparsity_tanh(lk_ae_stack_config *c)
+{
+    c->act = lk_act_default(LK_ACT_TANH);
+    c->sparsity = 0.05;
+    c->sparsity_weight = 2;
+}
+
 static const spoil_fn SPOIL[] = { no_layers, many_layers, zero_width, bad_solver, softmax,
                                   prelu, ce_loss, bce_tanh, mask_one, gauss_nan, mda_gauss,
                                   elm_c0, mda_neg_reg, zero_batch, no_epochs,
-                                  clf_zero_iter };
+                                  clf_zero_iter, sparsity_one, sparsity_neg_weight,
+                                  contractive_nan, contractive_elm, sparsity_tanh };
 
 START_TEST(test_check_refuses)
 {
@@ -534,6 +554,45 @@ START_TEST(test_check_refuses)
     ck_assert_str_eq(err.text, why);
     ck_assert_uint_eq(n.calls, 0);
     gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* The mean of a stack's first codes on the test rows. */
+static double mean_code(const lk_ae_stack_config *c, const data *s)
+{
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    gsl_rng *r = th_rng(3);
+    ck_assert_int_eq(lk_ae_stack_fit(c, &s->d, r, NULL, NULL, &st, &res, NULL), LK_OK);
+    lk_mat codes;
+    ck_assert_int_eq(lk_mat_alloc(&codes, s->xt.rows, c->hidden[0], NULL), LK_OK);
+    ck_assert_int_eq(lk_net_apply_layer(&st.enc, 0, &s->xt, NULL, &codes, NULL), LK_OK);
+    double m = 0;
+    for (size_t i = 0; i < codes.rows; i++)
+        for (size_t j = 0; j < codes.cols; j++)
+            m += LK_AT(&codes, i, j) / (double)(codes.rows * codes.cols);
+    lk_mat_free(&codes);
+    lk_ae_stack_free(&st);
+    gsl_rng_free(r);
+    return m;
+}
+
+/* The sparsity penalty reaches every backprop layer the stack trains: the
+ * codes' mean activation moves to the target. */
+START_TEST(test_sparsity_reaches_layers)
+{
+    data s;
+    data_make(&s, 1);
+    lk_ae_stack_config c = two_layers(LK_AE_BACKPROP);
+    c.n_layers = 1;
+    c.train.epochs = 60;
+    double plain = mean_code(&c, &s);
+    c.sparsity = 0.05;
+    c.sparsity_weight = 3;
+    double sparse = mean_code(&c, &s);
+    ck_assert_double_gt(plain, 0.2);
+    ck_assert_double_lt(sparse, 0.1);
     data_free(&s);
 }
 END_TEST
@@ -591,6 +650,7 @@ int main(void)
     tcase_add_test(core, test_trainer_protocol);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
+    tcase_add_test(core, test_sparsity_reaches_layers);
     tcase_add_loop_test(errors, test_check_refuses, 0, (int)(sizeof SPOIL / sizeof *SPOIL));
     tcase_add_test(errors, test_fit_refuses_data);
     suite_add_tcase(s, errors);

@@ -47,4 +47,29 @@ run 1 mlp --hidden 5 --activation identity --output identity --loss mse --optimi
     --lr 1e5 --epochs 50 -o "$TMPD/nan.lkm" "$D" &&
     err_has '^learnkit: training:epoch [0-9]+, batch [0-9]+: the loss is (NaN|infinite); try a smaller learning rate \(--lr\)$'
 no_file "$TMPD/nan.lkm"
+# --batch-norm: its entries in the model; eval with the running averages
+# gives the test accuracy the run reported.  --dropout: one value or one
+# per hidden layer, in [0, 0.99]; seeded, so a rerun gives the same bytes.
+num() { sed -n "s/.*\"$1\": *\([0-9.e-]*\).*/\1/p" "$TMPD/out" | head -1; }
+run 0 mlp --hidden 8,6 --batch-norm --epochs 5 --batch 16 --threads 1 --json -q \
+    -o "$TMPD/bn.lkm" --test "$D" "$D" && out_has '"batch_norm": true'
+bn_acc=$(num test_accuracy)
+run 0 inspect "$TMPD/bn.lkm" && out_has 'arch.batchnorm' && out_has 'bn.scale.1 +1 x 6' &&
+    out_has 'bn.var.0 +1 x 8' && out_lacks 'bn.scale.2'
+run 0 eval -m "$TMPD/bn.lkm" --json --threads 1 --test "$D" "$D"
+checks=$((checks + 1))
+if ! awk -v a="$bn_acc" -v b="$(num accuracy)" 'BEGIN { exit !(a != "" && a + 0 == b + 0) }'; then
+    failures=$((failures + 1)); echo "FAIL: eval accuracy $(num accuracy), training run $bn_acc"
+fi
+run 0 mlp --hidden 8,6 --dropout 0.3,0.1 --epochs 3 --batch 16 --threads 1 --json -q -o "$TMPD/d1.lkm" "$D" &&
+    flat && out_has '"dropout":\[0.3,0.1\]'
+run 0 mlp --hidden 8,6 --dropout 0.3,0.1 --epochs 3 --batch 16 --threads 1 -q -o "$TMPD/d2.lkm" "$D"
+cmp -s "$TMPD/d1.lkm" "$TMPD/d2.lkm" || { failures=$((failures + 1)); echo "FAIL: dropout not seeded"; }
+run 0 mlp --hidden 8,6 --dropout 0 --epochs 3 --batch 16 --threads 1 -q -o "$TMPD/d0.lkm" "$D"
+run 0 mlp --hidden 8,6 --epochs 3 --batch 16 --threads 1 -q -o "$TMPD/dn.lkm" "$D"
+cmp -s "$TMPD/d0.lkm" "$TMPD/dn.lkm" || { failures=$((failures + 1)); echo "FAIL: --dropout 0 changed the model"; }
+cmp -s "$TMPD/d1.lkm" "$TMPD/dn.lkm" && { failures=$((failures + 1)); echo "FAIL: --dropout 0.3 changed nothing"; }
+run 2 mlp --hidden 8,6 --dropout 1 "$D" && err_has -- '--dropout' && err_lines 1
+run 2 mlp --hidden 8,6 --dropout 0.2,0.2,0.2 "$D" && err_has '3 values for 2 hidden layers' && err_lines 1
+run 2 mlp --hidden 8 --dropout 0.2,x "$D" && err_has -- '--dropout' && err_lines 1
 finish

@@ -123,6 +123,31 @@ static const char CSV_STRINGS[] =
     "\"ca\"\"t\",4,5\r\n"
     "dog,6,7\r\n";
 
+/* The built-in xor: the four corners, labels 0 1 1 0, the test set the
+ * same points. */
+START_TEST(test_builtin_xor)
+{
+    lk_split sp;
+    gsl_rng *r = th_rng(1);
+    ck_assert_int_eq(lk_data_load("xor", NULL, r, &sp, NULL), LK_OK);
+    ck_assert_uint_eq(sp.train.n, 4);
+    ck_assert_uint_eq(sp.test.n, 4);
+    ck_assert_uint_eq(sp.train.d, 2);
+    ck_assert_uint_eq(sp.labels.k, 2);
+    ck_assert(!sp.test_is_holdout);
+    static const double want[4][3] = { { 0, 0, 0 }, { 0, 1, 1 }, { 1, 0, 1 }, { 1, 1, 0 } };
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_double_eq(LK_AT(&sp.train.x, i, 0), want[i][0]);
+        ck_assert_double_eq(LK_AT(&sp.train.x, i, 1), want[i][1]);
+        ck_assert_str_eq(sp.labels.names[sp.train.y[i]], want[i][2] ? "1" : "0");
+        ck_assert_uint_eq(sp.test.y[i], sp.train.y[i]);
+        ck_assert_double_eq(LK_AT(&sp.test.x, i, 1), want[i][1]);
+    }
+    lk_split_free(&sp);
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(test_csv_strings_bom_crlf_quotes)
 {
     char *path = th_write("s.csv", CSV_STRINGS, sizeof CSV_STRINGS - 1, 0);
@@ -440,6 +465,7 @@ static Suite *data_suite(void)
     tcase_add_checked_fixture(core, th_tmpdir_setup, th_tmpdir_teardown);
     tcase_add_test(core, test_idx_directory);
     tcase_add_test(core, test_named_dataset_search_path);
+    tcase_add_test(core, test_builtin_xor);
     tcase_add_test(core, test_csv_strings_bom_crlf_quotes);
     tcase_add_test(core, test_csv_label_last_and_test_file);
     tcase_add_test(core, test_libsvm_sparse_rows);

@@ -18,12 +18,18 @@ static double accuracy(const lk_mat *scores, const uint32_t *y)
 }
 
 /* 10 shuffled epochs.  The plain perceptron's last iterate swings by
- * points from one shuffle to the next (and from one BLAS kernel's rounding
- * to another's, which flips a near-tie and so the rest of the sequence):
- * seeds 1-5 measured 86.8, 89.8, 89.4, 88.4, 90.5% with OpenBLAS's Zen
- * kernels, seed 1 89.3% with its Haswell ones.  So the target, 88%, is held
- * by the mean of seeds 1-3 rather than by one draw; the averaged perceptron
- * is stable (92.8-92.9% on seed 1) and keeps its 89.5% on one seed. */
+ * points from one shuffle to the next, and from one build to another (a
+ * near-tie decided the other way by another BLAS kernel's or precision's
+ * rounding changes the rest of the sequence).  Measured test accuracy:
+ *   float, OpenBLAS Zen kernels, seeds 1-5:  86.8 89.8 89.4 88.4 90.5 (mean 89.0)
+ *   double, seeds 1-5:                        88.4 89.2 84.3 88.4 89.5 (mean 88.0)
+ *   float, Haswell kernels, seed 1:           89.3
+ * One draw held to 88% (the textbook figure) fails on some builds for no
+ * fault of the code, so the test holds the mean of seeds 1-5 to 87%, a
+ * point under the lowest mean measured; a broken update rule lands far
+ * below (a perceptron that never updates scores 9.8%).  The averaged
+ * perceptron is stable (92.8% on seed 1 in both precisions) and keeps its
+ * 89.5% on one seed, and must beat the plain mean. */
 static double perceptron(int averaged, unsigned long seed)
 {
     lk_perceptron p;
@@ -54,15 +60,16 @@ static double perceptron(int averaged, unsigned long seed)
 START_TEST(test_perceptron_mnist)
 {
     double plain = 0;
-    for (unsigned long seed = 1; seed <= 3; seed++) {
+    for (unsigned long seed = 1; seed <= 5; seed++) {
         double acc = perceptron(0, seed);
         fprintf(stderr, "perceptron seed %lu: %.2f%%\n", seed, 100 * acc);
-        plain += acc / 3;
+        plain += acc / 5;
     }
     double avg = perceptron(1, 1);
     fprintf(stderr, "perceptron: mean %.2f%%, averaged %.2f%%\n", 100 * plain, 100 * avg);
-    ck_assert_double_ge(plain, 0.88);
+    ck_assert_double_ge(plain, 0.87);
     ck_assert_double_ge(avg, 0.895);
+    ck_assert_double_gt(avg, plain);
 }
 END_TEST
 

@@ -61,6 +61,10 @@ typedef struct lk_ae_stack_config {
                                level the masking probability */
     lk_net_config train;    /* backprop, per layer: loss (mse or bce), optimizer, batch,
                                epochs; its corrupt hook and skip_errors are set by the fit */
+    double sparsity;        /* backprop: KL sparsity target rho in (0, 1) for every
+                               layer's codes (0: none; learnkit/loss.h) */
+    double sparsity_weight; /* its weight beta >= 0 */
+    double contractive;     /* backprop: contractive penalty lambda >= 0 (0: none) */
     double C;               /* elm: ridge constant, > 0 */
     double mda_reg;         /* mda: added to Q's diagonal, >= 0 (LK_AE_MDA_REG) */
     int classify;           /* train the softmax on the last codes (needs labels) */

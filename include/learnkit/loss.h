@@ -68,6 +68,30 @@ size_t lk_argmax(const lk_real *v, size_t n);
 double lk_l2_value(double lambda, size_t n, const lk_real *w);
 void lk_l2_grad(double lambda, size_t n, const lk_real *w, lk_real *g);
 
+/* ---------------------------------------------------------------- hidden-layer penalties
+ *
+ * Penalties on a batch of hidden activations H (rows x units) of a sigmoid
+ * layer H = sigmoid(X W^T + b), W units x inputs.  Each returns its value
+ * and ADDS its gradient with respect to H into dh (and, for the
+ * contractive one, with respect to W into gw); the network then carries dh
+ * through the activation's derivative as usual.
+ *
+ *   KL sparsity  beta sum_j KL(rho || rho_j),  rho_j = mean_i H_ij:
+ *                  rho log(rho / rho_j) + (1 - rho) log((1 - rho) / (1 - rho_j)),
+ *                dH_ij += beta / rows (-rho / rho_j + (1 - rho) / (1 - rho_j))
+ *                (rho_j clamped to [1e-7, 1 - 1e-7] so a dead unit stays finite);
+ *   contractive  lambda mean_i ||J(x_i)||_F^2, the encoder's Jacobian
+ *                J = diag(h (1 - h)) W in closed form for the sigmoid:
+ *                lambda / rows sum_ij (H_ij (1 - H_ij))^2 ||W_j||^2,
+ *                dH_ij += lambda / rows 2 ||W_j||^2 H_ij (1 - H_ij)(1 - 2 H_ij),
+ *                dW_j  += 2 lambda (mean_i (H_ij (1 - H_ij))^2) W_j.
+ * The penalties are part of the training objective (gradient-checked with
+ * it); reported losses include them.  scratch: 2 x units values. */
+double lk_sparsity_penalty(double rho, double beta, const lk_mat *h, lk_mat *dh,
+                           lk_real *scratch);
+double lk_contractive_penalty(double lambda, const lk_mat *h, const lk_mat *w, lk_mat *dh,
+                              lk_mat *gw, lk_real *scratch);
+
 #ifdef __cplusplus
 }
 #endif

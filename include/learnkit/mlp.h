@@ -11,8 +11,10 @@
  * classification: building the network from sizes and activation names,
  * accuracy, and the "mlp" model file and predictor.
  *
- * Model file entries (kind "mlp"): arch.inputs, arch.classes, arch.sizes, arch.activations, arch.tied,
- * w.L, b.L, gamma.L (see lk_net_save) and arch.loss (the loss name). */
+ * Model file entries (kind "mlp"): arch.inputs, arch.classes, arch.sizes,
+ * arch.activations, arch.tied, w.L, b.L, gamma.L, with batch norm
+ * arch.batchnorm and bn.*.L (see lk_net_save), and arch.loss (the loss
+ * name). */
 #ifndef LEARNKIT_MLP_H
 #define LEARNKIT_MLP_H
 

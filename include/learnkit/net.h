@@ -60,6 +60,39 @@ extern "C" {
 
 /* ---------------------------------------------------------------- network */
 
+/* What a layer adds to its dense map, in training or in both modes:
+ *   batch normalization of the pre-activation (Ioffe & Szegedy 2015):
+ *     training   y = scale * (z - mean_B) / sqrt(var_B + eps) + shift, with
+ *                the batch's mean and (biased) variance per unit; the
+ *                running averages mean <- 0.9 mean + 0.1 mean_B, var <-
+ *                0.9 var + 0.1 var_B B/(B-1) are updated by training steps;
+ *     inference  y = scale * (z - mean) / sqrt(var + eps) + shift;
+ *   then A = f(y).  scale and shift are arena entries (optimized, clipped,
+ *   checked like weights; l2 does not apply); the running averages live in
+ *   net->bn_stats.  eps = 1e-5.  The layer's bias b is then redundant: the
+ *   mean subtraction cancels it, its gradient is zero, and it keeps its
+ *   initial value.  The training passes need a workspace allocated after
+ *   lk_net_add_batchnorm.
+ *   inverted dropout of the activations, training only: each value of A is
+ *   kept with probability 1 - p and scaled by 1/(1 - p), else zeroed, the
+ *   mask drawn from the trainer's rng; inference uses A as it is.  p = 0
+ *   costs nothing (no buffer, no draw).
+ *   penalties on a sigmoid layer's activations (learnkit/loss.h), added to
+ *   the loss in both lk_net_backprop and training: the KL sparsity penalty
+ *   toward a mean activation rho with weight beta, and the contractive
+ *   penalty lambda ||J||_F^2 on the layer's Jacobian. */
+typedef struct lk_net_extra {
+    double dropout;     /* p in [0, 1); 0: none */
+    double rho, beta;   /* KL sparsity target and weight; beta 0: none */
+    double contractive; /* lambda; 0: none */
+    size_t bn_scale;    /* arena offset of the scale (out values), or LK_NO_OFFSET */
+    size_t bn_shift;    /* arena offset of the shift (out values) */
+    size_t bn_stat;     /* offset in bn_stats of the running mean; the variance follows */
+} lk_net_extra;
+
+#define LK_BN_EPS 1e-5
+#define LK_BN_MOMENTUM 0.1
+
 typedef struct lk_net {
     size_t n_layers;
     lk_dense *layers;   /* n_layers layers, malloc'ed */
@@ -67,6 +100,9 @@ typedef struct lk_net {
     size_t cap;
     size_t n_params;    /* planned arena size */
     lk_params params;   /* allocated by lk_net_finish */
+    lk_net_extra *extra;/* cap entries once a layer has dropout or batch norm, else NULL */
+    lk_real *bn_stats;  /* running means and variances of the batch-norm layers */
+    size_t n_bn_stats;
 } lk_net;
 
 /* Start planning a network with n_in inputs. */
@@ -89,13 +125,35 @@ const lk_act *lk_net_output_act(const lk_net *net);
  * Glorot otherwise), in layer order from rng. */
 void lk_net_init(lk_net *net, lk_init_kind kind, gsl_rng *rng);
 
+/* Batch-normalize the pre-activation of layer l (see lk_net_extra), before
+ * or after lk_net_finish (a finished arena grows, every existing value kept;
+ * workspaces and optimizers made before must be made again).  scale 1,
+ * shift 0, running mean 0 and variance 1.  LK_EINVAL for a missing layer, a
+ * tied or softmax one, or one already normalized; LK_ENOMEM. */
+lk_status lk_net_add_batchnorm(lk_net *net, size_t l, lk_error *err);
+int lk_net_has_batchnorm(const lk_net *net, size_t l);
+/* Dropout probability p in [0, 1) on the outputs of hidden layer l (not the
+ * last), in training; set it before allocating workspaces.  LK_EINVAL
+ * otherwise; LK_ENOMEM. */
+lk_status lk_net_set_dropout(lk_net *net, size_t l, double p, lk_error *err);
+
+/* Penalties on the activations of layer l (sigmoid, not tied, not the
+ * last layer): KL sparsity toward rho in (0, 1) with weight beta >= 0, and
+ * the contractive penalty lambda >= 0 (see lk_net_extra); set them before
+ * allocating workspaces.  LK_EINVAL naming the problem otherwise. */
+lk_status lk_net_set_penalty(lk_net *net, size_t l, double rho, double beta, double lambda,
+                             lk_error *err);
+
 /* Number of weight-matrix values (what --l2 applies to), counting a tied
  * matrix once. */
 size_t lk_net_weight_count(const lk_net *net);
 
 /* Store the architecture and every parameter into m under prefix ("" or
  * "enc."): PREFIXarch.sizes (int list as reals), PREFIXarch.activations
- * (names as strings), PREFIXarch.tied, and PREFIXw.L, PREFIXb.L, PREFIXgamma.L. */
+ * (names as strings), PREFIXarch.tied, and PREFIXw.L, PREFIXb.L, PREFIXgamma.L;
+ * with batch norm also PREFIXarch.batchnorm (a 0/1 per layer) and
+ * PREFIXbn.scale.L, PREFIXbn.shift.L, PREFIXbn.mean.L, PREFIXbn.var.L.
+ * Dropout and penalties shape training only and are not saved. */
 lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_error *err);
 /* Rebuild a network (planned, finished, parameters loaded) from m, checking
  * every size, name and shape before anything is allocated from them, and
@@ -137,19 +195,35 @@ typedef struct lk_net_work {
     size_t n_layers;
     lk_mat *z, *a, *d;  /* n_layers each: batch x sizes[l+1] */
     lk_real *ones;      /* batch ones, for bias gradients as a GEMV */
+    /* Only for layers with batch norm or dropout (NULL arrays otherwise):
+     * xhat  batch x out, the normalized pre-activations (training);
+     * bnv   3 x out: batch mean, 1/std, and a sum for the backward pass;
+     * mask  batch x out, the dropout multipliers (0 or 1/(1-p));
+     * ad    batch x out, the activations after dropout;
+     * pen   2 x out, scratch of the penalties. */
+    lk_mat *xhat, *bnv, *mask, *ad, *pen;
 } lk_net_work;
 
 lk_status lk_net_work_alloc(lk_net_work *w, const lk_net *net, size_t batch, lk_error *err);
 void lk_net_work_free(lk_net_work *w);
 
-/* Forward pass of x (rows <= w->batch, cols = inputs); returns a view of
+/* Forward pass of x (rows <= w->batch, cols = inputs) in inference mode
+ * (batch norm by the running averages, no dropout); returns a view of
  * the output activations (x->rows x outputs) inside w. */
 lk_mat lk_net_forward(const lk_net *net, lk_net_work *w, const lk_mat *x);
 
 /* Forward and backward on one batch: sets params.g to the gradient of the
- * mean loss against targets y (plus l2 on weights) and returns that loss. */
+ * mean loss against targets y (plus l2 on weights) and returns that loss.
+ * Batch-norm layers use the batch's statistics (without updating the
+ * running ones); no dropout.  A deterministic function of the parameters,
+ * for gradient checks. */
 double lk_net_backprop(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2,
                        const lk_mat *x, const lk_mat *y);
+
+/* lk_net_backprop as a training step: dropout masks drawn from rng, and the
+ * batch-norm running averages updated from the batch. */
+double lk_net_backprop_train(lk_net *net, lk_net_work *w, lk_loss_kind loss, double l2,
+                             const lk_mat *x, const lk_mat *y, gsl_rng *rng);
 
 /* Mean loss (without l2) of the whole of x against y, in batches of
  * w->batch rows. */
@@ -245,6 +319,7 @@ typedef struct lk_net_trainer {
     lk_mat xv, yv;          /* validation rows */
     lk_mat xc;              /* batch x inputs: corrupted input copy (cfg.corrupt) */
     lk_real *best;          /* best weights so far (validation), params.n */
+    lk_real *best_stats;    /* their batch-norm running averages, n_bn_stats */
     double best_loss;
     size_t best_epoch;
     size_t since_best;
