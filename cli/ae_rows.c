@@ -21,9 +21,7 @@ int cli_ae_rows_load(const char *model_path, const char *spec, cli_ae_rows *out)
     lk_model *m = NULL;
     int rc = 0;
     if (lk_model_load(model_path, &m, &err) != LK_OK || lk_ae_load(m, &out->st, &err) != LK_OK ||
-        lk_prep_load(&out->prep, m, &err) != LK_OK) {
-        if (!err.source[0] || strcmp(err.source, "model") == 0 || strchr(err.source, '.') == NULL)
-            snprintf(err.source, sizeof err.source, "%s", model_path);
+        lk_prep_load(m, &out->prep, &err) != LK_OK) {
         rc = cli_fail_err(&err);
     } else if (out->prep.d != lk_net_inputs(&out->st.enc)) {
         rc = cli_fail("%s: the preprocessing has %zu features, the encoders take %zu",

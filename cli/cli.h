@@ -116,6 +116,8 @@ int cli_fail_err(const lk_error *err);
  * planned from them): EXIT_USAGE when the status is LK_EINVAL, EXIT_FAILURE
  * otherwise (out of memory, say). */
 int cli_usage_err(const lk_error *err);
+/* Append " (OPTION)" to an error's text: the option that helps with it. */
+void cli_err_hint(lk_error *err, const char *option);
 /* A notice on stderr unless -q: "learnkit: <formatted>". */
 void cli_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Closest of a NULL-terminated list of names within edit distance 2, or NULL. */

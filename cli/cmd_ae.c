@@ -237,7 +237,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         lk_mat f = lk_dense_w(&st.enc.layers[0], &st.enc.params);
         rc = draw_filters(&f, O.filters);
     }
-    if (rc == 0 && model && lk_ae_save(&st, model, &err) != LK_OK)
+    if (rc == 0 && lk_ae_save(&st, &run->prep, &run->split.labels, model, &err) != LK_OK)
         rc = cli_fail_err(&err);
     if (rc == 0) {
         json_t *r = cli_result_json(run, "ae");

@@ -291,7 +291,11 @@ int cmd_compare(int argc, char **argv)
             peak_reset();
             json_t *res = NULL;
             run.command = en->learner->name;
-            rc = en->learner->fit(&run, &res, NULL);
+            lk_model *model = NULL;
+            rc = en->learner->fit(&run, &res, &model);
+            if (rc == 0)
+                rc = cli_run_accuracy(&run, model, res);
+            lk_model_free(model);
             if (rc) {
                 json_decref(res);
                 fprintf(stderr, "learnkit: compare: %s failed; stopping\n", en->label);

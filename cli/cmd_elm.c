@@ -121,17 +121,21 @@ static void say_defaults(const lk_elm_params *p, const lk_elm_report *r, size_t 
 }
 
 /* The summary, the result object (on r, the common keys) and the model. */
+/* The summary and the result object (on r, the common keys); with model,
+ * the model too.  The accuracies and the evaluation time are given by a
+ * streamed fit; in memory cli_run_accuracy adds them (NAN here). */
 static int elm_finish(lk_elm *m, const lk_elm_report *rep, json_t *r, size_t n_rows,
                       double train_s, double acc_tr, double acc_te, double eval_s,
-                      double eval_flops, json_t **result, lk_model **model)
+                      double eval_flops, const lk_prep *prep, const lk_labels *labels,
+                      json_t **result, lk_model **model)
 {
     lk_error err;
     say_defaults(&E.p, rep, n_rows);
     char sel[64] = "";
     if (rep->c_auto)
         snprintf(sel, sizeof sel, ", choosing C %.2f s", rep->select_seconds);
-    cli_notice("elm: hidden layer %.2f s, solve %.2f s%s, evaluation %.2f s; %.1f GFLOP in "
-               "training", rep->hidden_seconds, rep->solve_seconds, sel, eval_s,
+    cli_notice("elm: hidden layer %.2f s, solve %.2f s%s; %.1f GFLOP in training",
+               rep->hidden_seconds, rep->solve_seconds, sel,
                1e-9 * (rep->hidden_flops + rep->solve_flops + rep->select_flops));
     if (rep->solver == LK_ELM_SVD)
         cli_notice("elm: rank %d of %zu (singular values %.3g to %.3g kept)", rep->rank,
@@ -140,15 +144,17 @@ static int elm_finish(lk_elm *m, const lk_elm_report *rep, json_t *r, size_t n_r
         cli_notice("elm: chose C = %g (leave-one-out error %.2f%%)", rep->C, 100 * rep->loo_error);
 
     json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
+    if (!isnan(acc_tr))
+        json_object_set_new(r, "train_accuracy", json_real(acc_tr));
     if (!isnan(acc_te))
         json_object_set_new(r, "test_accuracy", json_real(acc_te));
     json_object_set_new(r, "params", params_json(&E.p, rep));
     json_object_set_new(r, "gflop", json_real(1e-9 * (rep->hidden_flops + rep->solve_flops +
                                                       rep->select_flops)));
-    json_t *ph = json_pack("{s:f,s:f,s:f,s:f}", "hidden", rep->hidden_seconds, "solve",
-                           rep->solve_seconds, "select_C", rep->select_seconds, "evaluation",
-                           eval_s);
+    json_t *ph = json_pack("{s:f,s:f,s:f}", "hidden", rep->hidden_seconds, "solve",
+                           rep->solve_seconds, "select_C", rep->select_seconds);
+    if (!isnan(eval_s))
+        json_object_set_new(ph, "evaluation", json_real(eval_s));
     json_object_set_new(r, "phase_seconds", ph);
     json_object_set_new(r, "phase_gflop",
                         json_pack("{s:f,s:f,s:f,s:f}", "hidden", 1e-9 * rep->hidden_flops,
@@ -168,16 +174,11 @@ static int elm_finish(lk_elm *m, const lk_elm_report *rep, json_t *r, size_t n_r
         json_object_set_new(r, "notes", notes);
     }
     *result = r;
-    if (model) {
-        lk_model *mo = lk_model_new("elm");
-        if (!mo || lk_elm_save(m, mo, &err) != LK_OK) {
-            lk_model_free(mo);
-            lk_elm_free(m);
-            json_decref(r);
-            *result = NULL;
-            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
-        }
-        *model = mo;
+    if (model && lk_elm_save(m, prep, labels, model, &err) != LK_OK) {
+        lk_elm_free(m);
+        json_decref(r);
+        *result = NULL;
+        return cli_fail_err(&err);
     }
     lk_elm_free(m);
     return 0;
@@ -195,28 +196,14 @@ static int elm_fit(cli_run *run, json_t **result, lk_model **model)
     double train_s = cli_now() - t0;
     if (s != LK_OK)
         return cli_fail_err(&err);
-    t0 = cli_now();
-    lk_mat sc_tr, sc_te;
-    double acc_tr = 0, acc_te = NAN;
-    if ((s = lk_mat_alloc_uninit(&sc_tr, tr->n, k, &err)) == LK_OK) {
-        if ((s = lk_elm_scores(&m, &tr->x, &sc_tr, &err)) == LK_OK)
-            acc_tr = cli_world_accuracy(&sc_tr, tr->y);
-        lk_mat_free(&sc_tr);
-    }
-    if (s == LK_OK && te->n && (s = lk_mat_alloc_uninit(&sc_te, te->n, k, &err)) == LK_OK) {
-        if ((s = lk_elm_scores(&m, &te->x, &sc_te, &err)) == LK_OK)
-            acc_te = cli_accuracy(&sc_te, te->y);
-        lk_mat_free(&sc_te);
-    }
-    double eval_s = cli_now() - t0;
-    if (s != LK_OK) {
+    if ((s = lk_elm_save(&m, &run->prep, &run->split.labels, model, &err)) != LK_OK) {
         lk_elm_free(&m);
         return cli_fail_err(&err);
     }
     double eval_flops = 2.0 * (double)(tr->n + te->n) * (double)rep.hidden *
                         (double)(tr->d + k);
-    return elm_finish(&m, &rep, cli_result_json(run, "elm"), run->n_train_total, train_s,
-                      acc_tr, acc_te, eval_s, eval_flops, result, model);
+    return elm_finish(&m, &rep, cli_result_json(run, "elm"), run->n_train_total, train_s, NAN,
+                      NAN, NAN, eval_flops, NULL, NULL, result, NULL);
 }
 
 static lk_status elm_scores(const void *m, const lk_mat *x, lk_mat *scores, lk_error *err)
@@ -255,7 +242,8 @@ int cli_elm_fit_stream(cli_stream *st, json_t **result, lk_model **model)
     double eval_flops = 2.0 * (double)(st->n_train + st->n_test) * (double)rep.hidden *
                         (double)(st->d + k);
     return elm_finish(&m, &rep, cli_stream_result_json(st, "elm", train_s), st->n_train,
-                      train_s, acc_tr, acc_te, eval_s, eval_flops, result, model);
+                      train_s, acc_tr, acc_te, eval_s, eval_flops, &st->prep, &st->labels,
+                      result, model);
 }
 
 extern const cli_learner CLI_LEARNER_ELM; /* for compare */

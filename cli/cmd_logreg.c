@@ -77,12 +77,11 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     const lk_split *sp = &run->split;
     lk_error err;
     lk_logreg m;
-    lk_mat tr_scores = { 0 }, te_scores = { 0 };
+    lk_mat te_scores = { 0 };
     lk_logreg_trainer *t = NULL;
     json_t *hist = json_array();
     int rc = EXIT_FAILURE;
     if (lk_logreg_alloc(&m, sp->train.d, sp->labels.k, &err) != LK_OK ||
-        lk_mat_alloc(&tr_scores, sp->train.n, sp->labels.k, &err) != LK_OK ||
         lk_mat_alloc(&te_scores, sp->test.n, sp->labels.k, &err) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
@@ -100,6 +99,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         double t1 = cli_now();
         s = lk_logreg_iterate(t, &err);
         train_s += cli_now() - t1;
+        if (s == LK_ENUMERIC && CFG.solver == LK_LOGREG_ADAM)
+            cli_err_hint(&err, "--lr");
         if (s != LK_OK)
             break;
         /* Test accuracy for the history, outside the timed training. */
@@ -123,15 +124,15 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         rc = cli_fail_err(&err);
         goto done;
     }
-    lk_logreg_proba(&m, &sp->train.x, &tr_scores, NULL);
-    double tr_acc = cli_world_accuracy(&tr_scores, sp->train.y);
-    double te_acc = test_accuracy(&m, &sp->test, &te_scores);
+    if (lk_logreg_save(&m, &run->prep, &sp->labels, model, &err) != LK_OK ||
+        lk_model_put_str(*model, "train.solver", lk_logreg_solver_name(CFG.solver), &err) != LK_OK ||
+        lk_model_put_real(*model, "train.l2", CFG.l2, &err) != LK_OK) {
+        rc = cli_fail_err(&err);
+        goto done;
+    }
 
     json_t *r = cli_result_json(run, "logreg");
     json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(tr_acc));
-    if (!isnan(te_acc))
-        json_object_set_new(r, "test_accuracy", json_real(te_acc));
     json_object_set_new(r, "iterations", json_integer((json_int_t)lk_logreg_iterations(t)));
     json_object_set_new(r, "final_loss", json_real(lk_logreg_loss(t)));
     json_object_set_new(r, "grad_norm", json_real(lk_logreg_grad_norm(t)));
@@ -155,25 +156,10 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_array_append_new(notes, json_string(note));
     json_object_set_new(r, "notes", notes);
     *result = r;
-
-    if (model) {
-        *model = lk_model_new("logreg");
-        if (!*model) {
-            rc = cli_fail("out of memory");
-            goto done;
-        }
-        if (lk_logreg_save(&m, *model, &err) != LK_OK ||
-            lk_model_put_str(*model, "train.solver", lk_logreg_solver_name(CFG.solver), &err) != LK_OK ||
-            lk_model_put_real(*model, "train.l2", CFG.l2, &err) != LK_OK) {
-            rc = cli_fail_err(&err);
-            goto done;
-        }
-    }
     rc = 0;
 done:
     json_decref(hist);
     lk_logreg_trainer_free(t);
-    lk_mat_free(&tr_scores);
     lk_mat_free(&te_scores);
     lk_logreg_free(&m);
     return rc;

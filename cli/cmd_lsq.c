@@ -39,16 +39,17 @@ static int lsq_check(size_t n_features, size_t n_classes)
     return bad ? cli_usage("lsq: %s", bad) : 0;
 }
 
-/* The result object (on r, the common keys) and the model. */
+/* The result object (on r, the common keys); frees m.  The accuracies come
+ * from a streamed fit; in memory cli_run_accuracy adds them (NAN here). */
 static int lsq_finish(lk_lsq *m, const lk_lsq_report *rep, json_t *r, double train_s,
-                      double acc_tr, double acc_te, json_t **result, lk_model **model)
+                      double acc_tr, double acc_te, json_t **result)
 {
-    lk_error err;
     if (Q.p.c_auto)
         cli_notice("lsq: chose C = %g (leave-one-out error %.2f%%)%s", rep->C,
                    100 * rep->loo_error, Q.c ? "" : " (default: C by leave-one-out)");
     json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(acc_tr));
+    if (!isnan(acc_tr))
+        json_object_set_new(r, "train_accuracy", json_real(acc_tr));
     if (!isnan(acc_te))
         json_object_set_new(r, "test_accuracy", json_real(acc_te));
     json_object_set_new(r, "params", json_pack("{s:f,s:b}", "C", rep->C, "C_auto", Q.p.c_auto));
@@ -63,24 +64,13 @@ static int lsq_finish(lk_lsq *m, const lk_lsq_report *rep, json_t *r, double tra
         json_object_set_new(r, "notes", json_pack("[s]", line));
     }
     *result = r;
-    if (model) {
-        lk_model *mo = lk_model_new("lsq");
-        if (!mo || lk_lsq_save(m, mo, &err) != LK_OK) {
-            lk_model_free(mo);
-            lk_lsq_free(m);
-            json_decref(r);
-            *result = NULL;
-            return mo ? cli_fail_err(&err) : cli_fail("out of memory");
-        }
-        *model = mo;
-    }
     lk_lsq_free(m);
     return 0;
 }
 
 static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
 {
-    const lk_dataset *tr = &run->split.train, *te = &run->split.test;
+    const lk_dataset *tr = &run->split.train;
     size_t k = run->split.labels.k;
     lk_lsq m;
     lk_lsq_report rep;
@@ -90,24 +80,11 @@ static int lsq_fit(cli_run *run, json_t **result, lk_model **model)
     double train_s = cli_now() - t0;
     if (s != LK_OK)
         return cli_fail_err(&err);
-    lk_mat sc;
-    double acc_tr = 0, acc_te = NAN;
-    if ((s = lk_mat_alloc_uninit(&sc, tr->n, k, &err)) == LK_OK) {
-        lk_lsq_scores(&m, &tr->x, &sc, &err);
-        acc_tr = cli_world_accuracy(&sc, tr->y);
-        lk_mat_free(&sc);
-    }
-    if (s == LK_OK && te->n && (s = lk_mat_alloc_uninit(&sc, te->n, k, &err)) == LK_OK) {
-        lk_lsq_scores(&m, &te->x, &sc, &err);
-        acc_te = cli_accuracy(&sc, te->y);
-        lk_mat_free(&sc);
-    }
-    if (s != LK_OK) {
+    if ((s = lk_lsq_save(&m, &run->prep, &run->split.labels, model, &err)) != LK_OK) {
         lk_lsq_free(&m);
         return cli_fail_err(&err);
     }
-    return lsq_finish(&m, &rep, cli_result_json(run, "lsq"), train_s, acc_tr, acc_te, result,
-                      model);
+    return lsq_finish(&m, &rep, cli_result_json(run, "lsq"), train_s, NAN, NAN, result);
 }
 
 static lk_status lsq_scores(const void *m, const lk_mat *x, lk_mat *scores, lk_error *err)
@@ -136,8 +113,12 @@ int cli_lsq_fit_stream(cli_stream *st, json_t **result, lk_model **model)
         lk_lsq_free(&m);
         return rc;
     }
+    if (model && (s = lk_lsq_save(&m, &st->prep, &st->labels, model, &err)) != LK_OK) {
+        lk_lsq_free(&m);
+        return cli_fail_err(&err);
+    }
     return lsq_finish(&m, &rep, cli_stream_result_json(st, "lsq", train_s), train_s, acc_tr,
-                      acc_te, result, model);
+                      acc_te, result);
 }
 
 extern const cli_learner CLI_LEARNER_LSQ; /* for compare */

@@ -305,9 +305,7 @@ static int load_init_from(const cli_run *run, lk_ae_stack *st, int *other_stats)
     int rc = 0;
     const char *f = O.init_from;
     if (lk_model_load(f, &m, &err) != LK_OK || lk_ae_load(m, st, &err) != LK_OK ||
-        lk_prep_load(&prep, m, &err) != LK_OK) {
-        if (strchr(err.source, '.') == NULL)
-            snprintf(err.source, sizeof err.source, "%s", f);
+        lk_prep_load(m, &prep, &err) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
     }
@@ -429,6 +427,8 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         lk_net_epoch_stats st;
         double t0 = cli_now();
         if ((s = lk_net_iterate(tr, &st, &err)) != LK_OK) {
+            if (s == LK_ENUMERIC)
+                cli_err_hint(&err, "--lr");
             rc = cli_fail_err(&err);
             goto done;
         }
@@ -471,14 +471,13 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     if (tr->n_val && best != tr->epoch)
         cli_notice("early stopping: weights of epoch %zu (best validation loss %.4f)", best,
                    tr->best_loss);
-    double train_acc = cli_world_mean(lk_mlp_accuracy(&net, &ev, &sp->train.x, sp->train.y),
-                                      sp->train.n);
-    double test_acc = sp->test.n ? lk_mlp_accuracy(&net, &ev, &sp->test.x, sp->test.y) : NAN;
+    if ((s = lk_mlp_save(&net, P.loss, &run->prep, &sp->labels, model, &err)) != LK_OK) {
+        rc = cli_fail_err(&err);
+        goto done;
+    }
     json_t *r = cli_result_json(run, "mlp");
     json_object_set_new(r, "train_seconds", json_real(train_seconds));
     json_object_set_new(r, "eval_seconds", json_real(eval_seconds));
-    json_object_set_new(r, "train_accuracy", json_real(train_acc));
-    json_object_set_new(r, "test_accuracy", isnan(test_acc) ? json_null() : json_real(test_acc));
     json_object_set_new(r, "gflop", json_real(cli_net_epoch_gflop(&net, run->n_train_total) *
                                                   (double)tr->epoch));
     json_object_set_new(r, "epochs_run", json_integer((json_int_t)tr->epoch));
@@ -487,11 +486,6 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_object_set_new(r, "params", params_json(&net, &cfg));
     json_object_set_new(r, "history", hist);
     hist = NULL;
-    if (model && (s = lk_mlp_save(&net, P.loss, model, &err)) != LK_OK) {
-        json_decref(r);
-        rc = cli_fail_err(&err);
-        goto done;
-    }
     *result = r;
     rc = 0;
 done:

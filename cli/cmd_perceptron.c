@@ -52,13 +52,12 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     cfg.comm = CLI_WORLD;
     lk_error err;
     lk_perceptron p = { 0 }, avg = { 0 };
-    lk_mat tr_scores = { 0 }, te_scores = { 0 };
+    lk_mat te_scores = { 0 };
     lk_perceptron_trainer *t = NULL;
     json_t *hist = json_array();
     int rc = EXIT_FAILURE;
     if (lk_perceptron_alloc(&p, sp->train.d, k, &err) != LK_OK ||
         lk_perceptron_alloc(&avg, sp->train.d, k, &err) != LK_OK ||
-        lk_mat_alloc(&tr_scores, sp->train.n, k, &err) != LK_OK ||
         lk_mat_alloc(&te_scores, sp->test.n, k, &err) != LK_OK) {
         rc = cli_fail_err(&err);
         goto done;
@@ -103,13 +102,13 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     lk_perceptron_trainer_finish(t);
     train_s += cli_now() - t2;
 
-    double tr_acc = cli_world_mean(accuracy(&p, &sp->train, &tr_scores), sp->train.n);
-    double te_acc = accuracy(&p, &sp->test, &te_scores);
+    if (lk_perceptron_save(&p, &run->prep, &sp->labels, model, &err) != LK_OK ||
+        lk_model_put_int(*model, "train.averaged", cfg.averaged, &err) != LK_OK) {
+        rc = cli_fail_err(&err);
+        goto done;
+    }
     json_t *r = cli_result_json(run, "perceptron");
     json_object_set_new(r, "train_seconds", json_real(train_s));
-    json_object_set_new(r, "train_accuracy", json_real(tr_acc));
-    if (!isnan(te_acc))
-        json_object_set_new(r, "test_accuracy", json_real(te_acc));
     json_object_set_new(r, "epochs", json_integer((json_int_t)lk_perceptron_epochs(t)));
     json_object_set_new(r, "updates", json_integer((json_int_t)lk_perceptron_total_mistakes(t)));
     json_object_set_new(r, "converged", json_boolean(converged));
@@ -128,24 +127,10 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
     json_array_append_new(notes, json_string(note));
     json_object_set_new(r, "notes", notes);
     *result = r;
-
-    if (model) {
-        *model = lk_model_new("perceptron");
-        if (!*model) {
-            rc = cli_fail("out of memory");
-            goto done;
-        }
-        if (lk_perceptron_save(&p, *model, &err) != LK_OK ||
-            lk_model_put_int(*model, "train.averaged", cfg.averaged, &err) != LK_OK) {
-            rc = cli_fail_err(&err);
-            goto done;
-        }
-    }
     rc = 0;
 done:
     json_decref(hist);
     lk_perceptron_trainer_free(t);
-    lk_mat_free(&tr_scores);
     lk_mat_free(&te_scores);
     lk_perceptron_free(&p);
     lk_perceptron_free(&avg);

@@ -230,11 +230,7 @@ json_t *cli_result_json(const cli_run *run, const char *model_kind)
 int cli_run_save(const cli_run *run, lk_model *m)
 {
     lk_error err;
-    lk_status s = lk_prep_save(&run->prep, m, &err);
-    if (s == LK_OK)
-        s = lk_labels_save(&run->split.labels, m, &err);
-    if (s == LK_OK)
-        s = lk_model_put_str(m, "data.name", run->split.name, &err);
+    lk_status s = lk_model_put_str(m, "data.name", run->split.name, &err);
     /* One writer: every rank holds the same model, rank 0 saves it. */
     if (s == LK_OK && CLI.output && cli_is_root())
         s = lk_model_save(m, CLI.output, &err);
@@ -242,6 +238,56 @@ int cli_run_save(const cli_run *run, lk_model *m)
     if (s != LK_OK)
         return cli_fail_err(&err);
     return 0;
+}
+
+/* Scores of a predictor on a dataset's rows (none when it has none). */
+static lk_status score(const lk_predictor *p, const lk_dataset *d, lk_mat *sc, lk_error *err)
+{
+    *sc = (lk_mat){ .cols = lk_predictor_outputs(p) };
+    if (d->n == 0)
+        return LK_OK;
+    lk_status s = lk_mat_alloc_uninit(sc, d->n, lk_predictor_outputs(p), err);
+    if (s == LK_OK)
+        s = lk_predictor_scores(p, &d->x, sc, err);
+    return s;
+}
+
+int cli_run_accuracy(const cli_run *run, const lk_model *model, json_t *result)
+{
+    lk_error err;
+    lk_predictor *p;
+    lk_mat tr = { 0 }, te = { 0 };
+    double t0 = cli_now();
+    /* Every rank holds the same model, so every rank gets the same answer. */
+    lk_status s = lk_predictor_load(model, &p, &err);
+    if (s == LK_EUNSUPPORTED)
+        return 0;       /* a model that does not classify (an autoencoder alone) */
+    if (s == LK_OK) {
+        if ((s = score(p, &run->split.train, &tr, &err)) == LK_OK)
+            s = score(p, &run->split.test, &te, &err);
+        lk_predictor_free(p);
+    }
+    /* Each rank scores its share of the training rows: all go on, or none. */
+    s = lk_comm_agree(CLI_WORLD, s, &err);
+    if (s == LK_OK) {
+        json_object_set_new(result, "train_accuracy",
+                            json_real(cli_world_accuracy(&tr, run->split.train.y)));
+        if (run->split.test.n)
+            json_object_set_new(result, "test_accuracy",
+                                json_real(cli_accuracy(&te, run->split.test.y)));
+        /* The per-epoch history stays last, after the final figures. */
+        json_t *history = json_incref(json_object_get(result, "history"));
+        if (history) {
+            json_object_del(result, "history");
+            json_object_set_new(result, "history", history);
+        }
+        json_t *phases = json_object_get(result, "phase_seconds");
+        if (json_is_object(phases))
+            json_object_set_new(phases, "evaluation", json_real(cli_now() - t0));
+    }
+    lk_mat_free(&tr);
+    lk_mat_free(&te);
+    return s == LK_OK ? 0 : cli_fail_err(&err);
 }
 
 static double num(const json_t *o, const char *key)
@@ -322,7 +368,9 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
     lk_model *model = NULL;
     if ((rc = l->check(run.split.train.d, run.split.labels.k)) == 0)
         rc = l->fit(&run, &result, &model);
-    if (rc == 0 && model)
+    if (rc == 0)
+        rc = cli_run_accuracy(&run, model, result);
+    if (rc == 0)
         rc = cli_run_save(&run, model);
     if (rc == 0)
         rc = cli_print_result(result);

@@ -53,9 +53,17 @@ double cli_net_epoch_gflop(const lk_net *net, size_t rows);
  *  "n_classes"}: the keys every training command prints with --json. */
 json_t *cli_result_json(const cli_run *run, const char *model_kind);
 
-/* Put the preprocessing and label map into m and, if -o FILE was given,
- * save it atomically.  Returns 0 or EXIT_FAILURE after printing. */
+/* Put the dataset's name into m and, if -o FILE was given, save it
+ * atomically.  Returns 0 or EXIT_FAILURE after printing. */
 int cli_run_save(const cli_run *run, lk_model *m);
+
+/* Train and test accuracy of a trained model, through its predictor (the
+ * one place they are computed, so they are the saved model's): sets
+ * "train_accuracy" and, with test rows, "test_accuracy" in result, and the
+ * seconds taken as phase_seconds.evaluation when result has phase_seconds.
+ * A model kind that does not classify (an autoencoder without classifier)
+ * sets neither.  Returns 0 or EXIT_FAILURE after printing. */
+int cli_run_accuracy(const cli_run *run, const lk_model *model, json_t *result);
 
 /* ---------------------------------------------------------------- learners
  *
@@ -76,13 +84,13 @@ typedef struct cli_learner {
      * the loaded data, sizes such as --layers; both 0 before loading).
      * Prints one usage line and returns EXIT_USAGE, or returns 0. */
     int (*check)(size_t n_features, size_t n_classes);
-    /* Train on run->split (preprocessed), evaluate on train and test, and
-     * return the result object of the README's JSON output (cli_result_json plus
-     * train_seconds, train_accuracy, test_accuracy, params, and "history"
-     * for iterative learners; also "gflop" and "peak_rss_bytes") and, if
-     * model is non-NULL, the trained model (without prep/labels, which
-     * cli_run_save adds).  Progress on stderr unless -q.  Returns 0 or an
-     * exit code after printing the error. */
+    /* Train on run->split (preprocessed) and return the result object of
+     * the README's JSON output (cli_result_json plus train_seconds, params, and "history"
+     * for iterative learners; also "gflop") and the trained model made by
+     * the learner's lk_X_save with run->prep and the label map; the caller
+     * adds train_accuracy and test_accuracy (cli_run_accuracy) and
+     * peak_rss_bytes.  Progress on stderr unless -q.  Returns 0 or an exit
+     * code after printing the error. */
     int (*fit)(cli_run *run, json_t **result, lk_model **model);
     /* The family under the options parsed now, for a learner whose family
      * depends on them (ae --solver); NULL: always `family`. */

@@ -66,11 +66,33 @@ int cli_fail(const char *fmt, ...)
     return EXIT_FAILURE;
 }
 
+/* The library names a parameter as an error's place ("hidden", "loss"),
+ * never an option: these are the ones the command line sets by an option
+ * of the same name. */
+static const char *const OPTION_PLACES[] = { "activation", "features", "format", "hidden",
+                                             "holdout", "layers", "loss", "max-memory", NULL };
+
+void cli_err_hint(lk_error *err, const char *option)
+{
+    size_t n = strlen(err->text);
+    snprintf(err->text + n, sizeof err->text - n, " (%s)", option);
+}
+
 int cli_fail_err(const lk_error *err)
 {
     char buf[LK_ERROR_SOURCE_MAX + LK_ERROR_PLACE_MAX + LK_ERROR_TEXT_MAX + 8];
     if (!cli_is_root())
         return EXIT_FAILURE;
+    const char *text = err->text[0] ? err->text : lk_status_str(err->status);
+    for (size_t k = 0; OPTION_PLACES[k]; k++) {
+        if (strcmp(err->place, OPTION_PLACES[k]) != 0)
+            continue;
+        if (strpbrk(err->source, "/."))      /* a file: say which option helps */
+            fprintf(stderr, "learnkit: %s: %s; see --%s\n", err->source, text, OPTION_PLACES[k]);
+        else                                 /* a module's parameter: the option */
+            fprintf(stderr, "learnkit: --%s: %s\n", OPTION_PLACES[k], text);
+        return EXIT_FAILURE;
+    }
     fprintf(stderr, "learnkit: %s\n", lk_error_format(err, buf, sizeof buf));
     return EXIT_FAILURE;
 }

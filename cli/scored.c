@@ -22,9 +22,12 @@ int cli_score_open(const char *model_path, cli_scored *out)
     memset(out, 0, sizeof *out);
     lk_error err;
     if (lk_model_load(model_path, &out->model, &err) != LK_OK ||
-        lk_labels_load(&out->classes, out->model, &err) != LK_OK ||
-        lk_prep_load(&out->prep, out->model, &err) != LK_OK ||
+        lk_labels_load(out->model, &out->classes, &err) != LK_OK ||
+        lk_prep_load(out->model, &out->prep, &err) != LK_OK ||
         lk_predictor_load(out->model, &out->pred, &err) != LK_OK) {
+        if (err.status == LK_EUNSUPPORTED && out->model &&
+            strcmp(lk_model_kind(out->model), "ae") == 0)
+            cli_err_hint(&err, "train it with 'learnkit ae --classify'");
         if (!err.source[0] || strcmp(err.source, "model") == 0 || strchr(err.source, '.') == NULL)
             snprintf(err.source, sizeof err.source, "%s", model_path);
         cli_scored_free(out);

@@ -278,11 +278,8 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
 int cli_stream_save(const cli_stream *st, lk_model *m)
 {
     lk_error err;
-    lk_status s = lk_prep_save(&st->prep, m, &err);
-    if (s == LK_OK)
-        s = lk_labels_save(&st->labels, m, &err);
-    if (s == LK_OK)
-        s = lk_model_put_str(m, "data.name", st->files.name, &err);
+    /* The learner's save put the preprocessing and the label map. */
+    lk_status s = lk_model_put_str(m, "data.name", st->files.name, &err);
     /* One writer: every rank holds the same model, rank 0 saves it. */
     if (s == LK_OK && CLI.output && cli_is_root())
         s = lk_model_save(m, CLI.output, &err);

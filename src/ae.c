@@ -7,6 +7,7 @@
 #include <learnkit/ae.h>
 #include <learnkit/error.h>
 #include <learnkit/ridge.h>
+#include "model_check.h"
 #include "registry.h"
 #include "net_impl.h"
 
@@ -36,11 +37,28 @@ void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng)
     }
 }
 
+/* The rules of one autoencoder's activations, shared by lk_ae_build and
+ * the loader: NULL, or a sentence on what is wrong. */
+static const char *layer_check(lk_act enc, lk_act dec, int tied)
+{
+    if (enc.kind >= LK_ACT_COUNT || dec.kind >= LK_ACT_COUNT)
+        return "unknown activation";
+    if (enc.kind == LK_ACT_SOFTMAX || dec.kind == LK_ACT_SOFTMAX)
+        return "softmax couples the units; an autoencoder layer needs an elementwise activation";
+    if (tied && lk_act_has_params(enc.kind))
+        return "a tied decoder needs an encoder without PReLU slopes";
+    return NULL;
+}
+
 lk_status lk_ae_build(lk_net *net, size_t n_in, size_t hidden, lk_act enc, lk_act dec,
                       int tied, lk_error *err)
 {
+    *net = (lk_net){ 0 };
     if (n_in == 0 || hidden == 0)
         return lk_error_set(err, LK_EINVAL, "ae", NULL, "sizes must be positive");
+    const char *why = layer_check(enc, dec, tied);
+    if (why)
+        return lk_error_set(err, LK_EINVAL, "ae", "activation", "%s", why);
     lk_status s;
     lk_net_begin(net, n_in);
     if ((s = lk_net_add(net, hidden, enc, err)) != LK_OK)
@@ -285,7 +303,8 @@ static lk_status save_decoder(const lk_net *ae, size_t l, lk_model *m, lk_error 
     return s;
 }
 
-lk_status lk_ae_save(const lk_ae_stack *st, lk_model **out, lk_error *err)
+lk_status lk_ae_save(const lk_ae_stack *st, const lk_prep *prep, const lk_labels *labels,
+                     lk_model **out, lk_error *err)
 {
     *out = NULL;
     const lk_net *enc = &st->enc;
@@ -298,27 +317,19 @@ lk_status lk_ae_save(const lk_ae_stack *st, lk_model **out, lk_error *err)
             st->layers[l].layers[0].out != enc->layers[l].out)
             return lk_error_set(err, LK_EINVAL, "ae", NULL,
                                 "autoencoder %zu does not match encoder layer %zu", l + 1, l + 1);
-    lk_model *m = lk_model_new("ae");
-    if (!m)
-        return lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
-    lk_status s = lk_model_put_str(m, "arch.solver", lk_ae_solver_name(st->solver), err);
+    size_t k = st->has_clf ? lk_net_outputs(&st->clf) : 0;
+    lk_status s = lki_model_begin("ae", lk_net_inputs(enc), k, out, err);
+    if (s != LK_OK)
+        return s;
+    lk_model *m = *out;
+    s = lk_model_put_str(m, "arch.solver", lk_ae_solver_name(st->solver), err);
     if (s == LK_OK)
         s = lk_net_save(enc, m, "enc.", err);
     for (size_t l = 0; s == LK_OK && st->layers && l < L; l++)
         s = save_decoder(&st->layers[l], l, m, err);
     if (s == LK_OK && st->has_clf)
         s = lk_net_save(&st->clf, m, "clf.", err);
-    if (s != LK_OK) {
-        lk_model_free(m);
-        return s;
-    }
-    *out = m;
-    return LK_OK;
-}
-
-static lk_status bad(const char *k, const char *what, lk_error *err)
-{
-    return lk_error_set(err, LK_EFORMAT, "ae model", k, "%s", what);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 /* Layer l's autoencoder: encoder layer l of enc, and the decoder entries. */
@@ -327,38 +338,37 @@ static lk_status load_decoder(const lk_model *m, const lk_net *enc, size_t l, lk
 {
     const lk_dense *e = &enc->layers[l];
     char k[64];
-    const char *name;
     int64_t tied;
     lk_act act;
     lk_status s;
-    size_t rows, cols;
     dkey(k, sizeof k, l, "activation");
-    if ((s = lk_model_get_str(m, k, &name, err)) != LK_OK)
+    if ((s = lki_model_act(m, k, &act, err)) != LK_OK)
         return s;
-    if (lk_act_parse(name, &act, k, NULL) != LK_OK || act.kind == LK_ACT_SOFTMAX)
-        return bad(k, "names an unknown or unusable activation", err);
-    dkey(k, sizeof k, l, "tied");
-    if ((s = lk_model_get_int(m, k, &tied, err)) != LK_OK)
+    char kt[64];
+    dkey(kt, sizeof kt, l, "tied");
+    if ((s = lk_model_get_int(m, kt, &tied, err)) != LK_OK)
         return s;
     if (tied != 0 && tied != 1)
-        return bad(k, "must be 0 or 1", err);
-    if (tied && e->gamma != LK_NO_OFFSET)
-        return bad(k, "a tied decoder needs an encoder without PReLU slopes", err);
+        return lki_model_bad(m, kt, err, "expected 0 or 1, found %lld", (long long)tied);
+    const char *why = layer_check(e->act, act, (int)tied);
+    if (why)
+        return lki_model_bad(m, tied && lk_act_has_params(e->act.kind) ? kt : k, err, "%s", why);
     /* Shapes first, so nothing is allocated for a damaged file. */
     dkey(k, sizeof k, l, "w");
     if (!tied) {
-        if ((s = lk_model_get_shape(m, k, &rows, &cols, err)) != LK_OK)
+        if ((s = lki_model_shape(m, k, e->in, e->out, err)) != LK_OK)
             return s;
-        if (rows != e->in || cols != e->out)
-            return bad(k, "has the wrong shape for its encoder", err);
     } else if (lk_model_has(m, k)) {
-        return bad(k, "is present for a tied decoder", err);
+        return lki_model_bad(m, k, err, "present for a tied decoder");
     }
     dkey(k, sizeof k, l, "b");
-    if ((s = lk_model_get_shape(m, k, &rows, &cols, err)) != LK_OK)
+    if ((s = lki_model_shape(m, k, 1, e->in, err)) != LK_OK)
         return s;
-    if (rows != 1 || cols != e->in)
-        return bad(k, "has the wrong shape for its encoder", err);
+    if (lk_act_has_params(act.kind)) {
+        dkey(k, sizeof k, l, "gamma");
+        if ((s = lki_model_shape(m, k, 1, e->in, err)) != LK_OK)
+            return s;
+    }
     if ((s = lk_ae_build(ae, e->in, e->out, e->act, act, (int)tied, err)) != LK_OK)
         return s;
     if ((s = lk_net_copy_layer(ae, 0, enc, l, err)) != LK_OK)
@@ -367,22 +377,18 @@ static lk_status load_decoder(const lk_model *m, const lk_net *enc, size_t l, lk
     if (!tied) {
         lk_mat w = lk_dense_w(d, &ae->params);
         dkey(k, sizeof k, l, "w");
-        if ((s = lk_model_get_mat(m, k, d->out, d->in, &w, err)) != LK_OK)
+        if ((s = lki_model_get_finite(m, k, d->out, d->in, &w, err)) != LK_OK)
             goto fail;
     }
     lk_mat b = lk_mat_view(lk_dense_b(d, &ae->params), 1, d->out, d->out);
     dkey(k, sizeof k, l, "b");
-    if ((s = lk_model_get_mat(m, k, 1, d->out, &b, err)) != LK_OK)
+    if ((s = lki_model_get_finite(m, k, 1, d->out, &b, err)) != LK_OK)
         goto fail;
     if (d->gamma != LK_NO_OFFSET) {
         lk_mat g = lk_mat_view(ae->params.w + d->gamma, 1, d->out, d->out);
         dkey(k, sizeof k, l, "gamma");
-        if ((s = lk_model_get_mat(m, k, 1, d->out, &g, err)) != LK_OK)
+        if ((s = lki_model_get_finite(m, k, 1, d->out, &g, err)) != LK_OK)
             goto fail;
-    }
-    if (!lk_mat_all_finite(&(lk_mat){ 1, ae->params.n, ae->params.n, ae->params.w, 0 })) {
-        s = bad(k, "holds NaN or infinite values", err);
-        goto fail;
     }
     return LK_OK;
 fail:
@@ -394,58 +400,75 @@ lk_status lk_ae_load(const lk_model *m, lk_ae_stack *st, lk_error *err)
 {
     memset(st, 0, sizeof *st);
     const char *name;
+    size_t d, k = 0;
     lk_status s;
-    if (strcmp(lk_model_kind(m), "ae") != 0)
-        return lk_error_set(err, LK_EFORMAT, "model", NULL,
-                            "a model of kind '%s', not an autoencoder (kind 'ae')",
-                            lk_model_kind(m));
-    if ((s = lk_model_get_str(m, "arch.solver", &name, err)) != LK_OK)
+    if ((s = lki_model_io(m, "ae", &d, 2, NULL, err)) != LK_OK ||
+        (s = lk_model_get_str(m, "arch.solver", &name, err)) != LK_OK)
         return s;
-    size_t k = 0;
     while (k < sizeof SOLVERS / sizeof *SOLVERS && strcmp(SOLVERS[k], name) != 0)
         k++;
     if (k == sizeof SOLVERS / sizeof *SOLVERS)
-        return bad("arch.solver", "names an unknown solver (expected backprop, elm or mda)", err);
+        return lki_model_bad(m, "arch.solver", err,
+                             "unknown solver '%s' (expected backprop, elm or mda)", name);
     st->solver = (lk_ae_solver)k;
-    if ((s = lk_net_load(&st->enc, m, "enc.", err)) != LK_OK)
+    if ((s = lk_net_load(m, "enc.", &st->enc, err)) != LK_OK)
         return s;
     size_t L = st->enc.n_layers;
+    if (lk_net_inputs(&st->enc) != d) {
+        s = lki_model_bad(m, "arch.inputs", err, "%zu, but enc.arch.sizes starts with %zu", d,
+                          lk_net_inputs(&st->enc));
+        goto fail;
+    }
     for (size_t l = 0; l < L; l++) {
-        const lk_dense *d = &st->enc.layers[l];
-        if (d->tied || d->act.kind == LK_ACT_SOFTMAX) {
-            s = bad("enc.arch.activations", "a layer is tied or softmax: not an encoder", err);
+        const lk_dense *e = &st->enc.layers[l];
+        if (e->tied || e->act.kind == LK_ACT_SOFTMAX) {
+            s = lki_model_bad(m, "enc.arch.activations", err,
+                              "layer %zu is tied or softmax: not an encoder", l + 1);
             goto fail;
         }
-        if (st->solver == LK_AE_MDA && (d->in != d->out || d->act.kind != LK_ACT_TANH)) {
-            s = bad("enc.arch.sizes", "an mDA layer must be square, with tanh", err);
+        if (st->solver == LK_AE_MDA && (e->in != e->out || e->act.kind != LK_ACT_TANH)) {
+            s = lki_model_bad(m, "enc.arch.sizes", err,
+                              "layer %zu: an mDA layer must be square, with tanh", l + 1);
             goto fail;
         }
-        if (st->solver == LK_AE_ELM && d->gamma != LK_NO_OFFSET) {
-            s = bad("enc.arch.activations", "an ELM encoder has no PReLU slopes", err);
+        if (st->solver == LK_AE_ELM && e->gamma != LK_NO_OFFSET) {
+            s = lki_model_bad(m, "enc.arch.activations", err,
+                              "layer %zu: an ELM encoder has no PReLU slopes", l + 1);
             goto fail;
         }
     }
     if (st->solver == LK_AE_BACKPROP) {
         if (!(st->layers = calloc(L, sizeof *st->layers))) {
-            s = lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
+            s = lk_error_set(err, LK_ENOMEM, lk_model_source(m), NULL, "out of memory");
             goto fail;
         }
         for (size_t l = 0; l < L; l++)
             if ((s = load_decoder(m, &st->enc, l, &st->layers[l], err)) != LK_OK)
                 goto fail;
     } else if (lk_model_has(m, "dec.0.b")) {
-        s = bad("dec.0.b", "a closed-form stack has no decoder entries", err);
+        s = lki_model_bad(m, "dec.0.b", err, "a closed-form stack has no decoder entries");
         goto fail;
     }
     if (lk_model_has(m, "clf.arch.sizes")) {
-        if ((s = lk_net_load(&st->clf, m, "clf.", err)) != LK_OK)
+        if ((s = lk_net_load(m, "clf.", &st->clf, err)) != LK_OK)
             goto fail;
         st->has_clf = 1;
         if (st->clf.n_layers != 1 || lk_net_inputs(&st->clf) != lk_net_outputs(&st->enc) ||
             lk_net_output_act(&st->clf)->kind != LK_ACT_SOFTMAX) {
-            s = bad("clf.arch.sizes", "the classifier must be one softmax layer on the codes", err);
+            s = lki_model_bad(m, "clf.arch.sizes", err,
+                              "the classifier must be one softmax layer on the codes");
             goto fail;
         }
+        if ((s = lk_model_get_size(m, "arch.classes", 2, INT32_MAX, &k, err)) != LK_OK)
+            goto fail;
+        if (k != lk_net_outputs(&st->clf)) {
+            s = lki_model_bad(m, "arch.classes", err, "%zu, but the classifier has %zu outputs",
+                              k, lk_net_outputs(&st->clf));
+            goto fail;
+        }
+    } else if (lk_model_has(m, "arch.classes")) {
+        s = lki_model_bad(m, "arch.classes", err, "present in a stack without a classifier");
+        goto fail;
     }
     return LK_OK;
 fail:
@@ -464,9 +487,8 @@ static lk_status pred_load(const lk_model *m, void **state, size_t *n_in, size_t
         return s;
     if (!st.has_clf) {
         lk_ae_stack_free(&st);
-        return lk_error_set(err, LK_EUNSUPPORTED, "model", NULL,
-                            "this autoencoder has no classifier, so it cannot predict "
-                            "classes; train it with 'learnkit ae --classify'");
+        return lk_error_set(err, LK_EUNSUPPORTED, lk_model_source(m), NULL,
+                            "this autoencoder has no classifier, so it cannot predict classes");
     }
     /* One network, encoders then the softmax, so predicting is lk_net_predict. */
     lk_net *net = calloc(1, sizeof *net);

@@ -135,7 +135,7 @@ int lki_csv_line(lki_csv *c, char *line, size_t len, size_t line_no, lk_error *e
         else {
             lki_place(place, sizeof place, line_no, 0);
             return -(int)lk_error_set(err, LK_EINVAL, source, place,
-                                      "--label-col %ld, but the rows have %zu fields", lc,
+                                      "label column %ld, but the rows have %zu fields", lc,
                                       c->ncols);
         }
         if (!(c->row = malloc((c->ncols - 1) * sizeof *c->row)))

@@ -207,9 +207,9 @@ static lk_status read_file(const char *path, lk_format f, const lk_data_options 
     case LK_FORMAT_LIBSVM:
         return lki_libsvm_read(path, min_features, o->max_bytes, out, err);
     default:
-        return lk_error_set(err, LK_EINVAL, path, NULL,
+        return lk_error_set(err, LK_EINVAL, path, "format",
                             "cannot tell the format from the name (expected .csv, .svm, "
-                            ".libsvm, .scale or .t, optionally .gz; or use --format)");
+                            ".libsvm, .scale or .t, optionally .gz)");
     }
 }
 
@@ -283,7 +283,7 @@ lk_status lk_holdout_mark(const uint32_t *y, size_t n, size_t k, double f, gsl_r
     }
     *n_test_out = n_test;
     if (n_test == 0 || n_test == n)
-        s = lk_error_set(err, LK_EINVAL, "--holdout", NULL,
+        s = lk_error_set(err, LK_EINVAL, "data", "holdout",
                          "a holdout of %g leaves %zu test rows of %zu", f, n_test, n);
 done:
     free(order);
@@ -389,9 +389,9 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
             have_test = 1;
             if (s == LK_OK && test.d > train.d && f.format == LK_FORMAT_LIBSVM) {
                 /* The test set names a feature the training set never saw. */
-                s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
-                                 "has feature index %zu beyond the training set's %zu; pass "
-                                 "--features %zu", test.d, train.d, test.d);
+                s = lk_error_set(err, LK_EFORMAT, f.test, "features",
+                                 "has feature index %zu beyond the training set's %zu; set the "
+                                 "number of features to %zu", test.d, train.d, test.d);
             } else if (s == LK_OK && test.d != train.d) {
                 s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
                                  "%zu features per row, the training set has %zu", test.d,
@@ -436,7 +436,7 @@ lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *r
             goto fail;
     } else {
         if (!(o.holdout > 0 && o.holdout < 1)) {
-            s = lk_error_set(err, LK_EINVAL, "--holdout", NULL, "must be between 0 and 1");
+            s = lk_error_set(err, LK_EINVAL, "data", "holdout", "must be between 0 and 1");
             goto fail;
         }
         if ((s = holdout_split(&train, ytr, out->labels.k, o.holdout, rng, out, err)) != LK_OK)

@@ -13,6 +13,7 @@
 #include <learnkit/pinv.h>
 #include <learnkit/ridge.h>
 #include <learnkit/rows.h>
+#include "model_check.h"
 #include "registry.h"
 #include "sizes.h"
 
@@ -361,21 +362,21 @@ static lk_status admit(const lk_elm_params *p, size_t n, size_t d, size_t k,
     rep->memory_bytes = need;
     if (p->max_memory && need > p->max_memory) {
         if (need == SIZE_MAX)
-            return lk_error_set(err, LK_ETOOBIG, "--hidden", NULL,
+            return lk_error_set(err, LK_ETOOBIG, "elm", "hidden",
                                 "%zu hidden units need more memory than can be addressed",
                                 p->hidden);
         lk_elm_params r = *p;
         r.solver = LK_ELM_RIDGE;
         size_t other = lk_elm_memory(&r, n, d, k);
         if (p->solver == LK_ELM_SVD && other <= p->max_memory)
-            return lk_error_set(err, LK_ETOOBIG, "--max-memory", NULL,
+            return lk_error_set(err, LK_ETOOBIG, "elm", "max-memory",
                                 "the svd solver with %zu hidden units needs %.0f MiB, more than "
-                                "the %.0f MiB allowed; --solver ridge needs %.0f MiB",
+                                "the %.0f MiB allowed; the ridge solver needs %.0f MiB",
                                 p->hidden, mib(need), mib(p->max_memory), mib(other));
-        return lk_error_set(err, LK_ETOOBIG, "--max-memory", NULL,
+        return lk_error_set(err, LK_ETOOBIG, "elm", "max-memory",
                             "%zu hidden units need %.0f MiB, more than the %.0f MiB allowed; "
                             "use fewer units%s", p->hidden, mib(need), mib(p->max_memory),
-                            p->solver == LK_ELM_SVD ? " or --solver ridge" : "");
+                            p->solver == LK_ELM_SVD ? " or the ridge solver" : "");
     }
     return LK_OK;
 }
@@ -422,8 +423,8 @@ lk_status lk_elm_fit_blocks(lk_elm *m, const lk_elm_params *p, const lk_blocks *
         lk_matd_to_mat(&m->beta, &beta);
         if (!lk_mat_all_finite(&m->beta))
             s = lk_error_set(err, LK_ENUMERIC, "elm", NULL,
-                             "the output weights are not finite; try --solver ridge with a "
-                             "smaller --C");
+                             "the output weights are not finite; try the ridge solver with a "
+                             "smaller C");
     }
 done:
     lk_mat_free(&t);
@@ -504,51 +505,46 @@ lk_status lk_elm_fit(lk_elm *m, const lk_elm_params *given, const lk_mat *x, con
     return s;
 }
 
-lk_status lk_elm_save(const lk_elm *m, lk_model *model, lk_error *err)
+lk_status lk_elm_save(const lk_elm *m, const lk_prep *prep, const lk_labels *labels,
+                      lk_model **out, lk_error *err)
 {
     char act[64];
     lk_act_format(&m->act, act, sizeof act);
-    lk_status s;
-    if ((s = lk_model_put_str(model, "arch.activation", act, err)) ||
-        (s = lk_model_put_int(model, "arch.inputs", (int64_t)m->d, err)) ||
-        (s = lk_model_put_int(model, "arch.hidden", (int64_t)m->hidden, err)) ||
-        (s = lk_model_put_int(model, "arch.classes", (int64_t)m->k, err)) ||
-        (s = lk_model_put_mat(model, "elm.a", &m->a, err)) ||
-        (s = lk_model_put_vec(model, "elm.b", m->hidden, m->b, err)) ||
-        (s = lk_model_put_mat(model, "elm.beta", &m->beta, err)))
-        return s;
-    return LK_OK;
+    lk_status s = lki_model_begin("elm", m->d, m->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_str(*out, "arch.activation", act, err)) == LK_OK &&
+        (s = lk_model_put_int(*out, "arch.hidden", (int64_t)m->hidden, err)) == LK_OK &&
+        (s = lk_model_put_mat(*out, "elm.a", &m->a, err)) == LK_OK &&
+        (s = lk_model_put_vec(*out, "elm.b", m->hidden, m->b, err)) == LK_OK)
+        s = lk_model_put_mat(*out, "elm.beta", &m->beta, err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
-lk_status lk_elm_load(lk_elm *m, const lk_model *model, lk_error *err)
+lk_status lk_elm_load(const lk_model *model, lk_elm *m, lk_error *err)
 {
     memset(m, 0, sizeof *m);
-    const char *name;
-    size_t d, L, k;
-    lk_act act;
+    lk_elm_params p = lk_elm_params_default();
+    size_t d, k;
     lk_status s;
-    if ((s = lk_model_get_str(model, "arch.activation", &name, err)) ||
-        (s = lk_act_parse(name, &act, "arch.activation", err)) ||
-        (s = lk_model_get_size(model, "arch.inputs", 1, INT32_MAX, &d, err)) ||
-        (s = lk_model_get_size(model, "arch.hidden", 1, INT32_MAX, &L, err)) ||
-        (s = lk_model_get_size(model, "arch.classes", 1, INT32_MAX, &k, err)))
+    if ((s = lki_model_io(model, "elm", &d, 1, &k, err)) ||
+        (s = lki_model_act(model, "arch.activation", &p.act, err)) ||
+        (s = lk_model_get_size(model, "arch.hidden", 1, INT32_MAX, &p.hidden, err)))
         return s;
-    size_t r, c;
+    /* The fit's own rules, so a file holds nothing a fit would refuse. */
+    const char *why = lk_elm_check(&p);
+    if (why)
+        return lki_model_bad(model, "arch.activation", err, "%s", why);
+    size_t L = p.hidden;
     /* Shapes first, so a hostile count never drives an allocation. */
-    if ((s = lk_model_get_shape(model, "elm.a", &r, &c, err)))
+    if ((s = lki_model_shape(model, "elm.a", L, d, err)) ||
+        (s = lki_model_shape(model, "elm.b", 1, L, err)) ||
+        (s = lki_model_shape(model, "elm.beta", L, k, err)))
         return s;
-    if (r != L || c != d)
-        return lk_error_set(err, LK_EFORMAT, "elm.a", NULL, "expected %zu x %zu", L, d);
-    if ((s = lk_model_get_shape(model, "elm.beta", &r, &c, err)))
-        return s;
-    if (r != L || c != k)
-        return lk_error_set(err, LK_EFORMAT, "elm.beta", NULL, "expected %zu x %zu", L, k);
-    if ((s = elm_alloc(m, d, L, k, act, err)))
+    if ((s = elm_alloc(m, d, L, k, p.act, err)))
         goto fail;
     lk_mat bv = lk_mat_view(m->b, 1, L, L);
-    if ((s = lk_model_get_mat(model, "elm.a", L, d, &m->a, err)) ||
-        (s = lk_model_get_mat(model, "elm.b", 1, L, &bv, err)) ||
-        (s = lk_model_get_mat(model, "elm.beta", L, k, &m->beta, err)))
+    if ((s = lki_model_get_finite(model, "elm.a", L, d, &m->a, err)) ||
+        (s = lki_model_get_finite(model, "elm.b", 1, L, &bv, err)) ||
+        (s = lki_model_get_finite(model, "elm.beta", L, k, &m->beta, err)))
         goto fail;
     return LK_OK;
 fail:
@@ -556,35 +552,4 @@ fail:
     return s;
 }
 
-/* ---------------------------------------------------------------- predictor */
-
-static lk_status pred_load(const lk_model *model, void **state, size_t *n_in, size_t *n_out,
-                           lk_error *err)
-{
-    lk_elm *m = malloc(sizeof *m);
-    if (!m)
-        return lk_error_set(err, LK_ENOMEM, "elm", NULL, "out of memory");
-    lk_status s = lk_elm_load(m, model, err);
-    if (s != LK_OK) {
-        free(m);
-        return s;
-    }
-    *state = m;
-    *n_in = m->d;
-    *n_out = m->k;
-    return LK_OK;
-}
-
-static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
-{
-    return lk_elm_scores(state, x, scores, err);
-}
-
-static void pred_free(void *state)
-{
-    if (state)
-        lk_elm_free(state);
-    free(state);
-}
-
-const lk_predictor_type lk_elm_predictor = { "elm", pred_load, pred_scores, pred_free, 0, NULL };
+LKI_LEARNER_PREDICTOR(elm, "elm", lk_elm, lk_elm_scores, 0);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "labels.h"
+#include "model_check.h"
 #include "rmath.h"
 
 /* A label is an integer when the whole text parses as one (strtoll, no
@@ -167,7 +168,7 @@ lk_status lk_labels_save(const lk_labels *l, lk_model *m, lk_error *err)
     return lk_model_put_strs(m, "labels", l->k, (const char *const *)l->names, err);
 }
 
-lk_status lk_labels_load(lk_labels *l, const lk_model *m, lk_error *err)
+lk_status lk_labels_load(const lk_model *m, lk_labels *l, lk_error *err)
 {
     memset(l, 0, sizeof *l);
     size_t n;
@@ -176,7 +177,12 @@ lk_status lk_labels_load(lk_labels *l, const lk_model *m, lk_error *err)
     if (s != LK_OK)
         return s;
     if (n == 0)
-        return lk_error_set(err, LK_EFORMAT, "labels", NULL, "the model has no classes");
+        return lki_model_bad(m, "labels", err, "the model has no classes");
+    /* A learner's model says how many classes it scores: the same number. */
+    int64_t k;
+    if (lk_model_get_int(m, "arch.classes", &k, NULL) == LK_OK && k != (int64_t)n)
+        return lki_model_bad(m, "labels", err, "%zu class names, but arch.classes is %lld", n,
+                             (long long)k);
     /* Classes are looked up by binary search: the names must be distinct and
      * in the order lki_labels_build gives them. */
     int numeric = 1;
@@ -187,18 +193,18 @@ lk_status lk_labels_load(lk_labels *l, const lk_model *m, lk_error *err)
         int ordered = numeric ? (as_integer(names[c - 1], &a), as_integer(names[c], &b), a < b)
                               : strcmp(names[c - 1], names[c]) < 0;
         if (!ordered)
-            return lk_error_set(err, LK_EFORMAT, "labels", NULL,
-                                "class names '%s' and '%s' are repeated or out of order",
-                                names[c - 1], names[c]);
+            return lki_model_bad(m, "labels", err,
+                                 "class names '%s' and '%s' are repeated or out of order",
+                                 names[c - 1], names[c]);
     }
     l->names = calloc(n, sizeof *l->names);
     if (!l->names)
-        return lk_error_set(err, LK_ENOMEM, "labels", NULL, "out of memory");
+        return lk_error_set(err, LK_ENOMEM, lk_model_source(m), "labels", "out of memory");
     for (size_t c = 0; c < n; c++) {
         if (!(l->names[c] = strdup(names[c]))) {
             l->k = c;
             lk_labels_free(l);
-            return lk_error_set(err, LK_ENOMEM, "labels", NULL, "out of memory");
+            return lk_error_set(err, LK_ENOMEM, lk_model_source(m), "labels", "out of memory");
         }
     }
     l->k = n;

@@ -10,6 +10,8 @@
 #include <learnkit/names.h>
 #include <learnkit/blas.h>
 #include <learnkit/loss.h>
+#include "model_check.h"
+#include "registry.h"
 
 static const char *const SOLVER_NAMES[LK_LOGREG_SOLVER_COUNT] = { "lbfgs", "adam" };
 
@@ -131,69 +133,43 @@ lk_status lk_logreg_proba(const lk_logreg *m, const lk_mat *x, lk_mat *proba, lk
 
 /* ---------------------------------------------------------------- files */
 
-lk_status lk_logreg_save(const lk_logreg *m, lk_model *model, lk_error *err)
+lk_status lk_logreg_save(const lk_logreg *m, const lk_prep *prep, const lk_labels *labels,
+                         lk_model **out, lk_error *err)
 {
-    lk_status s;
     lk_mat w = lk_dense_w(&m->layer, &m->params);
-    if ((s = lk_model_put_int(model, "arch.features", (int64_t)m->d, err)) != LK_OK ||
-        (s = lk_model_put_int(model, "arch.classes", (int64_t)m->k, err)) != LK_OK ||
-        (s = lk_model_put_str(model, "arch.output", "softmax", err)) != LK_OK ||
-        (s = lk_model_put_mat(model, "w", &w, err)) != LK_OK ||
-        (s = lk_model_put_vec(model, "b", m->k, lk_dense_b(&m->layer, &m->params), err)) != LK_OK)
-        return s;
-    return LK_OK;
+    lk_status s = lki_model_begin("logreg", m->d, m->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_str(*out, "arch.output", "softmax", err)) == LK_OK &&
+        (s = lk_model_put_mat(*out, "logreg.w", &w, err)) == LK_OK)
+        s = lk_model_put_vec(*out, "logreg.b", m->k, lk_dense_b(&m->layer, &m->params), err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
-lk_status lk_logreg_load(lk_logreg *m, const lk_model *model, lk_error *err)
+lk_status lk_logreg_load(const lk_model *model, lk_logreg *m, lk_error *err)
 {
     size_t d, k;
+    const char *out;
     lk_status s;
     memset(m, 0, sizeof *m);
-    if ((s = lk_model_get_size(model, "arch.features", 1, INT32_MAX, &d, err)) != LK_OK ||
-        (s = lk_model_get_size(model, "arch.classes", 2, INT32_MAX, &k, err)) != LK_OK)
+    if ((s = lki_model_io(model, "logreg", &d, 2, &k, err)) != LK_OK ||
+        (s = lk_model_get_str(model, "arch.output", &out, err)) != LK_OK)
         return s;
-    if ((s = lk_logreg_alloc(m, d, k, err)) != LK_OK)
+    if (strcmp(out, "softmax") != 0)
+        return lki_model_bad(model, "arch.output", err, "expected softmax, found '%s'", out);
+    if ((s = lki_model_shape(model, "logreg.w", k, d, err)) != LK_OK ||
+        (s = lki_model_shape(model, "logreg.b", 1, k, err)) != LK_OK ||
+        (s = lk_logreg_alloc(m, d, k, err)) != LK_OK)
         return s;
     lk_mat w = lk_dense_w(&m->layer, &m->params);
     lk_mat b = lk_mat_view(lk_dense_b(&m->layer, &m->params), 1, k, k);
-    if ((s = lk_model_get_mat(model, "w", k, d, &w, err)) != LK_OK ||
-        (s = lk_model_get_mat(model, "b", 1, k, &b, err)) != LK_OK) {
+    if ((s = lki_model_get_finite(model, "logreg.w", k, d, &w, err)) != LK_OK ||
+        (s = lki_model_get_finite(model, "logreg.b", 1, k, &b, err)) != LK_OK) {
         lk_logreg_free(m);
         return s;
     }
     return LK_OK;
 }
 
-static lk_status pred_load(const lk_model *model, void **state, size_t *n_in, size_t *n_out,
-                           lk_error *err)
-{
-    lk_logreg *m = malloc(sizeof *m);
-    if (!m)
-        return lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-    lk_status s = lk_logreg_load(m, model, err);
-    if (s != LK_OK) {
-        free(m);
-        return s;
-    }
-    *state = m;
-    *n_in = m->d;
-    *n_out = m->k;
-    return LK_OK;
-}
-
-static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
-{
-    return lk_logreg_proba(state, x, scores, err);
-}
-
-static void pred_free(void *state)
-{
-    if (state)
-        lk_logreg_free(state);
-    free(state);
-}
-
-const lk_predictor_type lk_logreg_predictor = { "logreg", pred_load, pred_scores, pred_free, 1, NULL };
+LKI_LEARNER_PREDICTOR(logreg, "logreg", lk_logreg, lk_logreg_proba, 1);
 
 /* ---------------------------------------------------------------- training */
 
@@ -560,7 +536,7 @@ static lk_status adam_epoch(lk_logreg_trainer *t, lk_error *err)
         t->flops += 4.0 * (double)nb * (double)m->d * (double)m->k;
         if (!isfinite(j))
             return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
-                                "the loss became non-finite at epoch %zu (lower --lr)",
+                                "the loss became non-finite at epoch %zu; lower the learning rate",
                                 t->iter + 1);
         lk_optim_step(&t->opt, m->params.w, m->params.g);
     }
@@ -597,7 +573,7 @@ lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err)
         t->gnorm = lk_params_grad_norm(&t->m->params);
         if (!isfinite(t->loss))
             return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
-                                "the loss became non-finite at epoch %zu (lower --lr)", t->iter);
+                                "the loss became non-finite at epoch %zu; lower the learning rate", t->iter);
     }
     if (t->cfg.gtol > 0 && t->gnorm < t->cfg.gtol)
         t->state = LK_TRAIN_CONVERGED;

@@ -7,6 +7,7 @@
 #include <learnkit/data.h>
 #include <learnkit/ridge.h>
 #include <learnkit/rows.h>
+#include "model_check.h"
 #include "registry.h"
 
 #define BLOCK 4096
@@ -170,35 +171,29 @@ lk_status lk_lsq_scores(const lk_lsq *m, const lk_mat *x, lk_mat *scores, lk_err
     return LK_OK;
 }
 
-lk_status lk_lsq_save(const lk_lsq *m, lk_model *model, lk_error *err)
+lk_status lk_lsq_save(const lk_lsq *m, const lk_prep *prep, const lk_labels *labels,
+                      lk_model **out, lk_error *err)
 {
-    lk_status s;
-    if ((s = lk_model_put_int(model, "arch.inputs", (int64_t)m->d, err)) ||
-        (s = lk_model_put_int(model, "arch.classes", (int64_t)m->k, err)) ||
-        (s = lk_model_put_mat(model, "lsq.w", &m->w, err)) ||
-        (s = lk_model_put_vec(model, "lsq.bias", m->k, m->bias, err)))
-        return s;
-    return LK_OK;
+    lk_status s = lki_model_begin("lsq", m->d, m->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_mat(*out, "lsq.w", &m->w, err)) == LK_OK)
+        s = lk_model_put_vec(*out, "lsq.bias", m->k, m->bias, err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
-lk_status lk_lsq_load(lk_lsq *m, const lk_model *model, lk_error *err)
+lk_status lk_lsq_load(const lk_model *model, lk_lsq *m, lk_error *err)
 {
     memset(m, 0, sizeof *m);
     size_t d, k;
     lk_status s;
-    if ((s = lk_model_get_size(model, "arch.inputs", 1, INT32_MAX, &d, err)) ||
-        (s = lk_model_get_size(model, "arch.classes", 1, INT32_MAX, &k, err)))
+    if ((s = lki_model_io(model, "lsq", &d, 1, &k, err)) ||
+        (s = lki_model_shape(model, "lsq.w", d, k, err)) ||
+        (s = lki_model_shape(model, "lsq.bias", 1, k, err)))
         return s;
-    size_t r, c;
-    if ((s = lk_model_get_shape(model, "lsq.w", &r, &c, err)))
-        return s;
-    if (r != d || c != k)
-        return lk_error_set(err, LK_EFORMAT, "lsq.w", NULL, "expected %zu x %zu", d, k);
     if ((s = lsq_alloc(m, d, k, err)))
         goto fail;
     lk_mat bv = lk_mat_view(m->bias, 1, k, k);
-    if ((s = lk_model_get_mat(model, "lsq.w", d, k, &m->w, err)) ||
-        (s = lk_model_get_mat(model, "lsq.bias", 1, k, &bv, err)))
+    if ((s = lki_model_get_finite(model, "lsq.w", d, k, &m->w, err)) ||
+        (s = lki_model_get_finite(model, "lsq.bias", 1, k, &bv, err)))
         goto fail;
     return LK_OK;
 fail:
@@ -206,33 +201,4 @@ fail:
     return s;
 }
 
-static lk_status pred_load(const lk_model *model, void **state, size_t *n_in, size_t *n_out,
-                           lk_error *err)
-{
-    lk_lsq *m = malloc(sizeof *m);
-    if (!m)
-        return lk_error_set(err, LK_ENOMEM, "lsq", NULL, "out of memory");
-    lk_status s = lk_lsq_load(m, model, err);
-    if (s != LK_OK) {
-        free(m);
-        return s;
-    }
-    *state = m;
-    *n_in = m->d;
-    *n_out = m->k;
-    return LK_OK;
-}
-
-static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
-{
-    return lk_lsq_scores(state, x, scores, err);
-}
-
-static void pred_free(void *state)
-{
-    if (state)
-        lk_lsq_free(state);
-    free(state);
-}
-
-const lk_predictor_type lk_lsq_predictor = { "lsq", pred_load, pred_scores, pred_free, 0, NULL };
+LKI_LEARNER_PREDICTOR(lsq, "lsq", lk_lsq, lk_lsq_scores, 0);

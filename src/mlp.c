@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <learnkit/mlp.h>
+#include "model_check.h"
 #include "registry.h"
 
 size_t lk_mlp_auto_hidden(size_t rows)
@@ -19,33 +20,39 @@ lk_act lk_mlp_output_act(lk_loss_kind loss)
     }
 }
 
+/* The rules of an MLP's activations, shared by lk_mlp_build and
+ * lk_mlp_load: NULL, or a sentence on what is wrong. */
+static const char *hidden_check(const lk_act *a)
+{
+    if (a->kind == LK_ACT_SOFTMAX)
+        return "softmax is for the output layer, not a hidden layer";
+    return NULL;
+}
+
 lk_status lk_mlp_build(lk_net *net, size_t n_in, size_t n_hidden, const size_t *hidden,
                        size_t n_acts, const lk_act *acts, size_t n_out,
                        const lk_act *out_act, lk_loss_kind loss, lk_error *err)
 {
     *net = (lk_net){ 0 };
     if (n_hidden && n_acts != 1 && n_acts != n_hidden)
-        return lk_error_set(err, LK_EINVAL, "--activation", NULL,
+        return lk_error_set(err, LK_EINVAL, "mlp", "activation",
                             "%zu activations for %zu hidden layers (give one, or one per "
                             "hidden layer)", n_acts, n_hidden);
     lk_act out = out_act ? *out_act : lk_mlp_output_act(loss);
     const char *why = lk_loss_check(loss, &out);
     if (why)
-        return lk_error_set(err, LK_EINVAL, "--loss", NULL, "%s", why);
+        return lk_error_set(err, LK_EINVAL, "mlp", "loss", "%s", why);
     if (n_in == 0 || n_out == 0)
-        return lk_error_set(err, LK_EINVAL, "--layers", NULL,
+        return lk_error_set(err, LK_EINVAL, "mlp", "layers",
                             "the network needs at least one input and one output");
+    for (size_t l = 0; l < n_hidden; l++)
+        if ((why = hidden_check(&acts[n_acts == 1 ? 0 : l])))
+            return lk_error_set(err, LK_EINVAL, "mlp", "activation", "hidden layer %zu: %s",
+                                l + 1, why);
     lk_net_begin(net, n_in);
     lk_status s = LK_OK;
-    for (size_t l = 0; l < n_hidden && s == LK_OK; l++) {
-        const lk_act *a = &acts[n_acts == 1 ? 0 : l];
-        if (a->kind == LK_ACT_SOFTMAX) {
-            s = lk_error_set(err, LK_EINVAL, "--activation", NULL,
-                             "softmax is for the output layer, not hidden layer %zu", l + 1);
-            break;
-        }
-        s = lk_net_add(net, hidden[l], *a, err);
-    }
+    for (size_t l = 0; l < n_hidden && s == LK_OK; l++)
+        s = lk_net_add(net, hidden[l], acts[n_acts == 1 ? 0 : l], err);
     if (s == LK_OK)
         s = lk_net_add(net, n_out, out, err);
     if (s == LK_OK)
@@ -71,39 +78,46 @@ double lk_mlp_accuracy(const lk_net *net, lk_net_work *w, const lk_mat *x, const
     return x->rows ? (double)right / (double)x->rows : 0;
 }
 
-lk_status lk_mlp_save(const lk_net *net, lk_loss_kind loss, lk_model **out, lk_error *err)
+lk_status lk_mlp_save(const lk_net *net, lk_loss_kind loss, const lk_prep *prep,
+                      const lk_labels *labels, lk_model **out, lk_error *err)
 {
-    lk_model *m = lk_model_new("mlp");
-    *out = NULL;
-    if (!m)
-        return lk_error_set(err, LK_ENOMEM, "model", NULL, "out of memory");
-    lk_status s = lk_net_save(net, m, "", err);
-    if (s == LK_OK)
-        s = lk_model_put_str(m, "arch.loss", lk_loss_name(loss), err);
-    if (s != LK_OK) {
-        lk_model_free(m);
-        return s;
-    }
-    *out = m;
-    return LK_OK;
+    lk_status s = lki_model_begin("mlp", lk_net_inputs(net), lk_net_outputs(net), out, err);
+    if (s == LK_OK && (s = lk_model_put_str(*out, "arch.loss", lk_loss_name(loss), err)) == LK_OK)
+        s = lk_net_save(net, *out, "", err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
 lk_status lk_mlp_load(const lk_model *m, lk_net *net, lk_loss_kind *loss, lk_error *err)
 {
     const char *name;
     lk_loss_kind k;
-    lk_status s = lk_model_get_str(m, "arch.loss", &name, err);
-    if (s != LK_OK)
+    size_t d, n_out;
+    *net = (lk_net){ 0 };
+    lk_status s;
+    if ((s = lki_model_io(m, "mlp", &d, 1, &n_out, err)) != LK_OK ||
+        (s = lk_model_get_str(m, "arch.loss", &name, err)) != LK_OK)
         return s;
-    if (lk_loss_parse(name, &k, NULL, NULL) != LK_OK)
-        return lk_error_set(err, LK_EFORMAT, "mlp model", "arch.loss",
-                            "unknown loss '%s'", name);
-    if ((s = lk_net_load(net, m, "", err)) != LK_OK)
+    lk_error e;
+    if (lk_loss_parse(name, &k, NULL, &e) != LK_OK)
+        return lki_model_bad(m, "arch.loss", err, "%s", e.text);
+    if ((s = lk_net_load(m, "", net, err)) != LK_OK)
         return s;
-    const char *why = lk_loss_check(k, lk_net_output_act(net));
+    /* The build's own rules, so a file holds nothing a build would refuse. */
+    const char *why = NULL, *where = "arch.activations";
+    for (size_t l = 0; l + 1 < net->n_layers && !why; l++)
+        why = hidden_check(&net->layers[l].act);
+    for (size_t l = 0; l < net->n_layers && !why; l++)
+        if (net->layers[l].tied)
+            why = "an MLP has no tied layers", where = "arch.tied";
+    if (!why && (why = lk_loss_check(k, lk_net_output_act(net))))
+        where = "arch.loss";
+    if (!why && lk_net_inputs(net) != d)
+        why = "arch.inputs differs from the first width of arch.sizes", where = "arch.inputs";
+    if (!why && lk_net_outputs(net) != n_out)
+        why = "arch.classes differs from the last width of arch.sizes", where = "arch.classes";
     if (why) {
         lk_net_free(net);
-        return lk_error_set(err, LK_EFORMAT, "mlp model", "arch.loss", "%s", why);
+        return lki_model_bad(m, where, err, "%s", why);
     }
     if (loss)
         *loss = k;

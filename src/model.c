@@ -61,6 +61,7 @@ void lk_model_free(lk_model *m)
 }
 
 const char *lk_model_kind(const lk_model *m) { return m->kind; }
+const char *lk_model_source(const lk_model *m) { return m->source; }
 
 void lk_model_version(const lk_model *m, int *major, int *minor)
 {
@@ -222,12 +223,11 @@ static lk_status get(const lk_model *m, const char *key, lk_entry_type type, ent
                                               "a list of strings", "an array" };
     entry *e = find(m, key);
     if (!e)
-        return lk_error_set(err, LK_ENOTFOUND, m->source, NULL,
-                            "%s model has no entry '%s'", m->kind, key);
+        return lk_error_set(err, LK_ENOTFOUND, m->source, key,
+                            "missing: a model of kind '%s' needs this entry", m->kind);
     if (e->type != type)
-        return lk_error_set(err, LK_EFORMAT, m->source, NULL,
-                            "entry '%s' is %s, expected %s", key, TYPE_NAMES[e->type],
-                            TYPE_NAMES[type]);
+        return lk_error_set(err, LK_EFORMAT, m->source, key, "expected %s, found %s",
+                            TYPE_NAMES[type], TYPE_NAMES[e->type]);
     *out = e;
     return LK_OK;
 }
@@ -249,9 +249,8 @@ lk_status lk_model_get_size(const lk_model *m, const char *key, int64_t lo, int6
     if (s != LK_OK)
         return s;
     if (v < lo || v > hi)
-        return lk_error_set(err, LK_EFORMAT, m->source, NULL,
-                            "entry '%s' is %lld, expected %lld to %lld", key, (long long)v,
-                            (long long)lo, (long long)hi);
+        return lk_error_set(err, LK_EFORMAT, m->source, key, "expected %lld to %lld, found %lld",
+                            (long long)lo, (long long)hi, (long long)v);
     *out = (size_t)v;
     return LK_OK;
 }
@@ -314,9 +313,8 @@ lk_status lk_model_get_mat(const lk_model *m, const char *key, size_t rows, size
     if (s != LK_OK)
         return s;
     if (e->rows != rows || e->cols != cols || dst->rows != rows || dst->cols != cols)
-        return lk_error_set(err, LK_EFORMAT, m->source, NULL,
-                            "array '%s' is %zu x %zu, expected %zu x %zu", key, e->rows,
-                            e->cols, rows, cols);
+        return lk_error_set(err, LK_EFORMAT, m->source, key, "expected %zu x %zu, found %zu x %zu",
+                            rows, cols, e->rows, e->cols);
     for (size_t i = 0; i < rows; i++) {
         lk_real *r = lk_mat_row(dst, i);
         if (e->elem_size == sizeof(lk_real))
@@ -337,9 +335,8 @@ lk_status lk_model_get_dvec(const lk_model *m, const char *key, size_t n, double
     if (s != LK_OK)
         return s;
     if (e->rows * e->cols != n)
-        return lk_error_set(err, LK_EFORMAT, m->source, NULL,
-                            "array '%s' has %zu values, expected %zu", key, e->rows * e->cols,
-                            n);
+        return lk_error_set(err, LK_EFORMAT, m->source, key, "expected %zu values, found %zu", n,
+                            e->rows * e->cols);
     for (size_t k = 0; k < n; k++)
         dst[k] = elem(e, k);
     return LK_OK;

@@ -287,9 +287,14 @@ static lk_status parse(reader *r, lk_model *m)
     r->at = sizeof LKI_MODEL_MAGIC;
     m->major = (int)get_le(r, 2);
     m->minor = (int)get_le(r, 2);
+    /* Format 1 named the inputs differently in some kinds: refused whole
+     * rather than half read. */
+    if (m->major < LK_MODEL_MAJOR)
+        return lk_error_set(r->err, LK_EUNSUPPORTED, r->source, NULL,
+                            "format %d.%d: retrain with this version", m->major, m->minor);
     if (m->major != LK_MODEL_MAJOR)
         return lk_error_set(r->err, LK_EUNSUPPORTED, r->source, NULL,
-                            "model format %d.%d; this learnkit reads %d.x", m->major,
+                            "format %d.%d: this version reads format %d.x only", m->major,
                             m->minor, LK_MODEL_MAJOR);
     size_t count = (size_t)get_le(r, 4);
     size_t kind_len = (size_t)get_le(r, 2);

@@ -89,6 +89,10 @@ static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config 
     const char *why = lk_net_config_check(cfg);
     if (why)
         return lk_error_set(err, LK_EINVAL, "training", NULL, "%s", why);
+    /* The pairing lk_mlp_build checks: another output activation would get
+     * a silently wrong gradient (the loss module fuses the two). */
+    if ((why = lk_loss_check(cfg->loss, lk_net_output_act(net))))
+        return lk_error_set(err, LK_EINVAL, "training", "loss", "%s", why);
     if (x->rows != y->rows || x->cols != lk_net_inputs(net) || y->cols != lk_net_outputs(net))
         return lk_error_set(err, LK_EINVAL, "training", NULL,
                             "data is %zu x %zu with %zu x %zu targets; the network maps %zu "
@@ -244,7 +248,7 @@ lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error
             snprintf(place, sizeof place, "epoch %zu, batch %zu", tr->epoch, batches + 1);
             tr->state = LK_TRAIN_NOPROGRESS;
             return lk_error_set(err, LK_ENUMERIC, "training", place,
-                                "the loss is %s; try a smaller learning rate (--lr)",
+                                "the loss is %s; try a smaller learning rate",
                                 isnan(v) ? "NaN" : "infinite");
         }
         total += v * (double)xb.rows;

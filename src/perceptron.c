@@ -7,6 +7,8 @@
 #include <learnkit/perceptron.h>
 #include <learnkit/blas.h>
 #include <learnkit/loss.h>
+#include "model_check.h"
+#include "registry.h"
 
 /* Rows gathered per block, and the largest look-ahead window (see
  * run_block). */
@@ -133,68 +135,39 @@ lk_status lk_perceptron_scores(const lk_perceptron *p, const lk_mat *x, lk_mat *
 
 /* ---------------------------------------------------------------- files */
 
-lk_status lk_perceptron_save(const lk_perceptron *p, lk_model *m, lk_error *err)
+lk_status lk_perceptron_save(const lk_perceptron *p, const lk_prep *prep,
+                             const lk_labels *labels, lk_model **out, lk_error *err)
 {
-    lk_status s;
     lk_mat w = lk_perceptron_w(p);
-    if ((s = lk_model_put_int(m, "arch.features", (int64_t)p->d, err)) != LK_OK ||
-        (s = lk_model_put_int(m, "arch.classes", (int64_t)p->k, err)) != LK_OK ||
-        (s = lk_model_put_mat(m, "w", &w, err)) != LK_OK ||
-        (s = lk_model_put_vec(m, "b", p->cols, lk_perceptron_b(p), err)) != LK_OK)
-        return s;
-    return LK_OK;
+    lk_status s = lki_model_begin("perceptron", p->d, p->k, out, err);
+    if (s == LK_OK && (s = lk_model_put_mat(*out, "perceptron.w", &w, err)) == LK_OK)
+        s = lk_model_put_vec(*out, "perceptron.b", p->cols, lk_perceptron_b(p), err);
+    return lki_model_end(out, s, prep, labels, err);
 }
 
-lk_status lk_perceptron_load(lk_perceptron *p, const lk_model *m, lk_error *err)
+lk_status lk_perceptron_load(const lk_model *m, lk_perceptron *p, lk_error *err)
 {
     size_t d, k;
     lk_status s;
     memset(p, 0, sizeof *p);
-    if ((s = lk_model_get_size(m, "arch.features", 1, INT32_MAX, &d, err)) != LK_OK ||
-        (s = lk_model_get_size(m, "arch.classes", 2, INT32_MAX, &k, err)) != LK_OK ||
+    if ((s = lki_model_io(m, "perceptron", &d, 2, &k, err)) != LK_OK)
+        return s;
+    size_t cols = k == 2 ? 1 : k;
+    if ((s = lki_model_shape(m, "perceptron.w", cols, d, err)) != LK_OK ||
+        (s = lki_model_shape(m, "perceptron.b", 1, cols, err)) != LK_OK ||
         (s = lk_perceptron_alloc(p, d, k, err)) != LK_OK)
         return s;
     lk_mat w = lk_perceptron_w(p);
     lk_mat b = lk_mat_view(lk_perceptron_b(p), 1, p->cols, p->cols);
-    if ((s = lk_model_get_mat(m, "w", p->cols, d, &w, err)) != LK_OK ||
-        (s = lk_model_get_mat(m, "b", 1, p->cols, &b, err)) != LK_OK) {
+    if ((s = lki_model_get_finite(m, "perceptron.w", p->cols, d, &w, err)) != LK_OK ||
+        (s = lki_model_get_finite(m, "perceptron.b", 1, p->cols, &b, err)) != LK_OK) {
         lk_perceptron_free(p);
         return s;
     }
     return LK_OK;
 }
 
-static lk_status pred_load(const lk_model *m, void **state, size_t *n_in, size_t *n_out,
-                           lk_error *err)
-{
-    lk_perceptron *p = malloc(sizeof *p);
-    if (!p)
-        return lk_error_set(err, LK_ENOMEM, "perceptron", NULL, "out of memory");
-    lk_status s = lk_perceptron_load(p, m, err);
-    if (s != LK_OK) {
-        free(p);
-        return s;
-    }
-    *state = p;
-    *n_in = p->d;
-    *n_out = p->k;
-    return LK_OK;
-}
-
-static lk_status pred_scores(const void *state, const lk_mat *x, lk_mat *scores, lk_error *err)
-{
-    return lk_perceptron_scores(state, x, scores, err);
-}
-
-static void pred_free(void *state)
-{
-    if (state)
-        lk_perceptron_free(state);
-    free(state);
-}
-
-const lk_predictor_type lk_perceptron_predictor = { "perceptron", pred_load, pred_scores,
-                                                    pred_free, 0, NULL };
+LKI_LEARNER_PREDICTOR(perceptron, "perceptron", lk_perceptron, lk_perceptron_scores, 0);
 
 /* ---------------------------------------------------------------- training */
 

@@ -1,5 +1,6 @@
 /* predictor.c — the registry of model kinds and the generic predictor. */
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <learnkit/predictor.h>
 #include "registry.h"
@@ -23,7 +24,7 @@ lk_status lk_predictor_load(const lk_model *m, lk_predictor **out, lk_error *err
     *out = NULL;
     const lk_predictor_type *t = lk_predictor_find(lk_model_kind(m));
     if (!t)
-        return lk_error_set(err, LK_EUNSUPPORTED, "model", NULL,
+        return lk_error_set(err, LK_EUNSUPPORTED, lk_model_source(m), "kind",
                             "unknown model kind '%s'", lk_model_kind(m));
     lk_predictor *p = calloc(1, sizeof *p);
     if (!p)
@@ -35,6 +36,27 @@ lk_status lk_predictor_load(const lk_model *m, lk_predictor **out, lk_error *err
         return s;
     }
     *out = p;
+    return LK_OK;
+}
+
+lk_status lki_learner_load(const lk_model *m, size_t size, lki_load_fn load, void **state,
+                           size_t *n_in, size_t *n_out, lk_error *err)
+{
+    void *x = malloc(size);
+    if (!x)
+        return lk_error_set(err, LK_ENOMEM, lk_model_source(m), NULL, "out of memory");
+    lk_status s = load(m, x, err);
+    if (s != LK_OK) {
+        free(x);
+        return s;
+    }
+    /* The loader has read and checked both. */
+    int64_t d = 0, k = 0;
+    lk_model_get_int(m, "arch.inputs", &d, NULL);
+    lk_model_get_int(m, "arch.classes", &k, NULL);
+    *state = x;
+    *n_in = (size_t)d;
+    *n_out = (size_t)k;
     return LK_OK;
 }
 

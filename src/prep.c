@@ -6,6 +6,7 @@
 #include <learnkit/data.h>
 #include <learnkit/rows.h>
 #include "prep_impl.h"
+#include "model_check.h"
 
 const char *lk_scale_name(lk_scale_kind k)
 {
@@ -96,14 +97,14 @@ lk_status lk_prep_save(const lk_prep *p, lk_model *m, lk_error *err)
     return s;
 }
 
-lk_status lk_prep_load(lk_prep *p, const lk_model *m, lk_error *err)
+lk_status lk_prep_load(const lk_model *m, lk_prep *p, lk_error *err)
 {
     memset(p, 0, sizeof *p);
     const char *name;
     size_t d;
     lk_status s = lk_model_get_str(m, "prep.scale", &name, err);
     if (s == LK_OK)
-        s = lk_model_get_size(m, "prep.features", 1, (int64_t)1 << 40, &d, err);
+        s = lk_model_get_size(m, "prep.features", 1, INT32_MAX, &d, err);
     if (s != LK_OK)
         return s;
     lk_scale_kind kind = LK_SCALE_AUTO;
@@ -111,23 +112,27 @@ lk_status lk_prep_load(lk_prep *p, const lk_model *m, lk_error *err)
         if (strcmp(name, lk_scale_name((lk_scale_kind)k)) == 0)
             kind = (lk_scale_kind)k;
     if (kind == LK_SCALE_AUTO)
-        return lk_error_set(err, LK_EFORMAT, "prep.scale", NULL, "unknown scaling '%s'", name);
+        return lki_model_bad(m, "prep.scale", err, "unknown scaling '%s'", name);
+    /* A learner's model says how many inputs it takes: the same number. */
+    int64_t inputs;
+    if (lk_model_get_int(m, "arch.inputs", &inputs, NULL) == LK_OK && inputs != (int64_t)d)
+        return lki_model_bad(m, "prep.features", err, "%zu, but arch.inputs is %lld", d,
+                             (long long)inputs);
     /* The count comes from the file: allocate only once the arrays that are
      * really there agree with it. */
     static const char *const keys[2] = { "prep.shift", "prep.factor" };
-    for (int k = 0; k < 2; k++) {
-        size_t rows, cols;
-        if ((s = lk_model_get_shape(m, keys[k], &rows, &cols, err)) != LK_OK)
+    for (int k = 0; k < 2; k++)
+        if ((s = lki_model_shape(m, keys[k], 1, d, err)) != LK_OK)
             return s;
-        if (rows * cols != d)
-            return lk_error_set(err, LK_EFORMAT, keys[k], NULL,
-                                "%zu values for prep.features %zu", rows * cols, d);
-    }
     if ((s = prep_alloc(p, kind, d, err)) != LK_OK)
         return s;
     s = lk_model_get_dvec(m, "prep.shift", d, p->shift, err);
     if (s == LK_OK)
         s = lk_model_get_dvec(m, "prep.factor", d, p->scale, err);
+    for (size_t j = 0; s == LK_OK && j < d; j++)
+        if (!isfinite(p->shift[j]) || !isfinite(p->scale[j]))
+            s = lki_model_bad(m, isfinite(p->shift[j]) ? "prep.factor" : "prep.shift", err,
+                              "value %zu is not finite", j + 1);
     if (s != LK_OK)
         lk_prep_free(p);
     return s;

@@ -61,7 +61,7 @@ run 0 inspect "$TMPD/mda.lkm" && out_has 'arch.solver +mda' && out_has 'tanh tan
 # Without --classify there is nothing to predict with.
 run 0 ae --hidden 5 --epochs 2 -q --threads 1 -o "$TMPD/plain.lkm" "$D"
 run 1 predict -m "$TMPD/plain.lkm" "$TMPD/te.csv" &&
-    err_has "^learnkit: .*plain.lkm: this autoencoder has no classifier, so it cannot predict classes; train it with 'learnkit ae --classify'$" &&
+    err_has "^learnkit: .*plain.lkm: this autoencoder has no classifier, so it cannot predict classes \(train it with 'learnkit ae --classify'\)$" &&
     err_lines 1
 run 1 eval -m "$TMPD/plain.lkm" "$TMPD/te.csv" && err_has 'has no classifier' && err_lines 1
 
@@ -98,7 +98,7 @@ run 2 mlp --init-from "$TMPD/bp.lkm" --layers 8,6,3 "$D" && err_has '2 encoder l
 run 2 mlp --init-from "$TMPD/bp.lkm" --activation relu "$D" &&
     err_has 'hidden layer 1 has activation relu, but encoder layer 1 has sigmoid'
 run 0 mlp --hidden 4 --epochs 1 -q -o "$TMPD/mlp.lkm" "$D"
-run 1 mlp --init-from "$TMPD/mlp.lkm" "$D" && err_has "a model of kind 'mlp', not an autoencoder"
+run 1 mlp --init-from "$TMPD/mlp.lkm" "$D" && err_has "mlp.lkm:kind: expected a model of kind 'ae', found 'mlp'$"
 cut -d, -f1-5 "$D" > "$TMPD/narrow.csv"
 run 1 mlp --init-from "$TMPD/bp.lkm" -q "$TMPD/narrow.csv" &&
     err_has 'the encoders take 8 features, the data has 4'

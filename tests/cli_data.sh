@@ -24,6 +24,10 @@ printf '1 1:0.5 3:1\n-1 2:2\n1 1:1\n-1 3:-1\n' > "$TMPD/a.svm"
 printf '1 2:0.5\n-1 1:1\n' > "$TMPD/a.t"
 run 0 info "$TMPD/a.svm" --test "$TMPD/a.t" && out_has 'train +4 x 3' && out_has 'test +2 x 3'
 run 0 info "$TMPD/a.svm" --test "$TMPD/a.t" --features 10 && out_has 'train +4 x 10'
+# The library names parameters; the command line shows the option that sets them.
+run 1 elm --hidden 200 --max-memory 1K -q "$TMPD/iris.csv" &&
+    err_has '^learnkit: --max-memory: 200 hidden units need [0-9]+ MiB, more than the 0 MiB allowed; use fewer units( or the ridge solver)?$' &&
+    err_lines 1
 
 # Bad data: exit 1, one line naming the file and the place.
 printf 'label,a,b\n1,2,3\n0,4.2.1,3\n' > "$TMPD/bad.csv"
@@ -43,7 +47,7 @@ run 2 info --holdout abc "$TMPD/iris.csv" && err_has -- "--holdout: 'abc' is not
 run 2 info --scale unti "$TMPD/iris.csv" && err_has -- "--scale: unknown value 'unti' \(did you mean 'unit'\?\)"
 run 2 info --format xml "$TMPD/iris.csv" && err_has -- "--format: unknown value 'xml'"
 run 2 info --label-col 0 "$TMPD/iris.csv" && err_has -- '--label-col: 0 is out of range'
-run 1 info --label-col 9 "$TMPD/iris.csv" && err_has 'label-col 9, but the rows have 3 fields'
+run 1 info --label-col 9 "$TMPD/iris.csv" && err_has 'label column 9, but the rows have 3 fields'
 run 2 info a b && err_has "unexpected argument 'b'"
 
 # fetch: an unknown dataset, a source without the files, a corrupt file refused.

@@ -37,7 +37,7 @@ printf '+1 1:0.5 3:-2.25\n-1 2:1e-3\n+1 1:2.385 2:4\n-1 3:7.5 # comment\n+1 2:1\
 printf '1 1:1\n-1 4:2\n' > "$D/pm-test.svm"
 run 0 info --test "$D/pm-test.svm" --features 4 "$D/pm.svm" && out_has '^train +6 x 4 ' \
     && out_has '^test +2 x 4 ' && out_has '^  -1 ' && out_has '^  1 '
-run 1 info --test "$D/pm-test.svm" "$D/pm.svm" && err_has 'pm-test.svm: .*--features 4' && err_lines 1 && out_empty
+run 1 info --test "$D/pm-test.svm" "$D/pm.svm" && err_has 'pm-test.svm: .*number of features to 4; see --features$' && err_lines 1 && out_empty
 cp "$D/pm.svm" "$D/pm.txt"
 run 0 info --format libsvm "$D/pm.txt" && out_has '^classes +2$'
 
@@ -95,7 +95,7 @@ run 1 info "$B" && err_has "train-labels-idx1-ubyte:byte 0: not an IDX file" && 
 run 1 info "$D/none.csv" && err_has "^learnkit: $D/none.csv: no such file" && err_lines 1
 run 1 info "$D" && err_has "^learnkit: $D: not a dataset directory" && err_lines 1
 printf '1,2\n' > "$D/a.dat"
-run 1 info "$D/a.dat" && err_has "a.dat: cannot tell the format" && err_lines 1
+run 1 info "$D/a.dat" && err_has "a.dat: cannot tell the format .*; see --format$" && err_lines 1
 
 # ---------------------------------------------------------------- usage errors: exit 2
 run 2 info --scale bogus "$D/iris.csv" && err_has "^learnkit: --scale: unknown value 'bogus'" && err_lines 1 && out_empty

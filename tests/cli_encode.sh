@@ -76,7 +76,7 @@ run 2 encode "$TMPD/te.csv" && err_has 'required' && err_lines 1
 run 2 encode -m "$TMPD/bp.lkm" --to json "$TMPD/te.csv" && err_has 'csv or libsvm' && err_lines 1
 run 2 score -m "$TMPD/bp.lkm" --json -o "$TMPD/x.txt" "$TMPD/te.csv" && err_lines 1
 run 0 mlp --hidden 4 --epochs 1 -q -o "$TMPD/mlp.lkm" "$TMPD/tr.csv"
-run 1 encode -m "$TMPD/mlp.lkm" "$TMPD/te.csv" && err_has "kind 'mlp'" && err_lines 1
+run 1 encode -m "$TMPD/mlp.lkm" "$TMPD/te.csv" && err_has "mlp.lkm:kind: expected a model of kind 'ae', found 'mlp'" && err_lines 1
 run 1 score -m "$TMPD/bp.lkm" --anomaly 7 "$TMPD/te.csv" && err_has "no row has the label '7'" &&
     err_lines 1
 run 1 encode -m "$TMPD/bp.lkm" xor && err_has 'expects 8 features' && err_lines 1

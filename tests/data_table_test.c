@@ -353,7 +353,7 @@ START_TEST(test_labels_round_trip)
     lk_model *back;
     ck_assert_int_eq(lk_model_load(path, &back, &err), LK_OK);
     lk_labels got;
-    ck_assert_int_eq(lk_labels_load(&got, back, &err), LK_OK);
+    ck_assert_int_eq(lk_labels_load(back, &got, &err), LK_OK);
     ck_assert_uint_eq(got.k, 3);
     for (size_t c = 0; c < 3; c++)
         ck_assert_str_eq(got.names[c], l.names[c]);
@@ -369,7 +369,7 @@ START_TEST(test_labels_round_trip)
     ck_assert_int_eq(lk_labels_save(&s.labels, m, &err), LK_OK);
     ck_assert_int_eq(lk_model_save(m, path, &err), LK_OK);
     ck_assert_int_eq(lk_model_load(path, &back, &err), LK_OK);
-    ck_assert_int_eq(lk_labels_load(&got, back, &err), LK_OK);
+    ck_assert_int_eq(lk_labels_load(back, &got, &err), LK_OK);
     ck_assert_uint_eq(got.k, 3);
     ck_assert_str_eq(got.names[2], "emu");
     lk_labels_free(&got);
@@ -424,7 +424,7 @@ START_TEST(test_prep_standard_round_trip)
     lk_model *back;
     ck_assert_int_eq(lk_model_parse(buf, n, "<memory>", &back, &err), LK_OK);
     lk_prep q;
-    ck_assert_int_eq(lk_prep_load(&q, back, &err), LK_OK);
+    ck_assert_int_eq(lk_prep_load(back, &q, &err), LK_OK);
     ck_assert_int_eq(q.kind, LK_SCALE_STANDARD);
     ck_assert_uint_eq(q.d, 4);
     for (size_t j = 0; j < 4; j++)
@@ -439,7 +439,21 @@ START_TEST(test_prep_standard_round_trip)
     lk_model_put_dvec(bad, "prep.shift", 4, p.shift, NULL);
     lk_model_put_dvec(bad, "prep.factor", 4, p.scale, NULL);
     lk_prep z;
-    ck_assert_int_eq(lk_prep_load(&z, bad, &err), LK_EFORMAT);
+    ck_assert_int_eq(lk_prep_load(bad, &z, &err), LK_EFORMAT);
+    ck_assert_ptr_null(z.shift);
+    /* With the right count it loads, but not for a learner of 5 inputs, nor
+     * with a value that is not finite. */
+    lk_model_put_int(bad, "prep.features", 4, NULL);
+    ck_assert_int_eq(lk_prep_load(bad, &z, &err), LK_OK);
+    lk_prep_free(&z);
+    lk_model_put_int(bad, "arch.inputs", 5, NULL);
+    ck_assert_int_eq(lk_prep_load(bad, &z, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "prep.features");
+    lk_model_put_int(bad, "arch.inputs", 4, NULL);
+    double inf4[4] = { 1, 2, INFINITY, 4 };
+    lk_model_put_dvec(bad, "prep.factor", 4, inf4, NULL);
+    ck_assert_int_eq(lk_prep_load(bad, &z, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "prep.factor");
     ck_assert_ptr_null(z.shift);
     lk_model_free(bad);
     lk_prep_free(&q);
@@ -593,7 +607,7 @@ START_TEST(test_libsvm_features)
     o.test_path = test;
     ck_assert_int_eq(lk_data_load(train, &o, r, &s, &err), LK_EFORMAT);
     ck_assert_ptr_nonnull(strstr(err.source, "b.svm"));
-    ck_assert_ptr_nonnull(strstr(err.text, "--features 5"));
+    ck_assert_ptr_nonnull(strstr(err.text, "number of features to 5"));
     assert_empty(&s);
     o.features = 5;
     ck_assert_int_eq(lk_data_load(train, &o, r, &s, &err), LK_OK);
@@ -801,20 +815,20 @@ START_TEST(test_bad_arguments)
     /* A label column beyond the rows. */
     o.label_col = 5;
     ck_assert_int_eq(lk_data_load(csv, &o, r, &s, &err), LK_EINVAL);
-    ck_assert_ptr_nonnull(strstr(err.text, "--label-col 5"));
+    ck_assert_ptr_nonnull(strstr(err.text, "label column 5"));
     assert_empty(&s);
     /* Holdout fractions outside (0, 1), or leaving an empty set. */
     o = lk_data_options_default();
     o.holdout = 1.5;
     ck_assert_int_eq(lk_data_load(csv, &o, r, &s, &err), LK_EINVAL);
-    ck_assert_str_eq(err.source, "--holdout");
+    ck_assert_str_eq(err.place, "holdout");
     o.holdout = 0.01;
     ck_assert_int_eq(lk_data_load(csv, &o, r, &s, &err), LK_EINVAL);
     assert_empty(&s);
     /* A file of unknown format, a missing file, a directory without IDX. */
     char *odd = write_file(dir, "a.dat", "1,2\n", 4);
     ck_assert_int_eq(lk_data_load(odd, NULL, r, &s, &err), LK_EINVAL);
-    ck_assert_ptr_nonnull(strstr(err.text, "--format"));
+    ck_assert_str_eq(err.place, "format");
     char *missing = path_in(dir, "none.csv");
     ck_assert_int_eq(lk_data_load(missing, NULL, r, &s, &err), LK_ENOTFOUND);
     ck_assert_str_eq(err.source, missing);
@@ -832,7 +846,18 @@ START_TEST(test_bad_arguments)
     const char *names[] = { "b", "a" };
     lk_model_put_strs(m, "labels", 2, names, NULL);
     lk_labels l;
-    ck_assert_int_eq(lk_labels_load(&l, m, &err), LK_EFORMAT);
+    ck_assert_int_eq(lk_labels_load(m, &l, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "labels");
+    /* In order, they load; not when the model scores another number of
+     * classes. */
+    const char *sorted[] = { "a", "b" };
+    lk_model_put_strs(m, "labels", 2, sorted, NULL);
+    ck_assert_int_eq(lk_labels_load(m, &l, &err), LK_OK);
+    lk_labels_free(&l);
+    lk_model_put_int(m, "arch.classes", 3, NULL);
+    ck_assert_int_eq(lk_labels_load(m, &l, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "labels");
+    ck_assert_str_eq(err.text, "2 class names, but arch.classes is 3");
     lk_model_free(m);
     free(te);
     free(missing);

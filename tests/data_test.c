@@ -278,11 +278,11 @@ START_TEST(test_prep_standard_and_round_trip)
     lk_model *m2;
     ck_assert_int_eq(lk_model_parse(buf, n, "<memory>", &m2, NULL), LK_OK);
     lk_prep q;
-    ck_assert_int_eq(lk_prep_load(&q, m2, NULL), LK_OK);
+    ck_assert_int_eq(lk_prep_load(m2, &q, NULL), LK_OK);
     ck_assert_int_eq(q.kind, LK_SCALE_STANDARD);
     for (size_t j = 0; j < 3; j++)
         ck_assert(q.shift[j] == p.shift[j] && q.scale[j] == p.scale[j]);
-    ck_assert_int_eq(lk_labels_load(&back_l, m2, NULL), LK_OK);
+    ck_assert_int_eq(lk_labels_load(m2, &back_l, NULL), LK_OK);
     ck_assert_uint_eq(back_l.k, 3);
     ck_assert_str_eq(back_l.names[2], "\xc3\xa9t\xc3\xa9");
     lk_labels_free(&back_l);

@@ -420,8 +420,8 @@ static unsigned char *fit_bytes(lk_elm_solver solver, size_t *len)
     p.weights = LK_ELM_GAUSSIAN;
     lk_elm m;
     ck_assert_int_eq(lk_elm_fit(&m, &p, &x, y, k, g, NULL, NULL), LK_OK);
-    lk_model *mo = lk_model_new("elm");
-    ck_assert_int_eq(lk_elm_save(&m, mo, NULL), LK_OK);
+    lk_model *mo;
+    ck_assert_int_eq(lk_elm_save(&m, NULL, NULL, &mo, NULL), LK_OK);
     unsigned char *buf;
     ck_assert_int_eq(lk_model_serialize(mo, &buf, len, NULL), LK_OK);
     /* and it reads back to the same predictions */
@@ -726,31 +726,73 @@ START_TEST(test_ridge_refusals)
 }
 END_TEST
 
-START_TEST(test_load_checks_shapes)
+/* A valid 4-input, 3-unit, 2-class ELM model, with one entry spoiled by
+ * the caller: each check is tested on a model that passes every other. */
+static lk_model *small_elm_model(void)
 {
     lk_model *mo = lk_model_new("elm");
     lk_model_put_str(mo, "arch.activation", "sigmoid", NULL);
     lk_model_put_int(mo, "arch.inputs", 4, NULL);
     lk_model_put_int(mo, "arch.hidden", 3, NULL);
     lk_model_put_int(mo, "arch.classes", 2, NULL);
-    lk_mat a, beta;
-    lk_mat_alloc(&a, 3, 5, NULL);  /* wrong: 3 x 4 expected */
-    lk_mat_alloc(&beta, 3, 2, NULL);
-    lk_real b[3] = { 0.25f, 0.5f, 0.75f };
-    lk_model_put_mat(mo, "elm.a", &a, NULL);
+    lk_real a[12] = { 0, 0, 0, 0, 0, 0, (lk_real)0.385 }, b[3] = { 0.25f, 0.5f, 0.75f };
+    lk_real beta[6] = { 0, 0, 0, 0, 0, (lk_real)-1.25 };
+    lk_model_put_mat(mo, "elm.a", &(lk_mat){ 3, 4, 4, a, 0 }, NULL);
     lk_model_put_vec(mo, "elm.b", 3, b, NULL);
-    lk_model_put_mat(mo, "elm.beta", &beta, NULL);
+    lk_model_put_mat(mo, "elm.beta", &(lk_mat){ 3, 2, 2, beta, 0 }, NULL);
+    return mo;
+}
+
+static void expect_refused(lk_model *mo, lk_status want, const char *place, const char *text)
+{
     lk_elm m;
     lk_error err;
-    ck_assert_int_eq(lk_elm_load(&m, mo, &err), LK_EFORMAT);
-    lk_model_put_str(mo, "arch.activation", "sigmoidd", NULL);
-    ck_assert_int_eq(lk_elm_load(&m, mo, &err), LK_EINVAL);
-    lk_model_put_int(mo, "arch.hidden", -3, NULL);
-    lk_model_put_str(mo, "arch.activation", "tanh", NULL);
-    ck_assert_int_ne(lk_elm_load(&m, mo, &err), LK_OK);
-    lk_mat_free(&a);
-    lk_mat_free(&beta);
+    lk_error_clear(&err);
+    ck_assert_int_eq(lk_elm_load(mo, &m, &err), want);
+    ck_assert_str_eq(err.source, "<model>");
+    ck_assert_str_eq(err.place, place);
+    ck_assert_msg(strstr(err.text, text), "'%s' lacks '%s'", err.text, text);
     lk_model_free(mo);
+}
+
+START_TEST(test_load_checks_shapes)
+{
+    lk_model *mo = small_elm_model();
+    lk_elm m;
+    ck_assert_int_eq(lk_elm_load(mo, &m, NULL), LK_OK);
+    lk_elm_free(&m);
+    lk_model_free(mo);
+    lk_mat bad;
+    lk_mat_alloc(&bad, 3, 5, NULL);
+    mo = small_elm_model();
+    lk_model_put_mat(mo, "elm.a", &bad, NULL);
+    expect_refused(mo, LK_EFORMAT, "elm.a", "expected 3 x 4, found 3 x 5");
+    mo = small_elm_model();
+    lk_model_put_mat(mo, "elm.beta", &bad, NULL);
+    expect_refused(mo, LK_EFORMAT, "elm.beta", "expected 3 x 2, found 3 x 5");
+    lk_mat_free(&bad);
+    mo = small_elm_model();
+    lk_model_put_str(mo, "arch.activation", "sigmoidd", NULL);
+    expect_refused(mo, LK_EFORMAT, "arch.activation", "sigmoidd");
+    /* What lk_elm_check refuses at fit time, the loader refuses too: a
+     * PReLU ELM would reach the predictor without its slopes. */
+    mo = small_elm_model();
+    lk_model_put_str(mo, "arch.activation", "prelu", NULL);
+    expect_refused(mo, LK_EFORMAT, "arch.activation", "prelu");
+    mo = small_elm_model();
+    lk_model_put_int(mo, "arch.hidden", -3, NULL);
+    expect_refused(mo, LK_EFORMAT, "arch.hidden", "found -3");
+    mo = small_elm_model();
+    lk_model_put_int(mo, "arch.inputs", (int64_t)1 << 40, NULL);
+    expect_refused(mo, LK_EFORMAT, "arch.inputs", "found 1099511627776");
+    lk_real nan3[3] = { 0.25f, (lk_real)NAN, 0.75f };
+    mo = small_elm_model();
+    lk_model_put_vec(mo, "elm.b", 3, nan3, NULL);
+    expect_refused(mo, LK_EFORMAT, "elm.b", "NaN");
+    mo = small_elm_model();
+    lk_model *other = th_model_copy(mo, "lsq", NULL);
+    lk_model_free(mo);
+    expect_refused(other, LK_EFORMAT, "kind", "expected a model of kind 'elm', found 'lsq'");
 }
 END_TEST
 

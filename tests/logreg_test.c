@@ -261,12 +261,28 @@ START_TEST(test_adam_same_seed_same_bytes)
 }
 END_TEST
 
+/* A valid 4-feature, 3-class logreg model. */
+static lk_model *small_logreg_model(void)
+{
+    lk_model *model = lk_model_new("logreg");
+    lk_model_put_int(model, "arch.inputs", 4, NULL);
+    lk_model_put_int(model, "arch.classes", 3, NULL);
+    lk_model_put_str(model, "arch.output", "softmax", NULL);
+    lk_mat w;
+    lk_mat_alloc(&w, 3, 4, NULL);
+    LK_AT(&w, 2, 3) = (lk_real)2.385;
+    lk_model_put_mat(model, "logreg.w", &w, NULL);
+    lk_model_put_dvec(model, "logreg.b", 3, (const double[]){ 0.5, -1.5, 2.5 }, NULL);
+    lk_mat_free(&w);
+    return model;
+}
+
 START_TEST(test_save_load_predictor)
 {
     problem p;
     problem_make(&p, 31, 5, 3, 0, 25);
-    lk_model *model = lk_model_new("logreg");
-    ck_assert_int_eq(lk_logreg_save(&p.m, model, NULL), LK_OK);
+    lk_model *model;
+    ck_assert_int_eq(lk_logreg_save(&p.m, NULL, NULL, &model, NULL), LK_OK);
     unsigned char *buf;
     size_t nb;
     ck_assert_int_eq(lk_model_serialize(model, &buf, &nb, NULL), LK_OK);
@@ -368,18 +384,54 @@ START_TEST(test_errors)
     ck_assert_int_eq(lk_logreg_trainer_alloc(&t, &p.m, &p.x, p.y, &cfg, NULL, &err), LK_ENUMERIC);
     problem_free(&p);
 
-    /* A model file missing its weights, or with the wrong shape. */
-    lk_model *model = lk_model_new("logreg");
-    lk_model_put_int(model, "arch.features", 4, NULL);
-    lk_model_put_int(model, "arch.classes", 3, NULL);
-    ck_assert_int_eq(lk_logreg_load(&m, model, &err), LK_ENOTFOUND);
+    /* A model file missing its weights, or with the wrong shape, or a
+     * count out of range: each on a model that passes every other check,
+     * so each assertion fails when its own check is removed. */
+    lk_model *model = small_logreg_model();
+    ck_assert_int_eq(lk_logreg_load(model, &m, &err), LK_OK);
+    lk_logreg_free(&m);
+    lk_model_free(model);
+    model = small_logreg_model();
+    lk_model *empty = lk_model_new("logreg");
+    for (size_t i = 0; i < lk_model_count(model); i++) {
+        lk_entry_info e;
+        lk_model_entry(model, i, &e);
+        if (strcmp(e.key, "logreg.w") == 0)
+            continue;
+        if (e.type == LK_ENTRY_INT)
+            lk_model_put_int(empty, e.key, e.i, NULL);
+        else if (e.type == LK_ENTRY_STR)
+            lk_model_put_str(empty, e.key, e.s, NULL);
+        else
+            lk_model_put_dvec(empty, e.key, 3, (const double[]){ 0.5, 1.5, 2.5 }, NULL);
+    }
+    ck_assert_int_eq(lk_logreg_load(empty, &m, &err), LK_ENOTFOUND);
+    ck_assert_str_eq(err.place, "logreg.w");
+    lk_model_free(empty);
+    lk_model_free(model);
+    model = small_logreg_model();
     lk_mat w;
     lk_mat_alloc(&w, 3, 5, NULL);
-    lk_model_put_mat(model, "w", &w, NULL);
-    ck_assert_int_eq(lk_logreg_load(&m, model, &err), LK_EFORMAT);
+    lk_model_put_mat(model, "logreg.w", &w, NULL);
     lk_mat_free(&w);
+    ck_assert_int_eq(lk_logreg_load(model, &m, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "logreg.w");
+    ck_assert_str_eq(err.text, "expected 3 x 4, found 3 x 5");
+    lk_model_free(model);
+    model = small_logreg_model();
     lk_model_put_int(model, "arch.classes", 1, NULL);
-    ck_assert_int_ne(lk_logreg_load(&m, model, &err), LK_OK);
+    ck_assert_int_eq(lk_logreg_load(model, &m, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "arch.classes");
+    lk_model_free(model);
+    model = small_logreg_model();
+    lk_model_put_int(model, "arch.inputs", (int64_t)1 << 33, NULL);
+    ck_assert_int_eq(lk_logreg_load(model, &m, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "arch.inputs");
+    lk_model_free(model);
+    model = small_logreg_model();
+    lk_model_put_dvec(model, "logreg.b", 3, (const double[]){ 0.5, INFINITY, 2.5 }, NULL);
+    ck_assert_int_eq(lk_logreg_load(model, &m, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "logreg.b");
     lk_model_free(model);
 }
 END_TEST

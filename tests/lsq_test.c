@@ -88,8 +88,8 @@ START_TEST(test_auto_and_round_trip)
     for (size_t i = 0; i < n; i++)
         right += lk_argmax(lk_mat_row(&sc, i), k) == y[i];
     ck_assert_uint_ge(right, n - 3);
-    lk_model *mo = lk_model_new("lsq");
-    ck_assert_int_eq(lk_lsq_save(&m, mo, NULL), LK_OK);
+    lk_model *mo;
+    ck_assert_int_eq(lk_lsq_save(&m, NULL, NULL, &mo, NULL), LK_OK);
     unsigned char *buf;
     size_t len;
     ck_assert_int_eq(lk_model_serialize(mo, &buf, &len, NULL), LK_OK);
@@ -157,7 +157,9 @@ START_TEST(test_refusals)
     lk_model_put_int(mo, "arch.inputs", 3, NULL);
     lk_model_put_int(mo, "arch.classes", 2, NULL);
     lk_model_put_mat(mo, "lsq.w", &x, NULL);  /* 4 x 2, not 3 x 2 */
-    ck_assert_int_eq(lk_lsq_load(&m, mo, &err), LK_EFORMAT);
+    ck_assert_int_eq(lk_lsq_load(mo, &m, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "lsq.w");
+    ck_assert_str_eq(err.text, "expected 3 x 2, found 4 x 2");
     lk_model_free(mo);
     lk_mat_free(&x);
     gsl_rng_free(g);

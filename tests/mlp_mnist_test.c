@@ -40,7 +40,7 @@ START_TEST(test_mnist_short_run)
     ck_assert_double_ge(acc, MIN_ACCURACY);
 
     lk_model *m;
-    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, NULL, NULL, &m, NULL), LK_OK);
     unsigned char *buf;
     size_t n;
     ck_assert_int_eq(lk_model_serialize(m, &buf, &n, NULL), LK_OK);

@@ -272,7 +272,7 @@ static unsigned char *train_and_serialize(unsigned long seed, size_t *n)
     cfg.validation = 0.2;
     ck_assert_int_eq(train(&net, &cfg, &x, y, 3, r, NULL), LK_OK);
     lk_model *m;
-    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, NULL, NULL, &m, NULL), LK_OK);
     unsigned char *buf;
     ck_assert_int_eq(lk_model_serialize(m, &buf, n, NULL), LK_OK);
     lk_model_free(m);
@@ -319,7 +319,7 @@ START_TEST(test_save_load_predict_exact)
     double acc = lk_mlp_accuracy(&net, &w, &xt, yt);
     ck_assert_double_gt(acc, 0.8);
     lk_model *m;
-    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, NULL, NULL, &m, NULL), LK_OK);
     char *path = th_temp_file("", 0, ".lkm");
     ck_assert_int_eq(lk_model_save(m, path, NULL), LK_OK);
     lk_model *back;
@@ -617,7 +617,7 @@ START_TEST(test_nan_loss_names_epoch_and_batch)
     ck_assert_int_eq(train(&net, &cfg, &x, y, 3, r, &err), LK_ENUMERIC);
     ck_assert_str_eq(err.source, "training");
     ck_assert(strncmp(err.place, "epoch 1, batch ", 15) == 0);
-    ck_assert(strstr(err.text, "NaN") && strstr(err.text, "--lr"));
+    ck_assert(strstr(err.text, "NaN") && strstr(err.text, "learning rate"));
     lk_net_free(&net);
     lk_mat_free(&x);
 
@@ -649,14 +649,16 @@ START_TEST(test_build_errors)
     lk_error err;
     ck_assert_int_eq(lk_mlp_build(&net, 4, 2, hidden, 3, three, 3, NULL, LK_LOSS_MSE, &err),
                      LK_EINVAL);
-    ck_assert_str_eq(err.source, "--activation");
+    ck_assert_str_eq(err.source, "mlp");
+    ck_assert_str_eq(err.place, "activation");
     lk_act sm = lk_act_default(LK_ACT_SOFTMAX);
     ck_assert_int_eq(lk_mlp_build(&net, 4, 1, hidden, 1, &sm, 3, NULL, LK_LOSS_MSE, &err),
                      LK_EINVAL);
+    ck_assert_str_eq(err.place, "activation");
     lk_act sig = lk_act_default(LK_ACT_SIGMOID);
     ck_assert_int_eq(lk_mlp_build(&net, 4, 2, hidden, 2, two, 3, &sig, LK_LOSS_SOFTMAX_CE,
                                   &err), LK_EINVAL);
-    ck_assert_str_eq(err.source, "--loss");
+    ck_assert_str_eq(err.place, "loss");
     lk_act pr = lk_act_default(LK_ACT_PRELU);
     ck_assert_int_eq(lk_mlp_build(&net, 4, 2, hidden, 2, two, 3, &pr, LK_LOSS_MSE, &err),
                      LK_EINVAL);
@@ -701,6 +703,13 @@ START_TEST(test_trainer_errors)
     }
     lk_net_config cfg = lk_net_config_default();
     ck_assert_ptr_null(lk_net_config_check(&cfg));
+    /* A loss that does not fit the output layer: BCE on this softmax output
+     * would train on a silently wrong gradient. */
+    cfg.loss = LK_LOSS_BCE;
+    ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &t, r, &err), LK_EINVAL);
+    ck_assert_str_eq(err.place, "loss");
+    ck_assert_ptr_nonnull(strstr(err.text, "sigmoid"));
+    cfg.loss = LK_LOSS_SOFTMAX_CE;
     lk_mat short_t = lk_mat_rows(&t, 0, 9);
     ck_assert_int_eq(lk_net_trainer_alloc(&tr, &net, &cfg, &x, &short_t, r, &err), LK_EINVAL);
     ck_assert(strstr(err.text, "10 x 4"));
@@ -727,9 +736,13 @@ START_TEST(test_load_errors)
     lk_mlp_build(&net, 4, 1, hidden, 1, &act, 3, NULL, LK_LOSS_SOFTMAX_CE, NULL);
     lk_net_init(&net, LK_INIT_AUTO, r);
     lk_error err;
-    for (int k = 0; k < 8; k++) {
+    static const char *const place[] = { "w.0", "arch.activations", "arch.sizes",
+                                         "arch.sizes", "b.1", "arch.tied", "arch.loss",
+                                         "arch.inputs", "arch.activations", "kind",
+                                         "arch.inputs", "arch.classes", "arch.tied" };
+    for (int k = 0; k < 13; k++) {
         lk_model *m;
-        ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, &m, NULL), LK_OK);
+        ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, NULL, NULL, &m, NULL), LK_OK);
         lk_status want = LK_EFORMAT;
         switch (k) {
         case 0: {
@@ -772,10 +785,41 @@ START_TEST(test_load_errors)
             want = LK_ENOTFOUND;
             break;
         }
+        case 8: {       /* what lk_mlp_build refuses */
+            const char *names[] = { "softmax", "softmax" };
+            lk_model_put_strs(m, "arch.activations", 2, names, NULL);
+            break;
         }
+        case 9: {
+            lk_model *e = th_model_copy(m, "elm", NULL);
+            lk_model_free(m);
+            m = e;
+            break;
+        }
+        case 10:
+            lk_model_put_int(m, "arch.inputs", 5, NULL);
+            break;
+        case 11:
+            lk_model_put_int(m, "arch.classes", 4, NULL);
+            break;
+        case 12: {      /* a valid tie of the output to layer 0's weights */
+            double sz[] = { 4, 5, 4 }, t[] = { -1, 0 };
+            const char *names[] = { "relu", "softmax" };
+            lk_model_put_dvec(m, "arch.sizes", 3, sz, NULL);
+            lk_model_put_strs(m, "arch.activations", 2, names, NULL);
+            lk_model_put_dvec(m, "arch.tied", 2, t, NULL);
+            lk_model_put_int(m, "arch.classes", 4, NULL);
+            lk_model_put_vec(m, "b.1", 4, net.params.w, NULL);
+            lk_model *e = th_model_copy(m, NULL, "w.1");
+            lk_model_free(m);
+            m = e;
+            break;
+        }
+        }
+        lk_error_clear(&err);
         lk_status s = lk_mlp_load(m, &back, NULL, &err);
-        if (s != want)
-            ck_abort_msg("case %d: status %d (%s)", k, (int)s, err.text);
+        if (s != want || strcmp(err.place, place[k]) != 0)
+            ck_abort_msg("case %d: status %d at '%s' (%s)", k, (int)s, err.place, err.text);
         lk_model_free(m);
     }
     lk_net_free(&net);

@@ -345,7 +345,7 @@ START_TEST(test_batchnorm_save_load)
     for (size_t j = 0; j < net.n_bn_stats; j++)
         net.bn_stats[j] = (lk_real)(0.2 + gsl_rng_uniform(r));
     lk_model *m;
-    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, &m, NULL), LK_OK);
+    ck_assert_int_eq(lk_mlp_save(&net, LK_LOSS_SOFTMAX_CE, NULL, NULL, &m, NULL), LK_OK);
     lk_model *b = round_trip(m);
     ck_assert_int_eq(lk_mlp_load(b, &back, NULL, NULL), LK_OK);
     ck_assert_uint_eq(back.params.n, net.params.n);

@@ -273,8 +273,8 @@ START_TEST(test_separable_multiclass_converges)
         ck_assert_uint_eq(lk_argmax(lk_mat_row(&s, i), k), y[i]);
 
     /* Through a model file and the predictor registry. */
-    lk_model *m = lk_model_new("perceptron");
-    ck_assert_int_eq(lk_perceptron_save(&p, m, NULL), LK_OK);
+    lk_model *m;
+    ck_assert_int_eq(lk_perceptron_save(&p, NULL, NULL, &m, NULL), LK_OK);
     lk_predictor *pr;
     ck_assert_int_eq(lk_predictor_load(m, &pr, NULL), LK_OK);
     ck_assert_int_eq(lk_predictor_is_probability(pr), 0);
@@ -357,14 +357,16 @@ START_TEST(test_errors)
     lk_mat_free(&s);
 
     lk_model *m = lk_model_new("perceptron");
-    lk_model_put_int(m, "arch.features", 2, NULL);
+    lk_model_put_int(m, "arch.inputs", 2, NULL);
     lk_model_put_int(m, "arch.classes", 3, NULL);
     lk_perceptron q;
-    ck_assert_int_eq(lk_perceptron_load(&q, m, &err), LK_ENOTFOUND);
+    ck_assert_int_eq(lk_perceptron_load(m, &q, &err), LK_ENOTFOUND);
+    ck_assert_str_eq(err.place, "perceptron.w");
     lk_mat w = lk_perceptron_w(&p);
-    lk_model_put_mat(m, "w", &w, NULL);
+    lk_model_put_mat(m, "perceptron.w", &w, NULL);
     lk_model_put_int(m, "arch.classes", 2, NULL);  /* 1 column expected, 3 stored */
-    ck_assert_int_eq(lk_perceptron_load(&q, m, &err), LK_EFORMAT);
+    ck_assert_int_eq(lk_perceptron_load(m, &q, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "perceptron.w");
     lk_model_free(m);
     lk_perceptron_free(&p);
 }

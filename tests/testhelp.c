@@ -138,3 +138,58 @@ char *th_write(const char *name, const void *bytes, size_t n, int gz)
     }
     return path;
 }
+
+lk_model *th_model_copy(const lk_model *m, const char *kind, const char *skip)
+{
+    lk_model *c = lk_model_new(kind ? kind : lk_model_kind(m));
+    for (size_t i = 0; c && i < lk_model_count(m); i++) {
+        lk_entry_info e;
+        lk_model_entry(m, i, &e);
+        if (skip && strcmp(e.key, skip) == 0)
+            continue;
+        switch (e.type) {
+        case LK_ENTRY_INT: lk_model_put_int(c, e.key, e.i, NULL); break;
+        case LK_ENTRY_REAL: lk_model_put_real(c, e.key, e.r, NULL); break;
+        case LK_ENTRY_STR: lk_model_put_str(c, e.key, e.s, NULL); break;
+        case LK_ENTRY_STRS: lk_model_put_strs(c, e.key, e.n_strs, e.strs, NULL); break;
+        case LK_ENTRY_ARRAY: {
+            size_t n = e.rows * e.cols;
+            if (e.elem_size == sizeof(double) && e.rows == 1) {
+                double *v = malloc((n ? n : 1) * sizeof *v);
+                for (size_t k = 0; k < n; k++)
+                    v[k] = lk_model_array_value(m, i, k);
+                lk_model_put_dvec(c, e.key, n, v, NULL);
+                free(v);
+            } else {
+                lk_real *v = malloc((n ? n : 1) * sizeof *v);
+                for (size_t k = 0; k < n; k++)
+                    v[k] = (lk_real)lk_model_array_value(m, i, k);
+                lk_mat a = lk_mat_view(v, e.rows, e.cols, e.cols);
+                lk_model_put_mat(c, e.key, &a, NULL);
+                free(v);
+            }
+            break;
+        }
+        }
+    }
+    return c;
+}
+
+void th_mda_layer(lk_net *enc, size_t l, const lk_mat *x, double p, double reg)
+{
+    size_t d = x->cols;
+    lk_matd w;
+    lk_mat wf;
+    ck_assert_int_eq(lk_matd_alloc(&w, d, d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&wf, d, d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_mda(x, p, reg, &w, NULL), LK_OK);
+    lk_matd_to_mat(&wf, &w);
+    lk_real *bias = malloc(d * sizeof *bias);
+    for (size_t i = 0; i < d; i++)
+        bias[i] = LK_AT(&wf, i, d);
+    lk_mat wv = lk_mat_view(wf.data, d, d, d + 1);
+    ck_assert_int_eq(lk_net_set_layer(enc, l, &wv, bias, NULL), LK_OK);
+    free(bias);
+    lk_matd_free(&w);
+    lk_mat_free(&wf);
+}

@@ -58,6 +58,16 @@ char *th_write(const char *name, const void *bytes, size_t n, int gz);
 /* Run a suite and return the process exit status (0 when all passed). */
 int th_run_suite(Suite *s);
 
+/* A copy of a model, of the same or another kind (kind NULL: the same),
+ * without the entry named skip (NULL: none); arrays keep their shape and,
+ * f64 vectors and lk_real arrays, their values exactly. */
+lk_model *th_model_copy(const lk_model *m, const char *kind, const char *skip);
+
+/* Set layer l of enc (d -> d, no PReLU) to the mDA map of x (lk_ae_mda
+ * with masking p and regularizer reg): W from the first d columns of the
+ * solution, the bias from the last.  Check assertions on failure. */
+void th_mda_layer(lk_net *enc, size_t l, const lk_mat *x, double p, double reg);
+
 /* Write bytes to a fresh temporary file; returns a malloc'ed path. */
 char *th_temp_file(const void *bytes, size_t n, const char *suffix);
 

@@ -29,6 +29,8 @@
  * decoder, tied or not), and a stack trained with a classifier keeps the
  * softmax layer on its last codes.  lk_ae_save / lk_ae_load put it in a
  * model of kind "ae":
+ *   arch.inputs        the input width (the first of enc.arch.sizes)
+ *   arch.classes       with a classifier: its number of outputs
  *   arch.solver        "backprop", "elm" or "mda"
  *   enc.*              the encoder network (lk_net_save with prefix "enc.")
  *   dec.L.activation   backprop: layer L's decoder activation
@@ -46,6 +48,7 @@
 #include <learnkit/mat.h>
 #include <learnkit/blas.h>
 #include <learnkit/activation.h>
+#include <learnkit/data.h>
 #include <learnkit/net.h>
 #include <learnkit/predictor.h>
 
@@ -65,7 +68,9 @@ typedef struct lk_ae_noise {
 void lk_ae_corrupt(lk_mat *xb, void *ctx, gsl_rng *rng);
 
 /* Plan and finish a one-hidden-layer autoencoder n_in -> hidden -> n_in
- * (weights zeroed: call lk_net_init).  LK_EINVAL for zero sizes; LK_ENOMEM. */
+ * (weights zeroed: call lk_net_init).  LK_EINVAL for zero sizes, a softmax
+ * encoder or decoder, or a tied decoder on a PReLU encoder (the rules
+ * lk_ae_load applies to a file); LK_ENOMEM. */
 lk_status lk_ae_build(lk_net *net, size_t n_in, size_t hidden, lk_act enc, lk_act dec,
                       int tied, lk_error *err);
 
@@ -110,13 +115,16 @@ void lk_ae_stack_free(lk_ae_stack *st);
  * or activations when they differ, or when net has too few layers. */
 lk_status lk_ae_init_net(lk_net *net, const lk_net *enc, lk_error *err);
 
-/* A new model of kind "ae" holding the stack (without preprocessing or
- * labels, which the caller adds).  LK_EINVAL for an inconsistent stack. */
-lk_status lk_ae_save(const lk_ae_stack *st, lk_model **out, lk_error *err);
+/* A new model of kind "ae" holding the stack and, when not NULL, the
+ * preprocessing and label map.  LK_EINVAL for an inconsistent stack. */
+lk_status lk_ae_save(const lk_ae_stack *st, const lk_prep *prep, const lk_labels *labels,
+                     lk_model **out, lk_error *err);
 
-/* Rebuild a stack from a model of kind "ae", checking the solver name,
- * every width, activation and array shape before allocating (LK_EFORMAT
- * naming the entry, LK_ENOTFOUND for a missing one). */
+/* Rebuild a stack from a model of kind "ae", checked as learnkit/model.h
+ * says: the solver name, every width, activation (by lk_ae_build's rules)
+ * and array shape before allocating, finite parameters (LK_EFORMAT with the
+ * file as source and the key as place, LK_ENOTFOUND for a missing entry;
+ * nothing to free after an error). */
 lk_status lk_ae_load(const lk_model *m, lk_ae_stack *st, lk_error *err);
 
 /* The predictor of kind "ae" (learnkit/predictor.h): encoders then the

@@ -125,8 +125,11 @@ void lk_class_counts(const lk_dataset *d, size_t k, size_t *counts);
 
 /* ---------------------------------------------------------------- labels */
 
+/* Put the label map into m ("labels"), and read it back: distinct names in
+ * the order lki_labels_build gives them, as many as the model's
+ * arch.classes when it has one (LK_EFORMAT at "labels" otherwise). */
 lk_status lk_labels_save(const lk_labels *l, lk_model *m, lk_error *err);
-lk_status lk_labels_load(lk_labels *l, const lk_model *m, lk_error *err);
+lk_status lk_labels_load(const lk_model *m, lk_labels *l, lk_error *err);
 void lk_labels_free(lk_labels *l);
 /* The map of the distinct labels of n_sets arrays of label texts (sorted
  * numerically when all are integers, else by bytes), as lk_data_load
@@ -157,8 +160,12 @@ typedef struct lk_prep {
 lk_status lk_prep_fit(lk_prep *p, lk_scale_kind kind, lk_format format, const lk_mat *x,
                       lk_error *err);
 void lk_prep_apply(const lk_prep *p, lk_mat *x);
+/* Put the preprocessing into m (prep.scale, prep.features, prep.shift,
+ * prep.factor), and read it back: a known scaling, 1 x prep.features finite
+ * values each, prep.features equal to the model's arch.inputs when it has
+ * one (LK_EFORMAT at the key otherwise). */
 lk_status lk_prep_save(const lk_prep *p, lk_model *m, lk_error *err);
-lk_status lk_prep_load(lk_prep *p, const lk_model *m, lk_error *err);
+lk_status lk_prep_load(const lk_model *m, lk_prep *p, lk_error *err);
 void lk_prep_free(lk_prep *p);
 
 const char *lk_format_name(lk_format f);

@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 #include <learnkit/activation.h>
+#include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/ridge.h>
 #include <learnkit/comm.h>
@@ -151,11 +152,19 @@ lk_status lk_elm_hidden(const lk_elm *m, const lk_mat *x, lk_mat *h, lk_error *e
 /* scores (x->rows x k) <- H(x) beta, blockwise. */
 lk_status lk_elm_scores(const lk_elm *m, const lk_mat *x, lk_mat *scores, lk_error *err);
 
-/* Put the architecture and arrays into a model of kind "elm"
- * (arch.activation, arch.inputs, arch.hidden, arch.classes, elm.a, elm.b,
- * elm.beta), and read them back (every shape checked). */
-lk_status lk_elm_save(const lk_elm *m, lk_model *model, lk_error *err);
-lk_status lk_elm_load(lk_elm *m, const lk_model *model, lk_error *err);
+/* A new model of kind "elm" (*out, freed by lk_model_free) holding the
+ * architecture and arrays (arch.inputs, arch.classes, arch.activation,
+ * arch.hidden, elm.a, elm.b, elm.beta) and, when not NULL, the
+ * preprocessing and label map.  LK_ENOMEM; *out is NULL after an error. */
+lk_status lk_elm_save(const lk_elm *m, const lk_prep *prep, const lk_labels *labels,
+                      lk_model **out, lk_error *err);
+
+/* Read an "elm" model into m (freed by lk_elm_free; nothing to free after an
+ * error), checked as learnkit/model.h says a loader checks: the kind, the
+ * activation by lk_elm_check, every shape against arch.*, finite arrays.
+ * LK_EFORMAT with the file as source and the key as place; LK_ENOTFOUND for
+ * a missing entry. */
+lk_status lk_elm_load(const lk_model *model, lk_elm *m, lk_error *err);
 
 #ifdef __cplusplus
 }

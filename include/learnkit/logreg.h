@@ -32,6 +32,7 @@
 #include <learnkit/mat.h>
 #include <learnkit/optim.h>
 #include <learnkit/dense.h>
+#include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
 #include <learnkit/train.h>
@@ -102,10 +103,13 @@ double lk_logreg_objective(lk_logreg *m, const lk_mat *x, const lk_mat *t, doubl
 /* proba (n x k) <- softmax(x W^T + b). */
 lk_status lk_logreg_proba(const lk_logreg *m, const lk_mat *x, lk_mat *proba, lk_error *err);
 
-/* Store the model as kind "logreg" (arch.features, arch.classes, w, b) and
- * load it back (every shape checked; m allocated here). */
-lk_status lk_logreg_save(const lk_logreg *m, lk_model *model, lk_error *err);
-lk_status lk_logreg_load(lk_logreg *m, const lk_model *model, lk_error *err);
+/* A new model of kind "logreg" (arch.inputs, arch.classes, arch.output
+ * "softmax", logreg.w, logreg.b, and prep and labels when not NULL), and its loader
+ * (checked as learnkit/model.h says; m allocated here, nothing to free after
+ * an error).  The save/load contract of lk_elm_save and lk_elm_load. */
+lk_status lk_logreg_save(const lk_logreg *m, const lk_prep *prep, const lk_labels *labels,
+                         lk_model **out, lk_error *err);
+lk_status lk_logreg_load(const lk_model *model, lk_logreg *m, lk_error *err);
 
 /* The predictor of kind "logreg" (probabilities). */
 extern const lk_predictor_type lk_logreg_predictor;

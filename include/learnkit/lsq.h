@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <learnkit/mat.h>
+#include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/comm.h>
 
@@ -62,9 +63,13 @@ lk_status lk_lsq_fit_blocks(lk_lsq *m, const lk_lsq_params *p, const struct lk_b
 /* scores (x->rows x k) <- x W + c. */
 lk_status lk_lsq_scores(const lk_lsq *m, const lk_mat *x, lk_mat *scores, lk_error *err);
 
-/* Model entries: arch.inputs, arch.classes, lsq.w, lsq.bias. */
-lk_status lk_lsq_save(const lk_lsq *m, lk_model *model, lk_error *err);
-lk_status lk_lsq_load(lk_lsq *m, const lk_model *model, lk_error *err);
+/* A new model of kind "lsq" (arch.inputs, arch.classes, lsq.w, lsq.bias,
+ * and prep and labels when not NULL), and its loader (checked as
+ * learnkit/model.h says; m freed by lk_lsq_free, nothing to free after an
+ * error).  The save/load contract of lk_elm_save and lk_elm_load. */
+lk_status lk_lsq_save(const lk_lsq *m, const lk_prep *prep, const lk_labels *labels,
+                      lk_model **out, lk_error *err);
+lk_status lk_lsq_load(const lk_model *model, lk_lsq *m, lk_error *err);
 
 #ifdef __cplusplus
 }

@@ -11,14 +11,16 @@
  * classification: building the network from sizes and activation names,
  * accuracy, and the "mlp" model file and predictor.
  *
- * Model file entries (kind "mlp"): arch.sizes, arch.activations, arch.tied,
- * w.L, b.L, gamma.L, with batch norm arch.batchnorm and bn.*.L (see
- * lk_net_save), and arch.loss (the loss name). */
+ * Model file entries (kind "mlp"): arch.inputs, arch.classes, arch.sizes,
+ * arch.activations, arch.tied, w.L, b.L, gamma.L, with batch norm
+ * arch.batchnorm and bn.*.L (see lk_net_save), and arch.loss (the loss
+ * name). */
 #ifndef LEARNKIT_MLP_H
 #define LEARNKIT_MLP_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <learnkit/data.h>
 #include <learnkit/net.h>
 #include <learnkit/predictor.h>
 
@@ -50,12 +52,16 @@ lk_status lk_mlp_build(lk_net *net, size_t n_in, size_t n_hidden, const size_t *
  * workspace's size. */
 double lk_mlp_accuracy(const lk_net *net, lk_net_work *w, const lk_mat *x, const uint32_t *y);
 
-/* A new "mlp" model holding the network and the loss name (NULL and
- * LK_ENOMEM on failure). */
-lk_status lk_mlp_save(const lk_net *net, lk_loss_kind loss, lk_model **out, lk_error *err);
+/* A new "mlp" model holding arch.inputs, arch.classes (the output width),
+ * the network, the loss name and, when not NULL, the preprocessing and
+ * label map (*out NULL and LK_ENOMEM on failure). */
+lk_status lk_mlp_save(const lk_net *net, lk_loss_kind loss, const lk_prep *prep,
+                      const lk_labels *labels, lk_model **out, lk_error *err);
 
 /* Rebuild the network of an "mlp" model; *loss receives its loss (may be
- * NULL).  LK_EFORMAT naming the entry for anything inconsistent. */
+ * NULL).  Checked as learnkit/model.h says, by lk_mlp_build's own rules (no
+ * softmax hidden layer, an output that fits the loss); LK_EFORMAT with the
+ * file as source and the key as place; nothing to free after an error. */
 lk_status lk_mlp_load(const lk_model *m, lk_net *net, lk_loss_kind *loss, lk_error *err);
 
 /* The predictor of kind "mlp" (scores: the output activations). */

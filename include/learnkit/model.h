@@ -13,7 +13,7 @@
  *
  *   offset  size  field
  *   0       8     magic  89 'L' 'K' 'M' 0D 0A 1A 0A   (catches text-mode damage)
- *   8       2     major version (1): a reader refuses another major
+ *   8       2     major version (2): a reader refuses another major
  *   10      2     minor version (0): additions a reader may skip
  *   12      4     number of entries E
  *   16      2+k   kind: u16 length k, k bytes
@@ -31,7 +31,41 @@
  * The writer writes a temporary beside the target, flushes it and renames
  * it, so an interrupted save never leaves a partial file or damages an
  * existing one.  Same model, same bytes: nothing time- or host-dependent is
- * stored. */
+ * stored.
+ *
+ * Meaning, not only bytes.  A model file is untrusted input: what a user
+ * got from someone else.  Every learner's loader (lk_elm_load, lk_lsq_load,
+ * lk_logreg_load, lk_perceptron_load, lk_mlp_load, lk_ae_load, and
+ * lk_net_load, lk_prep_load, lk_labels_load for the parts) checks every
+ * entry it uses, with the same rules its fit or build applies:
+ *   - the kind: a loader reads only its own kind;
+ *   - names: activations allowed for that layer and learner (lk_elm_check,
+ *     lk_mlp_build's and lk_ae_build's rules), losses that fit the output,
+ *     known solvers and scalings;
+ *   - counts: arch.inputs (in every learner's model) and arch.classes (in
+ *     every model that classifies) in range, every array's shape equal to what the architecture implies,
+ *     prep.features equal to arch.inputs, as many labels as arch.classes;
+ *   - sizes: shapes are checked against the arrays really in the file
+ *     before anything is allocated from a count, so a file can never ask
+ *     for more memory than its own size implies;
+ *   - values: every array a predictor uses is finite.
+ * A bad entry gives LK_EFORMAT (LK_ENOTFOUND when missing) with the file as
+ * the source and the key as the place, and the loader leaves nothing to
+ * free.  A model that loads predicts without a crash.  The parser itself
+ * refuses a duplicated key.
+ *
+ * One protocol for every learner X: lk_X_save(x, prep, labels, &model, err)
+ * makes a new model of X's own kind (arch.* and X's arrays, then the
+ * preprocessing and label map when given), and lk_X_load(model, x, err)
+ * reads it back with the checks above; lk_predictor_load (learnkit/
+ * predictor.h) picks the loader by the kind.
+ *
+ * Versions.  The minor version counts additions an older reader may skip;
+ * the major changes when a key is renamed or changes meaning.  A reader
+ * refuses a major other than its own with LK_EUNSUPPORTED: format 1 files
+ * (whose logreg and perceptron models named their inputs arch.features and
+ * their arrays w and b, and whose mlp and ae models had no arch.inputs)
+ * give "format 1.0: retrain with this version", never a half-read model. */
 #ifndef LEARNKIT_MODEL_H
 #define LEARNKIT_MODEL_H
 
@@ -43,7 +77,7 @@
 extern "C" {
 #endif
 
-#define LK_MODEL_MAJOR 1
+#define LK_MODEL_MAJOR 2
 #define LK_MODEL_MINOR 0
 
 typedef enum lk_entry_type {
@@ -73,6 +107,9 @@ typedef struct lk_entry_info {
 lk_model *lk_model_new(const char *kind);
 void lk_model_free(lk_model *m);
 const char *lk_model_kind(const lk_model *m);
+/* The file the model was read from ("<model>" for a new one): the source
+ * of every error about its entries. */
+const char *lk_model_source(const lk_model *m);
 /* File major/minor the model was read from (LK_MODEL_* for a new one). */
 void lk_model_version(const lk_model *m, int *major, int *minor);
 
@@ -93,7 +130,8 @@ lk_status lk_model_put_dvec(lk_model *m, const char *key, size_t n, const double
                             lk_error *err);
 
 /* Get an entry.  LK_ENOTFOUND when absent, LK_EFORMAT when of another type
- * or shape; the error's source is the file the model came from. */
+ * or shape; the error's source is the file the model came from and its
+ * place the key: "m.lkm:elm.beta: expected 1000 x 10, found 10 x 1000". */
 int lk_model_has(const lk_model *m, const char *key);
 lk_status lk_model_get_int(const lk_model *m, const char *key, int64_t *out, lk_error *err);
 /* An INT entry checked to lie in [lo, hi]. */

@@ -156,8 +156,10 @@ size_t lk_net_weight_count(const lk_net *net);
  * Dropout and penalties shape training only and are not saved. */
 lk_status lk_net_save(const lk_net *net, lk_model *m, const char *prefix, lk_error *err);
 /* Rebuild a network (planned, finished, parameters loaded) from m, checking
- * every size, name and shape; LK_EFORMAT naming the entry otherwise. */
-lk_status lk_net_load(lk_net *net, const lk_model *m, const char *prefix, lk_error *err);
+ * every size, name and shape before anything is allocated from them, and
+ * every parameter finite; LK_EFORMAT with the file as source and the key as
+ * place otherwise (net freed: nothing to free after an error). */
+lk_status lk_net_load(const lk_model *m, const char *prefix, lk_net *net, lk_error *err);
 
 /* ---------------------------------------------------------------- layers */
 
@@ -338,7 +340,8 @@ typedef struct lk_net_trainer {
  * seeded random fraction of the rows (at least one, leaving at least one)
  * is held out.  The network keeps its current weights (initialize it
  * first, or load them).  LK_EINVAL for a configuration lk_net_config_check
- * refuses or data that does not fit the network; LK_ENOMEM. */
+ * refuses, a loss that does not fit the output activation (lk_loss_check:
+ * the place is "loss"), or data that does not fit the network; LK_ENOMEM. */
 lk_status lk_net_trainer_alloc(lk_net_trainer **out, lk_net *net, const lk_net_config *cfg,
                                const lk_mat *x, const lk_mat *y, gsl_rng *rng, lk_error *err);
 

@@ -30,6 +30,7 @@
 #include <gsl/gsl_rng.h>
 #include <learnkit/mat.h>
 #include <learnkit/optim.h>
+#include <learnkit/data.h>
 #include <learnkit/model.h>
 #include <learnkit/predictor.h>
 #include <learnkit/train.h>
@@ -66,9 +67,14 @@ int lk_perceptron_step(lk_perceptron *p, const lk_real *x, uint32_t y, double et
 lk_status lk_perceptron_scores(const lk_perceptron *p, const lk_mat *x, lk_mat *scores,
                                lk_error *err);
 
-/* Model kind "perceptron": arch.features, arch.classes, w, b. */
-lk_status lk_perceptron_save(const lk_perceptron *p, lk_model *m, lk_error *err);
-lk_status lk_perceptron_load(lk_perceptron *p, const lk_model *m, lk_error *err);
+/* A new model of kind "perceptron" (arch.inputs, arch.classes, perceptron.w,
+ * perceptron.b, and
+ * prep and labels when not NULL), and its loader (checked as
+ * learnkit/model.h says; nothing to free after an error).  The save/load
+ * contract of lk_elm_save and lk_elm_load. */
+lk_status lk_perceptron_save(const lk_perceptron *p, const lk_prep *prep,
+                             const lk_labels *labels, lk_model **out, lk_error *err);
+lk_status lk_perceptron_load(const lk_model *m, lk_perceptron *p, lk_error *err);
 extern const lk_predictor_type lk_perceptron_predictor;
 
 /* ---------------------------------------------------------------- training */
