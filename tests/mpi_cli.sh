@@ -86,7 +86,7 @@ mrun 4 1 lsq --test "$TMPD/test.csv" "$TMPD/tiny.csv" && err_has 'cannot be shar
 # 112 rows of iris give, on 3 ranks, the one-process width, C and accuracy
 # (the streamed primal standing in for the one-process dual).
 DD="${top_srcdir:-.}/tests/data"
-pick() { grep -E '"(hidden|C|test_accuracy)": [0-9.e-]+,?$' "$TMPD/out" | grep -v '"hidden": 0\.'; }
+pick() { grep -E '"(hidden|C|test_accuracy)": [0-9.e-]+,?$' "$TMPD/out" | grep -v '"hidden": 0\.' | sort; }
 run 0 elm --hidden 500 --json -q --test "$DD/iris-test.csv" "$DD/iris-train.csv" &&
     out_has '"dual": true' && pick > "$TMPD/one"
 mrun 3 0 elm --hidden 500 --json -q --test "$DD/iris-test.csv" "$DD/iris-train.csv" &&
