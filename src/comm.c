@@ -144,76 +144,61 @@ void lk_comm_share(size_t n, int r, int p, size_t *begin, size_t *end)
 /* Is there anyone to talk to? */
 static int alone(const lk_comm *c) { return !c || c->size <= 1; }
 
-#ifdef HAVE_MPI
-static lk_status allreduce(lk_comm *c, void *buf, size_t n, size_t elem, MPI_Datatype type,
-                           MPI_Op op, lk_error *err)
-{
-    double t0 = now();
-    for (size_t done = 0; done < n; done += COMM_PIECE) {
-        size_t k = n - done < COMM_PIECE ? n - done : COMM_PIECE;
-        int rc = MPI_Allreduce(MPI_IN_PLACE, (char *)buf + done * elem, (int)k, type, op,
-                               MPI_COMM_WORLD);
-        if (rc != MPI_SUCCESS)
-            return mpi_failed(err, rc, "allreduce");
-        c->bytes += (uint64_t)(k * elem);
-    }
-    c->seconds += now() - t0;
-    return LK_OK;
-}
-#endif
+/* The element types and operations the public reductions use. */
+typedef enum reduction { SUM_DOUBLE, SUM_REAL, SUM_U64, MAX_DOUBLE } reduction;
 
 /* The statistics are the only mutable part of a communicator; the public
  * functions take it const because, to the caller, a collective does not
  * change the world. */
 static lk_comm *stats(const lk_comm *c) { return (lk_comm *)(uintptr_t)c; }
 
-lk_status lk_comm_sum(const lk_comm *c, double *buf, size_t n, lk_error *err)
+/* In-place reduction of n elements over the ranks, in pieces of MPI's int
+ * counts; nothing to do for a world of one. */
+static lk_status reduce(const lk_comm *c, void *buf, size_t n, reduction r, lk_error *err)
 {
     if (alone(c))
         return LK_OK;
 #ifdef HAVE_MPI
-    return allreduce(stats(c), buf, n, sizeof *buf, MPI_DOUBLE, MPI_SUM, err);
+    static const size_t elem[] = { sizeof(double), sizeof(lk_real), sizeof(uint64_t),
+                                   sizeof(double) };
+    MPI_Datatype type = r == SUM_REAL ? (LK_REAL_IS_DOUBLE ? MPI_DOUBLE : MPI_FLOAT)
+                        : r == SUM_U64 ? MPI_UINT64_T : MPI_DOUBLE;
+    MPI_Op op = r == MAX_DOUBLE ? MPI_MAX : MPI_SUM;
+    double t0 = now();
+    for (size_t done = 0; done < n; done += COMM_PIECE) {
+        size_t k = n - done < COMM_PIECE ? n - done : COMM_PIECE;
+        int rc = MPI_Allreduce(MPI_IN_PLACE, (char *)buf + done * elem[r], (int)k, type, op,
+                               MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS)
+            return mpi_failed(err, rc, "allreduce");
+        stats(c)->bytes += (uint64_t)(k * elem[r]);
+    }
+    stats(c)->seconds += now() - t0;
+    return LK_OK;
 #else
-    (void)buf, (void)n, (void)err;
+    (void)buf, (void)n, (void)r, (void)err;
     return LK_OK;
 #endif
+}
+
+lk_status lk_comm_sum(const lk_comm *c, double *buf, size_t n, lk_error *err)
+{
+    return reduce(c, buf, n, SUM_DOUBLE, err);
 }
 
 lk_status lk_comm_sum_real(const lk_comm *c, lk_real *buf, size_t n, lk_error *err)
 {
-    if (alone(c))
-        return LK_OK;
-#ifdef HAVE_MPI
-    return allreduce(stats(c), buf, n, sizeof *buf, LK_REAL_IS_DOUBLE ? MPI_DOUBLE : MPI_FLOAT,
-                     MPI_SUM, err);
-#else
-    (void)buf, (void)n, (void)err;
-    return LK_OK;
-#endif
+    return reduce(c, buf, n, SUM_REAL, err);
 }
 
 lk_status lk_comm_sum_u64(const lk_comm *c, uint64_t *buf, size_t n, lk_error *err)
 {
-    if (alone(c))
-        return LK_OK;
-#ifdef HAVE_MPI
-    return allreduce(stats(c), buf, n, sizeof *buf, MPI_UINT64_T, MPI_SUM, err);
-#else
-    (void)buf, (void)n, (void)err;
-    return LK_OK;
-#endif
+    return reduce(c, buf, n, SUM_U64, err);
 }
 
 lk_status lk_comm_max(const lk_comm *c, double *buf, size_t n, lk_error *err)
 {
-    if (alone(c))
-        return LK_OK;
-#ifdef HAVE_MPI
-    return allreduce(stats(c), buf, n, sizeof *buf, MPI_DOUBLE, MPI_MAX, err);
-#else
-    (void)buf, (void)n, (void)err;
-    return LK_OK;
-#endif
+    return reduce(c, buf, n, MAX_DOUBLE, err);
 }
 
 lk_status lk_comm_bcast(const lk_comm *c, void *buf, size_t bytes, int root, lk_error *err)

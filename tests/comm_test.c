@@ -130,20 +130,10 @@ END_TEST
 
 int main(int argc, char **argv)
 {
-    lk_error err;
-    if (lk_comm_init(&argc, &argv, &C, &err) != LK_OK) {
-        char buf[1024];
-        fprintf(stderr, "comm_test: %s\n", lk_error_format(&err, buf, sizeof buf));
+    if (!(C = th_mpi_start(&argc, &argv, "comm_test")))
         return 1;
-    }
     R = lk_comm_rank(C);
     P = lk_comm_size(C);
-    /* The expected world size comes from the script that launched us. */
-    const char *want = getenv("LK_TEST_RANKS");
-    if (want && atoi(want) != P) {
-        fprintf(stderr, "comm_test: %d ranks, expected %s\n", P, want);
-        return 1;
-    }
     Suite *s = suite_create("comm");
     TCase *core = tcase_create("core");
     tcase_add_test(core, test_share_covers_rows);
@@ -154,11 +144,5 @@ int main(int argc, char **argv)
     tcase_add_test(errors, test_agree);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, R == 0 ? CK_NORMAL : CK_SILENT);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    lk_comm_finalize(C);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return th_run_mpi_suite(s, C);
 }

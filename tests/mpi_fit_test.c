@@ -438,16 +438,10 @@ END_TEST
 
 int main(int argc, char **argv)
 {
-    lk_error err;
-    if (lk_comm_init(&argc, &argv, &C, &err) != LK_OK)
+    if (!(C = th_mpi_start(&argc, &argv, "mpi_fit_test")))
         return 1;
     R = lk_comm_rank(C);
     P = lk_comm_size(C);
-    const char *want = getenv("LK_TEST_RANKS");
-    if (want && atoi(want) != P) {
-        fprintf(stderr, "mpi_fit_test: %d ranks, expected %s\n", P, want);
-        return 1;
-    }
     lk_blas_set_threads(1);
     Suite *s = suite_create("mpi_fit");
     TCase *core = tcase_create("core");
@@ -464,11 +458,5 @@ int main(int argc, char **argv)
     tcase_add_test(errors, test_failure_on_one_rank);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
-    SRunner *sr = srunner_create(s);
-    srunner_set_fork_status(sr, CK_NOFORK);
-    srunner_run_all(sr, R == 0 ? CK_NORMAL : CK_SILENT);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    lk_comm_finalize(C);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return th_run_mpi_suite(s, C);
 }

@@ -193,3 +193,32 @@ void th_mda_layer(lk_net *enc, size_t l, const lk_mat *x, double p, double reg)
     lk_matd_free(&w);
     lk_mat_free(&wf);
 }
+
+lk_comm *th_mpi_start(int *argc, char ***argv, const char *program)
+{
+    lk_comm *c;
+    lk_error err;
+    if (lk_comm_init(argc, argv, &c, &err) != LK_OK) {
+        char buf[1024];
+        fprintf(stderr, "%s: %s\n", program, lk_error_format(&err, buf, sizeof buf));
+        return NULL;
+    }
+    const char *want = getenv("LK_TEST_RANKS");
+    if (want && atoi(want) != lk_comm_size(c)) {
+        fprintf(stderr, "%s: %d ranks, expected %s\n", program, lk_comm_size(c), want);
+        lk_comm_finalize(c);
+        return NULL;
+    }
+    return c;
+}
+
+int th_run_mpi_suite(Suite *s, lk_comm *c)
+{
+    SRunner *sr = srunner_create(s);
+    srunner_set_fork_status(sr, CK_NOFORK);
+    srunner_run_all(sr, lk_comm_rank(c) == 0 ? CK_NORMAL : CK_SILENT);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    lk_comm_finalize(c);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -55,6 +55,14 @@ void th_tmpdir_teardown(void);
  * in a static buffer, valid until the next call. */
 char *th_write(const char *name, const void *bytes, size_t n, int gz);
 
+/* Programs run under mpirun by tests/mpi.sh.inc: join the world (a world of
+ * one without mpirun) and check that it has the LK_TEST_RANKS ranks the
+ * script asked for; NULL after a message on failure. */
+lk_comm *th_mpi_start(int *argc, char ***argv, const char *program);
+/* Run a suite on every rank without forking (a forked child must not touch
+ * MPI), rank 0 alone reporting; leave the world; the exit status. */
+int th_run_mpi_suite(Suite *s, lk_comm *c);
+
 /* Run a suite and return the process exit status (0 when all passed). */
 int th_run_suite(Suite *s);
 
