@@ -265,6 +265,7 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
     if (cli_world_ranks() > 1) {
         json_object_set_new(o, "ranks", json_integer(cli_world_ranks()));
         json_object_set_new(o, "comm_seconds", json_real(lk_comm_seconds(CLI_WORLD)));
+        json_object_set_new(o, "comm_bytes", json_integer((json_int_t)lk_comm_bytes(CLI_WORLD)));
     }
     json_object_set_new(o, "stream",
                         json_pack("{s:I,s:f,s:f,s:f,s:f,s:f}", "block_rows",
