@@ -160,9 +160,9 @@ lk_status lk_rows_open(lk_rows **out, const char *path, const char *labels_path,
         if (s == LK_OK && format == LK_FORMAT_LIBSVM && r->o.features)
             s = lk_rows_set_width(r, r->o.features, err);
     } else {
-        s = lk_error_set(err, LK_EINVAL, path, NULL,
+        s = lk_error_set(err, LK_EINVAL, path, "format",
                          "cannot tell the format from the name (expected .csv, .svm, "
-                         ".libsvm, .scale or .t, optionally .gz; or use --format)");
+                         ".libsvm, .scale or .t, optionally .gz)");
     }
     if (s != LK_OK) {
         lk_rows_close(r);
@@ -311,7 +311,7 @@ static int text_row(lk_rows *r, lk_real *dst, size_t width, int parse, const cha
                 lki_place(place, sizeof place, ln, j + 2);
                 return -(int)lk_error_set(err, LK_EFORMAT, r->path, place,
                                           "feature index %zu beyond the training set's %zu; "
-                                          "pass --features", c + 1, width);
+                                          "set the number of features", c + 1, width);
             }
             dst[c] = r->svm.val[j];
         }
