@@ -40,7 +40,7 @@ def predictions(model):
 
 peak = os.path.join(args.build, "bench", "gemm_peak")
 if os.path.exists(peak):
-    print(run([peak, "--threads", str(args.cores)]).strip())
+    print(run([peak, "4000", str(args.cores)]).strip())
 # The bus rate of this machine's sums, for the model's check below.
 probe = os.path.join(args.build, "bench", "comm_probe")
 bus = {}
