@@ -21,7 +21,7 @@ static double accuracy(const lk_mat *scores, const uint32_t *y)
  * points from one shuffle to the next, and from one build to another (a
  * near-tie decided the other way by another BLAS kernel's or precision's
  * rounding changes the rest of the sequence).  Measured test accuracy:
- *   float, OpenBLAS Zen kernels, seeds 1-5:  86.8 89.8 89.4 88.4 90.5 (mean 89.0)
+ *   float, Cooperlake kernels, seeds 1-5:     86.8 89.8 89.4 88.4 90.5 (mean 89.0)
  *   double, seeds 1-5:                        88.4 89.2 84.3 88.4 89.5 (mean 88.0)
  *   float, Haswell kernels, seed 1:           89.3
  * One draw held to 88% (the textbook figure) fails on some builds for no
