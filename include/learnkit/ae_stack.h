@@ -69,6 +69,15 @@ typedef struct lk_ae_stack_config {
     double mda_reg;         /* mda: added to Q's diagonal, >= 0 (LK_AE_MDA_REG) */
     int classify;           /* train the softmax on the last codes (needs labels) */
     lk_logreg_config clf;   /* its configuration (L-BFGS, up to 1000 iterations) */
+    /* NULL: the data hold every training row.  Else they are this rank's
+     * share and every rank runs the same fit: a closed-form layer sums its
+     * scatter matrices over the ranks, a backprop layer trains by
+     * synchronous data-parallel steps (lk_net_config.comm), the classifier
+     * by summed losses and gradients (lk_logreg_config.comm), and every
+     * figure (test MSE, accuracies) is a ratio of sums over the ranks; the
+     * random draws are the same on every rank, so every rank ends with the
+     * one stack.  The comm fields of train and clf are set from this one. */
+    const lk_comm *comm;
 } lk_ae_stack_config;
 
 /* One backprop layer of 500 sigmoid codes, MSE, Adam, batch 100, 10 epochs,
