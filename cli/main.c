@@ -3,6 +3,9 @@
  * drift. */
 #include <stdio.h>
 #include <string.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include "cli.h"
 #include "commands.h"
 #include "config.h"
@@ -45,8 +48,23 @@ static void usage(FILE *out)
                  "CSV or LIBSVM file.  Exit status: 0 success, 1 failure, 2 usage error.\n");
 }
 
+/* Blocks of 4 MB and more are mapped, and given back when freed.  glibc
+ * otherwise raises its mapping threshold to the largest block freed, and
+ * the multi-megabyte scratch a threaded OpenBLAS GEMM allocates and frees
+ * on every call then fragments the heap: a streamed 800-unit ELM on MNIST
+ * peaked at 153 MB resident for 42 MB of live memory (56 MB with this),
+ * and a process that streams a file larger than memory is judged by that
+ * figure.  The MLP's epoch time does not move (its GEMMs are smaller). */
+static void allocator_policy(void)
+{
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD)
+    mallopt(M_MMAP_THRESHOLD, 4 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    allocator_policy();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

@@ -11,7 +11,7 @@ size_t cli_stream_block_rows(void)
     const char *e = getenv("LEARNKIT_BLOCK_ROWS");
     char *end;
     unsigned long v = e && *e ? strtoul(e, &end, 10) : 0;
-    return v > 0 && v < ((size_t)1 << 24) && e && *end == '\0' ? (size_t)v : 4096;
+    return v > 0 && v < ((size_t)1 << 24) && e && *end == '\0' ? (size_t)v : 1024;
 }
 
 void cli_stream_close(cli_stream *st)

@@ -23,7 +23,10 @@ typedef struct cli_stream {
 } cli_stream;
 
 /* Rows per block: LEARNKIT_BLOCK_ROWS in the environment (tests put block
- * boundaries mid-class and mid-file with it), else 4096. */
+ * boundaries mid-class and mid-file with it), else 1024: a block of MNIST
+ * is 3 MB, large enough that handing it between threads costs nothing
+ * beside its GEMMs, small enough that the two buffers and the learner's
+ * block scratch (2000 units: 8 MB each) stay small beside its L x L sums. */
 size_t cli_stream_block_rows(void);
 
 /* Resolve DATA, run the first pass (row counts, width, label map, the

@@ -290,6 +290,20 @@ static lk_status lapack_status(lapack_int info, const char *routine, lk_error *e
     return lk_error_set(err, LK_ENUMERIC, routine, NULL, "failed (info = %d)", (int)info);
 }
 
+/* A symmetric matrix stored row-major is its own transpose, so LAPACK's
+ * column-major routines take it in place with the other triangle: the
+ * row-major LAPACKE wrappers would first copy it transposed (at 2000 units,
+ * 32 MB more at the peak of a ridge solve). */
+static void transpose_square(lk_matd *a)
+{
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = i + 1; j < a->cols; j++) {
+            double t = a->data[i * a->ld + j];
+            a->data[i * a->ld + j] = a->data[j * a->ld + i];
+            a->data[j * a->ld + i] = t;
+        }
+}
+
 lk_status lk_dposv(lk_matd *a, lk_matd *b, lk_error *err)
 {
     if (a->rows != a->cols || b->rows != a->rows)
@@ -298,14 +312,29 @@ lk_status lk_dposv(lk_matd *a, lk_matd *b, lk_error *err)
         return LK_OK;
     if (!MAT_FITS(a) || !MAT_FITS(b))
         return too_big("dposv", err);
-    lapack_int info = LAPACKE_dposv(LAPACK_ROW_MAJOR, 'U', (lapack_int)a->rows,
-                                    (lapack_int)b->cols, a->data, (lapack_int)a->ld,
-                                    b->data, (lapack_int)b->ld);
+    size_t n = a->rows, k = b->cols;
+    lapack_int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', (lapack_int)n, a->data,
+                                     (lapack_int)a->ld);
     if (info > 0)
         return lk_error_set(err, LK_ENUMERIC, "Cholesky", NULL,
                             "matrix not positive definite (leading minor %d); "
                             "increase the regularization", (int)info);
-    return lapack_status(info, "dposv", err);
+    if (info < 0 || k == 0)
+        return lapack_status(info, "dpotrf", err);
+    /* The right-hand sides (n x k, small beside A) go column-major. */
+    double *bt = malloc(n * k * sizeof *bt);
+    if (!bt)
+        return lk_error_set(err, LK_ENOMEM, "dposv", NULL, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < k; j++)
+            bt[j * n + i] = b->data[i * b->ld + j];
+    info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', (lapack_int)n, (lapack_int)k, a->data,
+                          (lapack_int)a->ld, bt, (lapack_int)n);
+    for (size_t i = 0; info == 0 && i < n; i++)
+        for (size_t j = 0; j < k; j++)
+            b->data[i * b->ld + j] = bt[j * n + i];
+    free(bt);
+    return lapack_status(info, "dpotrs", err);
 }
 
 lk_status lk_dsyevd(lk_matd *a, double *w, lk_error *err)
@@ -316,11 +345,15 @@ lk_status lk_dsyevd(lk_matd *a, double *w, lk_error *err)
         return LK_OK;
     if (!MAT_FITS(a))
         return too_big("dsyevd", err);
-    lapack_int info = LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)a->rows,
+    /* In place (see transpose_square): the eigenvectors come back in the
+     * columns of the column-major array, our rows, and are turned. */
+    lapack_int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, 'V', 'L', (lapack_int)a->rows,
                                      a->data, (lapack_int)a->ld, w);
     if (info > 0)
         return lk_error_set(err, LK_ENUMERIC, "eigendecomposition", NULL,
                             "did not converge (info = %d)", (int)info);
+    if (info == 0)
+        transpose_square(a);
     return lapack_status(info, "dsyevd", err);
 }
 

@@ -19,9 +19,11 @@ struct lk_comm {
     uint64_t bytes;      /* sent by this rank */
 };
 
-/* MPI's counts are int: larger buffers travel in pieces of this many
- * elements. */
-#define COMM_PIECE ((size_t)1 << 28)
+/* Buffers travel in pieces of this many elements: MPI's counts are int,
+ * and an allreduce may hold a temporary as large as its piece (a 2000-unit
+ * Gram matrix in one piece cost each rank 32 MB more).  Pieces of 8 MB
+ * cost one more latency each, nothing in bandwidth. */
+#define COMM_PIECE ((size_t)1 << 20)
 
 static double now(void)
 {

@@ -153,7 +153,7 @@ lk_status lk_ridge_add(lk_ridge *w, const lk_mat *z, const lk_mat *t, lk_error *
         return lk_error_set(err, LK_EINVAL, "ridge", NULL,
                             "block of %zu x %zu and %zu x %zu, expected at most %zu x %zu and "
                             "x %zu", z->rows, z->cols, t->rows, t->cols, w->block_rows, p, k);
-    if (w->finished)
+    if (w->finished || w->closed)
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "rows added after solving");
     if (m == 0)
         return LK_OK;
@@ -253,6 +253,15 @@ lk_status lk_ridge_sums(lk_ridge *w, lk_error *err)
     if (w->finished)
         return w->n ? LK_OK : lk_error_set(err, LK_EINVAL, "ridge", NULL, "no rows to fit");
     flush(w);
+    if (w->n == 0 && lk_comm_size(w->comm) <= 1)
+        return lk_error_set(err, LK_EINVAL, "ridge", NULL, "no rows to fit");
+    /* No row comes after this: the float partial sums and the shifted
+     * block go before the reduction and the solve, which each need a
+     * p x p of their own (at 2000 units, 32 MB of 180 a rank). */
+    w->closed = 1;
+    lk_mat_free(&w->gb);
+    lk_mat_free(&w->rb);
+    lk_mat_free(&w->zs);
     if (lk_comm_size(w->comm) > 1) {
         lk_status s = reduce(w, err);
         if (s != LK_OK)
@@ -289,6 +298,11 @@ lk_status lk_ridge_solve(lk_ridge *w, double lambda, lk_matd *beta, double *bias
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "lambda = 1/C must be positive");
     if (beta->rows != w->p || beta->cols != w->k)
         return lk_error_set(err, LK_EINVAL, "ridge", NULL, "beta must be %zu x %zu", w->p, w->k);
+    if (w->eig_done)    /* G is now Q and the eigenvalues */
+        return lk_ridge_eig_solve(w, lambda, beta, bias, err);
+    if (w->q.data)
+        return lk_error_set(err, LK_ENUMERIC, "ridge", NULL,
+                            "the eigendecomposition failed before");
     if ((s = lk_ridge_sums(w, err)) != LK_OK)
         return s;
     lk_matd a;
@@ -311,18 +325,24 @@ lk_status lk_ridge_eig(lk_ridge *w, lk_error *err)
 {
     lk_status s;
     size_t p = w->p;
+    if (w->q.data)
+        return w->eig_done ? LK_OK
+                           : lk_error_set(err, LK_ENUMERIC, "ridge", NULL,
+                                          "the eigendecomposition failed before");
     if ((s = lk_ridge_sums(w, err)) != LK_OK)
         return s;
-    if (!w->q.data) {
-        if ((s = lk_matd_alloc(&w->q, p, p, err)) || (s = lk_matd_alloc(&w->qr, p, w->k, err)))
-            return s;
-        if (!(w->e = malloc(p * sizeof(double))))
-            return lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory");
-    }
-    for (size_t i = 0; i < p; i++)
-        memcpy(w->q.data + i * w->q.ld, w->g.data + i * w->g.ld, p * sizeof(double));
+    if (!w->qr.data && (s = lk_matd_alloc(&w->qr, p, w->k, err)) != LK_OK)
+        return s;
+    if (!w->e && !(w->e = malloc(p * sizeof(double))))
+        return lk_error_set(err, LK_ENOMEM, "ridge", NULL, "out of memory");
+    /* G is decomposed in its own storage: every later solve goes through
+     * Q and the eigenvalues, and a copy would be one more p x p at the
+     * peak of the fit (32 MB at 2000 units). */
+    w->q = w->g;
+    w->g = (lk_matd){ 0 };
     if ((s = lk_dsyevd(&w->q, w->e, err)) != LK_OK)
         return s;
+    w->eig_done = 1;
     return lk_dgemm(LK_TRANS, LK_NOTRANS, 1, &w->q, &w->r, 0, &w->qr);
 }
 

@@ -61,8 +61,10 @@ typedef struct lk_ridge {
     lk_mat zs;            /* block_rows x p: the shifted block */
     lk_real *ones;        /* block_rows ones for the column sums */
     size_t block_rows;    /* the largest block lk_ridge_add accepts */
+    int closed;           /* no more rows: the block scratch is freed */
     int finished;         /* centering applied */
-    /* After lk_ridge_eig: */
+    /* After lk_ridge_eig (which takes g's storage for q): */
+    int eig_done;
     lk_matd q;            /* p x p eigenvectors (columns) */
     double *e;            /* p eigenvalues, ascending */
     lk_matd qr;           /* p x k: Q^T R */
@@ -110,7 +112,9 @@ lk_status lk_ridge_sums(lk_ridge *w, lk_error *err);
 lk_status lk_ridge_solve(lk_ridge *w, double lambda, lk_matd *beta, double *bias,
                          lk_error *err);
 
-/* Eigendecomposition of G for the grid solvers (LK_ENUMERIC if LAPACK fails). */
+/* Eigendecomposition of G for the grid solvers, in G's storage: G is gone
+ * afterwards, and lk_ridge_solve answers by lk_ridge_eig_solve.  Called
+ * again, it does nothing.  LK_ENUMERIC if LAPACK fails. */
 lk_status lk_ridge_eig(lk_ridge *w, lk_error *err);
 
 /* W(lambda) and bias from the eigendecomposition (lambda >= 0; eigenvalues
