@@ -142,8 +142,6 @@ int cli_world_ranks(void);
 /* BLAS threads per rank by default: the machine's cores over the ranks
  * that share it. */
 int cli_world_threads(void);
-/* Whether a learner may run on this world (data-parallel ones on any). */
-int cli_world_allows(const char *learner);
 /* Peak resident memory of every rank, in rank order (a collective). */
 json_t *cli_world_peak_rss(void);
 /* The mean over every rank's rows of a per-row quantity whose mean over

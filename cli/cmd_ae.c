@@ -226,6 +226,9 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
                    "epochs", P.train.epochs, LK_NET_AUTO_UPDATES, P.train.batch,
                    LK_NET_AUTO_MAX_EPOCHS, P.train.tol, P.train.stall_epochs);
     }
+    /* Under mpirun the rows are this rank's share: the stack sums over
+     * every rank (learnkit/ae_stack.h). */
+    P.comm = CLI_WORLD;
     watch w = { .last = cli_now() };
     lk_status s = lk_ae_stack_fit(&P, &data, run->rng, on_step, &w, &st, &res, &err);
     if (w.clf_begun)

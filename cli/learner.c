@@ -352,9 +352,6 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
     }
     if ((rc = l->check(0, 0)) != 0)
         return rc;
-    if (!cli_world_allows(l->name))
-        return cli_fail("%s does not train data-parallel yet: run it without mpirun (elm, lsq, "
-                        "logreg, mlp and perceptron do)", l->name);
     cli_apply_common();
     int stream;
     if ((rc = cli_want_stream(l->name, n_pos ? pos[0] : NULL, &stream)) != 0)

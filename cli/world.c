@@ -1,19 +1,14 @@
 /* world.c — the program in a world of processes (mpirun -n P learnkit ...):
  * rank 0 alone prints and writes, every rank takes its share of the cores
- * for BLAS, and only the learners that train data-parallel run on more
- * than one rank.  Without mpirun the world has one rank and nothing here
- * changes what the program does. */
+ * for BLAS, and every training command trains data-parallel.  Without
+ * mpirun the world has one rank and nothing here changes what the program
+ * does. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
 
 lk_comm *CLI_WORLD;
-
-/* The learners whose fits combine the ranks' rows into the one-process
- * model; the others refuse to start on more than one rank. */
-static const char *const DATA_PARALLEL[] = { "elm", "lsq", "logreg", "mlp", "perceptron",
-                                              NULL };
 
 int cli_world_start(int *argc, char ***argv)
 {
@@ -50,16 +45,6 @@ int cli_world_threads(void)
     int local = lk_comm_local_size(CLI_WORLD);
     long t = cores > 0 ? cores / (local > 0 ? local : 1) : 1;
     return t > 0 ? (int)t : 1;
-}
-
-int cli_world_allows(const char *learner)
-{
-    if (cli_world_ranks() <= 1)
-        return 1;
-    for (size_t i = 0; DATA_PARALLEL[i]; i++)
-        if (strcmp(DATA_PARALLEL[i], learner) == 0)
-            return 1;
-    return 0;
 }
 
 double cli_world_accuracy(const lk_mat *scores, const uint32_t *y)

@@ -29,19 +29,25 @@ struct lk_ae_stack_trainer {
     lk_logreg m;                /* the classifier being trained */
     lk_logreg_trainer *ltr;
     lk_mat scores;
+    int has_test;               /* some rank has test rows: every rank takes the test step */
     int failed;
 };
 
-/* Mean squared difference per value. */
-static double mse(const lk_mat *a, const lk_mat *b)
+/* Mean squared difference per value, over the rows of every rank: a
+ * ratio of sums, so the same whether the ranks share the rows out or each
+ * holds them all. */
+static lk_status mse(const lk_comm *comm, const lk_mat *a, const lk_mat *b, double *out,
+                     lk_error *err)
 {
-    double s = 0;
+    double s[2] = { 0, (double)a->rows * (double)a->cols };
     for (size_t i = 0; i < a->rows; i++)
         for (size_t j = 0; j < a->cols; j++) {
             double e = (double)LK_AT(a, i, j) - (double)LK_AT(b, i, j);
-            s += e * e;
+            s[0] += e * e;
         }
-    return s / ((double)a->rows * (double)a->cols);
+    lk_status st = lk_comm_sum(comm, s, 2, err);
+    *out = st == LK_OK && s[1] > 0 ? s[0] / s[1] : NAN;
+    return st;
 }
 
 /* Floating-point work of one training epoch of net on n rows: forward,
@@ -58,7 +64,7 @@ static double epoch_gflop(const lk_net *net, size_t n)
  * backprop and mda, with test rows), the codes, the classifier, or the end. */
 static phase after_train(const lk_ae_stack_trainer *t)
 {
-    if (t->l == 0 && t->xt.rows && t->cfg.solver != LK_AE_ELM)
+    if (t->l == 0 && t->has_test && t->cfg.solver != LK_AE_ELM)
         return TEST;
     return t->l + 1 == t->cfg.n_layers && !t->cfg.classify ? DONE : ENCODE_TRAIN;
 }
@@ -158,15 +164,20 @@ static lk_status step_test(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *
     lk_mat rec = { 0 }, codes = { 0 };
     lk_net_work ev = { 0 };
     const lk_mat *xt = &t->xt;
-    lk_status s = lk_mat_alloc(&rec, xt->rows, xt->cols, err);
-    if (s == LK_OK && t->cfg.solver == LK_AE_BACKPROP) {
+    lk_status s = LK_OK;
+    /* A rank without test rows adds nothing to the sums (rec stays empty). */
+    if (xt->rows)
+        s = lk_mat_alloc(&rec, xt->rows, xt->cols, err);
+    if (s == LK_OK && xt->rows && t->cfg.solver == LK_AE_BACKPROP) {
         if ((s = lk_net_work_alloc(&ev, &t->st.layers[0], 500, err)) == LK_OK)
             lk_net_predict(&t->st.layers[0], &ev, xt, &rec);
-    } else if (s == LK_OK && (s = lk_mat_alloc(&codes, xt->rows, xt->cols, err)) == LK_OK) {
+    } else if (s == LK_OK && xt->rows &&
+               (s = lk_mat_alloc(&codes, xt->rows, xt->cols, err)) == LK_OK) {
         s = lk_net_apply_layer(&t->st.enc, 0, xt, &rec, &codes, err);
     }
-    if (s == LK_OK) {
-        t->res.test_mse = mse(&rec, xt);
+    /* Every rank reaches the sum, or none. */
+    if ((s = lk_comm_agree(t->cfg.comm, s, err)) == LK_OK &&
+        (s = mse(t->cfg.comm, &rec, xt, &t->res.test_mse, err)) == LK_OK) {
         *p = (lk_ae_progress){ .step = LK_AE_STEP_TEST };
         t->ph = after_test(t);
     }
@@ -216,19 +227,21 @@ static lk_status step_encode(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error
     return LK_OK;
 }
 
-/* Fraction of the rows of codes the logistic regression classifies right;
- * NAN without rows. */
-static double codes_accuracy(const lk_logreg *m, const lk_mat *codes, const uint32_t *y,
-                             lk_mat *scores)
+/* Fraction of the rows of codes the logistic regression classifies right,
+ * over every rank's rows (a ratio of sums, as mse); NAN without rows. */
+static double codes_accuracy(const lk_comm *comm, const lk_logreg *m, const lk_mat *codes,
+                             const uint32_t *y, lk_mat *scores)
 {
-    if (codes->rows == 0)
+    uint64_t c[2] = { 0, codes->rows };
+    if (codes->rows) {
+        lk_mat sc = lk_mat_rows(scores, 0, codes->rows);
+        lk_logreg_proba(m, codes, &sc, NULL);
+        for (size_t i = 0; i < sc.rows; i++)
+            c[0] += lk_argmax(lk_mat_row(&sc, i), sc.cols) == y[i];
+    }
+    if (lk_comm_sum_u64(comm, c, 2, NULL) != LK_OK || c[1] == 0)
         return NAN;
-    lk_mat sc = lk_mat_rows(scores, 0, codes->rows);
-    lk_logreg_proba(m, codes, &sc, NULL);
-    size_t right = 0;
-    for (size_t i = 0; i < sc.rows; i++)
-        right += lk_argmax(lk_mat_row(&sc, i), sc.cols) == y[i];
-    return (double)right / (double)sc.rows;
+    return (double)c[0] / (double)c[1];
 }
 
 /* The softmax classifier on the codes is the logreg learner's multinomial
@@ -257,8 +270,8 @@ static lk_status step_classify(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_err
         return LK_OK;
     t->res.clf_iterations = lk_logreg_iterations(t->ltr);
     t->res.clf_stop = lk_logreg_test(t->ltr);
-    t->res.train_accuracy = codes_accuracy(&t->m, &t->x, d->y, &t->scores);
-    t->res.test_accuracy = codes_accuracy(&t->m, &t->xt, d->yt, &t->scores);
+    t->res.train_accuracy = codes_accuracy(t->cfg.comm, &t->m, &t->x, d->y, &t->scores);
+    t->res.test_accuracy = codes_accuracy(t->cfg.comm, &t->m, &t->xt, d->yt, &t->scores);
     if ((s = lk_ae_logreg_layer(&t->m, &t->st.clf, err)) != LK_OK)
         return s;
     t->st.has_clf = 1;
@@ -334,10 +347,19 @@ lk_status lk_ae_stack_trainer_alloc(lk_ae_stack_trainer **out, const lk_ae_stack
         return lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
     *t = (lk_ae_stack_trainer){ .cfg = *cfg, .data = *data, .rng = rng, .ph = TRAIN,
                                 .x = *data->x };
+    /* One world for every part of the fit. */
+    t->cfg.train.comm = cfg->comm;
+    t->cfg.clf.comm = cfg->comm;
     t->res = (lk_ae_stack_result){ .test_mse = NAN, .train_accuracy = NAN,
                                    .test_accuracy = NAN };
     if (data->xt)
         t->xt = *data->xt;
+    uint64_t test_rows = t->xt.rows;
+    if ((s = lk_comm_sum_u64(cfg->comm, &test_rows, 1, err)) != LK_OK) {
+        lk_ae_stack_trainer_free(t);
+        return s;
+    }
+    t->has_test = test_rows > 0;
     if ((s = plan_stack(&t->st, cfg, t->x.cols, err)) != LK_OK) {
         lk_ae_stack_trainer_free(t);
         return s;

@@ -26,6 +26,19 @@ lk_status lki_net_parallel_init(lk_net_trainer *tr, lk_error *err)
     }
     free(cnt);
     tr->rank_rows = all;
+    /* Each rank shuffles, corrupts and drops out with a generator of its
+     * own: the shared one, seeded alike everywhere, would draw the same
+     * masks for every rank's rows (a denoising autoencoder on P ranks would
+     * see P copies of one noise pattern per step).  One draw from the
+     * shared generator on every rank keeps it in step across ranks. */
+    unsigned long seed = gsl_rng_get(tr->rng);
+    tr->rank_rng = gsl_rng_alloc(tr->rng->type);
+    s = tr->rank_rng ? LK_OK : lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+    if ((s = lk_comm_agree(c, s, err)) != LK_OK)
+        return s;
+    gsl_rng_set(tr->rank_rng,
+                (seed + 2654435761UL * (unsigned long)(lk_comm_rank(c) + 1)) & 0xffffffffUL);
+    tr->rng = tr->rank_rng;
     for (int r = 0; r < p; r++)
         total += tr->rank_rows[r];
     /* The steps of one process on all rows; each rank's part of a step is

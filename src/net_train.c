@@ -70,6 +70,8 @@ static void release(lk_net_trainer *tr)
     free(tr->best_stats);
     free(tr->grad_norm);
     free(tr->rank_rows);
+    if (tr->rank_rng)
+        gsl_rng_free(tr->rank_rng);
     *tr = (lk_net_trainer){ 0 };
 }
 

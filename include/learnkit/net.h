@@ -332,6 +332,7 @@ typedef struct lk_net_trainer {
     uint64_t *rank_rows;    /* data-parallel: n_train of every rank; NULL otherwise */
     size_t rank_batch;      /* data-parallel: this rank's rows per step */
     size_t steps;           /* data-parallel: steps per epoch, the same on every rank */
+    gsl_rng *rank_rng;      /* data-parallel: this rank's own generator (rng points at it) */
 } lk_net_trainer;
 
 /* A trainer (*out, freed by lk_net_trainer_free) with every buffer
