@@ -142,6 +142,11 @@ int cli_world_ranks(void);
 /* BLAS threads per rank by default: the machine's cores over the ranks
  * that share it. */
 int cli_world_threads(void);
+/* Under mpirun: the seconds this rank spent communicating since the last
+ * phase ended, recorded under name; cli_world_phases_take hands the
+ * object over (NULL when nothing was recorded) and starts a new one. */
+void cli_world_phase_end(const char *name);
+json_t *cli_world_phases_take(void);
 /* Peak resident memory of every rank, in rank order (a collective). */
 json_t *cli_world_peak_rss(void);
 /* The mean over every rank's rows of a per-row quantity whose mean over

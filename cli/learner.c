@@ -325,6 +325,9 @@ void cli_print_summary(const json_t *r)
 int cli_print_result(json_t *result)
 {
     json_object_set_new(result, "peak_rss_bytes", json_integer((json_int_t)cli_peak_rss()));
+    json_t *phases = cli_world_phases_take();
+    if (phases)
+        json_object_set_new(result, "comm_phase_seconds", phases);
     if (cli_world_ranks() > 1)
         json_object_set_new(result, "peak_rss_bytes_ranks", cli_world_peak_rss());
     if (CLI.json)
@@ -361,14 +364,18 @@ int cli_learner_main(const cli_learner *l, int argc, char **argv)
     cli_run run;
     if ((rc = cli_run_load(&run, l->name, n_pos ? pos[0] : NULL)) != 0)
         return rc;
+    cli_world_phase_end("load");
     json_t *result = NULL;
     lk_model *model = NULL;
     if ((rc = l->check(run.split.train.d, run.split.labels.k)) == 0)
         rc = l->fit(&run, &result, &model);
+    cli_world_phase_end("train");
     if (rc == 0)
         rc = cli_run_accuracy(&run, model, result);
+    cli_world_phase_end("evaluation");
     if (rc == 0)
         rc = cli_run_save(&run, model);
+    cli_world_phase_end("save");
     if (rc == 0)
         rc = cli_print_result(result);
     else

@@ -333,12 +333,15 @@ int cli_stream_main(const cli_learner *l, const char *spec)
     int rc = cli_stream_open(&st, l->name, spec);
     if (rc)
         return rc;
+    cli_world_phase_end("first_pass");
     json_t *result = NULL;
     lk_model *model = NULL;
     if ((rc = l->check(st.d, st.labels.k)) == 0)
         rc = fit(&st, &result, &model);
+    cli_world_phase_end("train_and_evaluation");
     if (rc == 0 && model)
         rc = cli_stream_save(&st, model);
+    cli_world_phase_end("save");
     if (rc == 0)
         rc = cli_print_result(result);
     else

@@ -81,3 +81,25 @@ double cli_world_mean(double local, size_t rows)
         return local;
     return s[0] / s[1];
 }
+
+/* Communication seconds per phase of a command, for --json. */
+static json_t *PHASES;
+static double PHASE_MARK;
+
+void cli_world_phase_end(const char *name)
+{
+    if (cli_world_ranks() <= 1)
+        return;
+    double now = lk_comm_seconds(CLI_WORLD);
+    if (!PHASES)
+        PHASES = json_object();
+    json_object_set_new(PHASES, name, json_real(now - PHASE_MARK));
+    PHASE_MARK = now;
+}
+
+json_t *cli_world_phases_take(void)
+{
+    json_t *p = PHASES;
+    PHASES = NULL;
+    return p;
+}

@@ -51,7 +51,7 @@ for learner in "elm --hidden 40" "elm --hidden 40 --solver ridge --C auto" "lsq"
     for n in 1 2 3 4; do
         mrun "$n" 0 $learner --json -o "$TMPD/$tag.$n.lkm" $data &&
             out_has '"n_train": *301' && same_predictions "$TMPD/$tag.1.lkm" "$TMPD/$tag.$n.lkm"
-        [ "$n" -gt 1 ] && out_has "\"ranks\": *$n"
+        [ "$n" -gt 1 ] && out_has "\"ranks\": *$n" && out_has '"(first_pass|load)": *[0-9]'
     done
 done
 # The iterative learners: they run, rank 0 prints one JSON object, the
@@ -60,7 +60,8 @@ for learner in "mlp --hidden 16 --epochs 20" "perceptron --averaged" \
                "ae --hidden 5 --epochs 20 --tied --noise 0.2 --classify"; do
     for n in 2 4; do
         mrun "$n" 0 $learner --json -o "$TMPD/it.lkm" $data &&
-            out_has "\"ranks\": *$n" && out_has '"test_accuracy": *(0\.[89]|1)'
+            out_has "\"ranks\": *$n" && out_has '"test_accuracy": *(0\.[89]|1)' &&
+            out_has '"comm_phase_seconds"' && out_has '^ *"train": *[0-9]'
         checks=$((checks + 1))
         if [ "$(grep -c '"command"' "$TMPD/out")" -ne 1 ]; then
             failures=$((failures + 1)); echo "FAIL: $learner on $n ranks: not one JSON object"
