@@ -10,6 +10,7 @@
 #include <learnkit/ae_stack.h>
 #include "learners.h"
 #include "plot.h"
+#include "stream.h"
 
 typedef struct ae_opts {
     const char *hidden, *activation, *loss, *optimizer, *noise_type, *solver, *filters;
@@ -121,7 +122,17 @@ static int check(size_t n_features, size_t n_classes)
     const char *why = lk_ae_stack_check(&P);
     if (why)
         return cli_usage("ae: %s", why);
+    /* Under mpirun ae trains as it streams (each rank its share). */
+    if (cli_world_ranks() > 1 && !cli_ae_streams())
+        return cli_fail("ae --solver backprop does not train data-parallel yet: run it without "
+                        "mpirun (ae --solver elm|mda does)");
     return 0;
+}
+
+/* With --classify too: the stream then refuses, naming the classifier. */
+int cli_ae_streams(void)
+{
+    return P.solver != LK_AE_BACKPROP;
 }
 
 /* The first rows of w (each a side x side image), as a grid of gray
@@ -208,6 +219,69 @@ static int on_step(const lk_ae_progress *p, void *ctx)
     return 0;
 }
 
+/* The trained stack: filters, the model (-o), and the result's keys on r
+ * (taken over) with the figures; the stack is freed.  0 or an exit code. */
+static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w, json_t *r,
+                  const lk_prep *prep, const lk_labels *labels, json_t **result,
+                  lk_model **model)
+{
+    lk_error err;
+    int rc = 0;
+    if (O.filters) {
+        lk_mat f = lk_dense_w(&st->enc.layers[0], &st->enc.params);
+        rc = draw_filters(&f, O.filters);
+    }
+    if (rc == 0 && lk_ae_save(st, prep, labels, model, &err) != LK_OK)
+        rc = cli_fail_err(&err);
+    if (rc == 0) {
+        json_object_set_new(r, "train_seconds", json_real(w->train));
+        json_object_set_new(r, "gflop", json_real(w->gflop));
+        json_object_set_new(r, "test_mse",
+                            isnan(res->test_mse) ? json_null() : json_real(res->test_mse));
+        json_object_set_new(r, "train_accuracy", isnan(res->train_accuracy)
+                                                     ? json_null() : json_real(res->train_accuracy));
+        json_object_set_new(r, "test_accuracy", isnan(res->test_accuracy)
+                                                    ? json_null() : json_real(res->test_accuracy));
+        if (O.classify) {
+            char note[200];
+            snprintf(note, sizeof note,
+                     "softmax on the codes: training rows encoded in %.2f s, then %zu L-BFGS "
+                     "iterations (%s), %.2f s",
+                     w->encode, res->clf_iterations, lk_train_state_name(res->clf_stop), w->clf);
+            json_object_set_new(r, "encode_seconds", json_real(w->encode));
+            json_object_set_new(r, "classifier_seconds", json_real(w->clf));
+            json_object_set_new(r, "classifier_iterations",
+                                json_integer((json_int_t)res->clf_iterations));
+            json_object_set_new(r, "notes", json_pack("[s]", note));
+        }
+        json_t *p = json_object();
+        json_object_set_new(p, "hidden", json_string(O.hidden));
+        json_object_set_new(p, "solver", json_string(O.solver));
+        json_object_set_new(p, "tied", json_boolean(O.tied));
+        json_object_set_new(p, "noise", json_real(O.noise));
+        json_object_set_new(p, "noise_type", json_string(O.noise_type));
+        json_object_set_new(p, "activation", json_string(O.activation));
+        json_object_set_new(p, "loss", json_string(O.loss));
+        if (P.solver == LK_AE_BACKPROP) {
+            json_object_set_new(p, "epochs", json_integer((json_int_t)P.train.epochs));
+            json_object_set_new(p, "epochs_from_rows", json_boolean(O.epochs == 0));
+        }
+        if (P.sparsity > 0) {
+            json_object_set_new(p, "sparsity", json_real(P.sparsity));
+            json_object_set_new(p, "sparsity_weight", json_real(P.sparsity_weight));
+        }
+        if (P.contractive > 0)
+            json_object_set_new(p, "contractive", json_real(P.contractive));
+        json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
+        json_object_set_new(r, "params", p);
+        *result = r;
+        r = NULL;
+    }
+    json_decref(r);
+    lk_ae_stack_free(st);
+    return rc;
+}
+
 static int fit(cli_run *run, json_t **result, lk_model **model)
 {
     lk_split *sp = &run->split;
@@ -232,59 +306,37 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         cli_progress_end(&w.prog);
     if (s != LK_OK)
         return cli_fail_err(&err);
-    int rc = 0;
-    if (O.filters) {
-        lk_mat f = lk_dense_w(&st.enc.layers[0], &st.enc.params);
-        rc = draw_filters(&f, O.filters);
-    }
-    if (rc == 0 && lk_ae_save(&st, &run->prep, &run->split.labels, model, &err) != LK_OK)
-        rc = cli_fail_err(&err);
-    if (rc == 0) {
-        json_t *r = cli_result_json(run, "ae");
-        json_object_set_new(r, "train_seconds", json_real(w.train));
-        json_object_set_new(r, "gflop", json_real(w.gflop));
-        json_object_set_new(r, "test_mse",
-                            isnan(res.test_mse) ? json_null() : json_real(res.test_mse));
-        json_object_set_new(r, "train_accuracy", isnan(res.train_accuracy)
-                                                     ? json_null() : json_real(res.train_accuracy));
-        json_object_set_new(r, "test_accuracy", isnan(res.test_accuracy)
-                                                    ? json_null() : json_real(res.test_accuracy));
-        if (O.classify) {
-            char note[200];
-            snprintf(note, sizeof note,
-                     "softmax on the codes: training rows encoded in %.2f s, then %zu L-BFGS "
-                     "iterations (%s), %.2f s",
-                     w.encode, res.clf_iterations, lk_train_state_name(res.clf_stop), w.clf);
-            json_object_set_new(r, "encode_seconds", json_real(w.encode));
-            json_object_set_new(r, "classifier_seconds", json_real(w.clf));
-            json_object_set_new(r, "classifier_iterations",
-                                json_integer((json_int_t)res.clf_iterations));
-            json_object_set_new(r, "notes", json_pack("[s]", note));
-        }
-        json_t *p = json_object();
-        json_object_set_new(p, "hidden", json_string(O.hidden));
-        json_object_set_new(p, "solver", json_string(O.solver));
-        json_object_set_new(p, "tied", json_boolean(O.tied));
-        json_object_set_new(p, "noise", json_real(O.noise));
-        json_object_set_new(p, "noise_type", json_string(O.noise_type));
-        json_object_set_new(p, "activation", json_string(O.activation));
-        json_object_set_new(p, "loss", json_string(O.loss));
-        if (P.solver == LK_AE_BACKPROP) {
-            json_object_set_new(p, "epochs", json_integer((json_int_t)P.train.epochs));
-            json_object_set_new(p, "epochs_from_rows", json_boolean(O.epochs == 0));
-        }
-        if (P.sparsity > 0) {
-            json_object_set_new(p, "sparsity", json_real(P.sparsity));
-            json_object_set_new(p, "sparsity_weight", json_real(P.sparsity_weight));
-        }
-        if (P.contractive > 0)
-            json_object_set_new(p, "contractive", json_real(P.contractive));
-        json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
-        json_object_set_new(r, "params", p);
-        *result = r;
-    }
-    lk_ae_stack_free(&st);
-    return rc;
+    return finish(&st, &res, &w, cli_result_json(run, "ae"), &run->prep, &run->split.labels,
+                  result, model);
+}
+
+/* The closed-form stack on a stream: each layer one pass over the
+ * training rows (each rank its share, the sums added over the ranks),
+ * the test MSE one pass over the test rows. */
+int cli_ae_fit_stream(cli_stream *sm, json_t **result, lk_model **model)
+{
+    if (P.classify)
+        return cli_fail("ae --classify does not stream yet: the softmax on the codes is "
+                        "trained on rows in memory (logistic regression from row blocks is "
+                        "not in learnkit yet); %s", cli_world_ranks() > 1
+                            ? "run it without mpirun" : "run it without --stream");
+    cli_stream_source tr, te;
+    lk_blocks b = cli_stream_source_blocks(&tr, sm, 0), bt = cli_stream_source_blocks(&te, sm, 1);
+    lk_ae_stack_data data = { .n_classes = sm->labels.k, .blocks = &b,
+                              .test_blocks = sm->n_test ? &bt : NULL };
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    lk_error err;
+    P.comm = CLI_WORLD;
+    double t0 = cli_now();
+    watch w = { .last = t0 };
+    lk_status s = lk_ae_stack_fit(&P, &data, sm->rng, on_step, &w, &st, &res, &err);
+    cli_stream_release(sm);
+    double train_s = cli_now() - t0;
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    return finish(&st, &res, &w, cli_stream_result_json(sm, "ae", train_s), &sm->prep,
+                  &sm->labels, result, model);
 }
 
 /* elm and mda solve in closed form; backprop iterates. */

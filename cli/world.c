@@ -13,7 +13,7 @@ lk_comm *CLI_WORLD;
 /* The learners whose fits combine the ranks' rows into the one-process
  * model; the others refuse to start on more than one rank. */
 static const char *const DATA_PARALLEL[] = { "elm", "lsq", "logreg", "mlp", "perceptron",
-                                              NULL };
+                                              "ae", NULL };
 
 int cli_world_start(int *argc, char ***argv)
 {
