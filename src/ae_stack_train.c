@@ -389,11 +389,11 @@ static lk_status check_blocks(const lk_ae_stack_config *c, const lk_ae_stack_dat
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
                             "the rows come in a matrix or in blocks, not both");
     if (c->solver == LK_AE_BACKPROP)
-        return lk_error_set(err, LK_EUNSUPPORTED, "ae", "solver",
+        return lk_error_set(err, LK_EUNSUPPORTED, "ae", NULL,
                             "backprop trains by epochs over shuffled rows held in memory: only "
                             "the elm and mda solvers take the rows in blocks");
     if (c->classify)
-        return lk_error_set(err, LK_EUNSUPPORTED, "ae", "classify",
+        return lk_error_set(err, LK_EUNSUPPORTED, "ae", NULL,
                             "the softmax on the codes is trained from rows in memory (logistic "
                             "regression from row blocks is not in this library yet)");
     if (b->d == 0 || b->max_rows == 0)
