@@ -73,6 +73,14 @@ static const cli_opt OPTS[] = {
 static const char *const NOISE_TYPES[] = { "mask", "gauss", NULL };
 static const char *const SOLVERS[] = { "backprop", "elm", "mda", NULL };
 
+static int refuse_classify(void)
+{
+    return cli_fail("ae --classify does not stream yet: the softmax on the codes is trained on "
+                    "rows in memory (logistic regression from row blocks is not in learnkit "
+                    "yet); %s", cli_world_ranks() > 1 ? "run it without mpirun"
+                                                      : "run it without --stream");
+}
+
 static int check(size_t n_features, size_t n_classes)
 {
     (void)n_features;
@@ -122,10 +130,13 @@ static int check(size_t n_features, size_t n_classes)
     const char *why = lk_ae_stack_check(&P);
     if (why)
         return cli_usage("ae: %s", why);
-    /* Under mpirun ae trains as it streams (each rank its share). */
+    /* Under mpirun ae trains as it streams (each rank its share): what
+     * cannot stream is refused before any rows are read. */
     if (cli_world_ranks() > 1 && !cli_ae_streams())
         return cli_fail("ae --solver backprop does not train data-parallel yet: run it without "
                         "mpirun (ae --solver elm|mda does)");
+    if (cli_world_ranks() > 1 && P.classify)
+        return refuse_classify();
     return 0;
 }
 
@@ -316,10 +327,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
 int cli_ae_fit_stream(cli_stream *sm, json_t **result, lk_model **model)
 {
     if (P.classify)
-        return cli_fail("ae --classify does not stream yet: the softmax on the codes is "
-                        "trained on rows in memory (logistic regression from row blocks is "
-                        "not in learnkit yet); %s", cli_world_ranks() > 1
-                            ? "run it without mpirun" : "run it without --stream");
+        return refuse_classify();
     cli_stream_source tr, te;
     lk_blocks b = cli_stream_source_blocks(&tr, sm, 0), bt = cli_stream_source_blocks(&te, sm, 1);
     lk_ae_stack_data data = { .n_classes = sm->labels.k, .blocks = &b,

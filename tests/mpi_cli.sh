@@ -70,6 +70,11 @@ done
 
 # Not data-parallel (yet): refused before any work.
 mrun 2 1 ae --hidden 4 $data && err_has 'does not train data-parallel' && err_lines 1
+# ae --solver elm|mda streams each rank's share (tests/mpi_stream.sh); its
+# classifier does not yet, and says so once.
+mrun 2 1 ae --solver elm --hidden 4 --classify -o "$TMPD/clf.lkm" $data &&
+    err_has 'ae --classify does not stream yet.*run it without mpirun' && err_lines 1 &&
+    no_file "$TMPD/clf.lkm"
 
 # A bad row near the end of the file: every rank stops, one message, no model.
 cp "$TMPD/train.csv" "$TMPD/bad.csv"
