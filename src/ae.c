@@ -74,7 +74,7 @@ fail:
 }
 
 /* Rows of H computed and added to the ridge sums at a time: H is never
- * held whole. */
+ * held whole.  The mDA sums its scatter in chunks of as many rows. */
 #define AE_ELM_BLOCK 2048
 
 /* Random weights with orthonormal rows (columns when hidden > d): the Q of
@@ -101,12 +101,75 @@ static lk_status orthogonal_weights(size_t hidden, size_t d, gsl_rng *rng, lk_ma
     return s;
 }
 
-/* Rows of a block handed to the ridge at a time: the largest block the
- * source gives, at most AE_ELM_BLOCK. */
-static size_t chunk_rows(const lk_blocks *src)
+/* One pass over src, its rows regrouped in chunks of buf->rows rows
+ * (the last one shorter) whatever its blocks, each handed to fn.  The sums
+ * are then taken in float within the same chunks (and shifted by the same
+ * first chunk's means) however the source cuts its rows: a file streamed
+ * in blocks of any size gives the bytes of the matrix in memory.  A whole
+ * chunk inside a block is a view; rows across blocks are copied to buf. */
+typedef lk_status (*chunk_fn)(void *ctx, const lk_mat *x, lk_error *err);
+
+static lk_status each_chunk(const lk_blocks *src, lk_mat *buf, chunk_fn fn, void *ctx,
+                            lk_error *err)
 {
-    size_t m = src->max_rows ? src->max_rows : 1;
-    return m < AE_ELM_BLOCK ? m : AE_ELM_BLOCK;
+    size_t fill = 0, c = buf->rows;
+    lk_status s = src->rewind(src->ctx, err);
+    while (s == LK_OK) {
+        lk_block b;
+        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
+            break;
+        for (size_t r0 = 0; r0 < b.n && s == LK_OK;) {
+            if (fill == 0 && b.n - r0 >= c) {
+                lk_mat xb = lk_mat_rows(&b.x, r0, c);
+                s = fn(ctx, &xb, err);
+                r0 += c;
+                continue;
+            }
+            size_t take = c - fill < b.n - r0 ? c - fill : b.n - r0;
+            for (size_t i = 0; i < take; i++)
+                memcpy(lk_mat_row(buf, fill + i), lk_mat_row(&b.x, r0 + i),
+                       buf->cols * sizeof(lk_real));
+            fill += take;
+            r0 += take;
+            if (fill == c) {
+                s = fn(ctx, buf, err);
+                fill = 0;
+            }
+        }
+    }
+    if (s == LK_OK && fill) {
+        lk_mat xb = lk_mat_rows(buf, 0, fill);
+        s = fn(ctx, &xb, err);
+    }
+    return s;
+}
+
+typedef struct elm_sums {
+    lk_ridge *w;
+    const lk_mat *a;
+    const lk_real *bias;
+    const lk_act *act;
+    lk_mat *h;
+} elm_sums;
+
+static lk_status elm_chunk(void *ctx, const lk_mat *x, lk_error *err)
+{
+    elm_sums *e = ctx;
+    lk_mat hb = lk_mat_rows(e->h, 0, x->rows);
+    lk_affine_forward(x, e->a, LK_TRANS, e->bias, e->act, NULL, &hb, &hb);
+    return lk_ridge_add(e->w, &hb, x, err);
+}
+
+typedef struct mda_sums {
+    lk_ridge *w;
+    const lk_mat *ones;
+} mda_sums;
+
+static lk_status mda_chunk(void *ctx, const lk_mat *x, lk_error *err)
+{
+    mda_sums *m = ctx;
+    lk_mat ob = lk_mat_rows(m->ones, 0, x->rows);
+    return lk_ridge_add(m->w, x, &ob, err);
 }
 
 /* After the pass: the sums of every rank (a collective), with "no rows"
@@ -133,9 +196,9 @@ lk_status lk_ae_elm_blocks(const lk_blocks *src, size_t hidden, lk_act act, doub
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
                             "ELM autoencoder needs inputs, hidden > 0, C > 0, beta hidden x "
                             "inputs");
-    size_t blk = chunk_rows(src);
+    size_t blk = AE_ELM_BLOCK;
     lk_matd bd = { 0 };
-    lk_mat a = { 0 }, h = { 0 };
+    lk_mat a = { 0 }, h = { 0 }, buf = { 0 };
     lk_ridge rw = { 0 };
     lk_real *bias = malloc(hidden * sizeof *bias);
     lk_status s = bias ? LK_OK : lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
@@ -150,19 +213,11 @@ lk_status lk_ae_elm_blocks(const lk_blocks *src, size_t hidden, lk_act act, doub
      * C = 1000 meaningful in float: unshifted, sigmoid units near 1/2 round
      * H^T H at about 1e-2, ten times the ridge constant. */
     if (s == LK_OK && (s = lk_ridge_alloc(&rw, hidden, d, blk, 0, err)) == LK_OK &&
-        (s = lk_matd_alloc(&bd, hidden, d, err)) == LK_OK)
-        s = lk_mat_alloc(&h, blk, hidden, err);
-    if (s == LK_OK)
-        s = src->rewind(src->ctx, err);
-    while (s == LK_OK) {
-        lk_block b;
-        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
-            break;
-        for (size_t r0 = 0; r0 < b.n && s == LK_OK; r0 += blk) {
-            lk_mat xb = lk_mat_rows(&b.x, r0, blk), hb = lk_mat_rows(&h, 0, xb.rows);
-            lk_affine_forward(&xb, &a, LK_TRANS, bias, &act, NULL, &hb, &hb);
-            s = lk_ridge_add(&rw, &hb, &xb, err);
-        }
+        (s = lk_matd_alloc(&bd, hidden, d, err)) == LK_OK &&
+        (s = lk_mat_alloc(&h, blk, hidden, err)) == LK_OK &&
+        (s = lk_mat_alloc_uninit(&buf, blk, d, err)) == LK_OK) {
+        elm_sums e = { &rw, &a, bias, &act, &h };
+        s = each_chunk(src, &buf, elm_chunk, &e, err);
     }
     if ((s = sums_of_all(&rw, comm, s, "ELM autoencoder", err)) == LK_OK &&
         (s = lk_ridge_solve(&rw, 1.0 / C, &bd, NULL, err)) == LK_OK)
@@ -171,6 +226,7 @@ lk_status lk_ae_elm_blocks(const lk_blocks *src, size_t hidden, lk_act act, doub
     lk_ridge_free(&rw);
     lk_mat_free(&a);
     lk_mat_free(&h);
+    lk_mat_free(&buf);
     free(bias);
     return s;
 }
@@ -214,26 +270,19 @@ lk_status lk_ae_mda_blocks(const lk_blocks *src, double p, double reg, const lk_
      * SYRK on shifted rows, corrected in double, is exact enough for
      * reg = 1e-5 to matter (rounding follows the pixels' spread), at the
      * float rate: the double SYRK it replaces took 0.38 s of MNIST's 0.6. */
-    size_t blk = chunk_rows(src);
+    size_t blk = AE_ELM_BLOCK;
     lk_ridge sums = { 0 };
     lk_matd sm = { 0 }, pt = { 0 };
-    lk_mat ones = { 0 };
+    lk_mat ones = { 0 }, buf = { 0 };
     lk_status s;
     if ((s = lk_ridge_alloc(&sums, d, 1, blk, 0, err)) == LK_OK &&
         (s = lk_mat_alloc(&ones, blk, 1, err)) == LK_OK &&
         (s = lk_matd_alloc(&sm, D, D, err)) == LK_OK &&
-        (s = lk_matd_alloc(&pt, D, d, err)) == LK_OK) {
+        (s = lk_matd_alloc(&pt, D, d, err)) == LK_OK &&
+        (s = lk_mat_alloc_uninit(&buf, blk, d, err)) == LK_OK) {
         lk_mat_fill(&ones, 1);
-        s = src->rewind(src->ctx, err);
-    }
-    while (s == LK_OK) {
-        lk_block b;
-        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
-            break;
-        for (size_t r0 = 0; r0 < b.n && s == LK_OK; r0 += blk) {
-            lk_mat xb = lk_mat_rows(&b.x, r0, blk), ob = lk_mat_rows(&ones, 0, xb.rows);
-            s = lk_ridge_add(&sums, &xb, &ob, err);
-        }
+        mda_sums m = { &sums, &ones };
+        s = each_chunk(src, &buf, mda_chunk, &m, err);
     }
     if ((s = sums_of_all(&sums, comm, s, "mDA", err)) != LK_OK)
         goto done;
@@ -270,6 +319,7 @@ lk_status lk_ae_mda_blocks(const lk_blocks *src, double p, double reg, const lk_
 done:
     lk_ridge_free(&sums);
     lk_mat_free(&ones);
+    lk_mat_free(&buf);
     lk_matd_free(&sm);
     lk_matd_free(&pt);
     return s;

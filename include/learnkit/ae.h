@@ -93,7 +93,10 @@ lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error 
 
 /* The same fits from row blocks of src->d columns (rewound, then read to
  * the end once; the blocks' classes are not used), memory independent of
- * the number of rows.  comm NULL: the blocks are all the rows.  Else they
+ * the number of rows.  The rows are summed in chunks of 2048 whatever the
+ * source's blocks, so the same rows in blocks of any size give the same
+ * bytes (a matrix is a source of one block: lk_ae_elm and lk_ae_mda are
+ * these).  comm NULL: the blocks are all the rows.  Else they
  * are this rank's share, every rank calls with the same arguments (a
  * collective), and every rank gets the model of one process on all the
  * rows: the sums are reduced once, and mDA's bias entry of S counts the

@@ -36,8 +36,10 @@
  * pass over the source, layer l > 0 reading the rows encoded by the
  * trained layers below as each block arrives (no codes are kept, so there
  * are no ENCODE steps), and the test MSE is one pass over the test blocks.
- * The stack is that of the rows in memory, up to the rounding of sums
- * taken in other blocks.  Backprop (epochs over shuffled rows) and the
+ * The first layer is the one of the rows in memory, byte for byte (the
+ * solvers sum in chunks of their own); the layers above, up to the
+ * rounding of codes computed a block at a time.  Backprop (epochs over
+ * shuffled rows) and the
  * classifier (logistic regression from rows in memory) do not stream. */
 #ifndef LEARNKIT_AE_STACK_H
 #define LEARNKIT_AE_STACK_H
