@@ -230,6 +230,38 @@ static int on_step(const lk_ae_progress *p, void *ctx)
     return 0;
 }
 
+static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w, json_t *r,
+                  const lk_prep *prep, const lk_labels *labels, json_t **result,
+                  lk_model **model);
+
+static int fit(cli_run *run, json_t **result, lk_model **model)
+{
+    lk_split *sp = &run->split;
+    lk_error err;
+    lk_mat x = sp->train.x, xt = sp->test.x;
+    if (!sp->test.n)
+        xt.rows = 0;
+    lk_ae_stack_data data = { .x = &x, .y = sp->train.y, .n_classes = sp->labels.k, .xt = &xt,
+                              .yt = sp->test.y };
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    if (O.epochs == 0 && P.solver == LK_AE_BACKPROP) {
+        lk_net_config_auto(&P.train, run->n_train_total);
+        cli_notice("ae: at most %zu epochs a layer (default: about %d updates of %zu rows, at "
+                   "most %d epochs), ended when the loss improves by less than %g for %zu "
+                   "epochs", P.train.epochs, LK_NET_AUTO_UPDATES, P.train.batch,
+                   LK_NET_AUTO_MAX_EPOCHS, P.train.tol, P.train.stall_epochs);
+    }
+    watch w = { .last = cli_now() };
+    lk_status s = lk_ae_stack_fit(&P, &data, run->rng, on_step, &w, &st, &res, &err);
+    if (w.clf_begun)
+        cli_progress_end(&w.prog);
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    return finish(&st, &res, &w, cli_result_json(run, "ae"), &run->prep, &run->split.labels,
+                  result, model);
+}
+
 /* The trained stack: filters, the model (-o), and the result's keys on r
  * (taken over) with the figures; the stack is freed.  0 or an exit code. */
 static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w, json_t *r,
@@ -291,34 +323,6 @@ static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w
     json_decref(r);
     lk_ae_stack_free(st);
     return rc;
-}
-
-static int fit(cli_run *run, json_t **result, lk_model **model)
-{
-    lk_split *sp = &run->split;
-    lk_error err;
-    lk_mat x = sp->train.x, xt = sp->test.x;
-    if (!sp->test.n)
-        xt.rows = 0;
-    lk_ae_stack_data data = { .x = &x, .y = sp->train.y, .n_classes = sp->labels.k, .xt = &xt,
-                              .yt = sp->test.y };
-    lk_ae_stack st;
-    lk_ae_stack_result res;
-    if (O.epochs == 0 && P.solver == LK_AE_BACKPROP) {
-        lk_net_config_auto(&P.train, run->n_train_total);
-        cli_notice("ae: at most %zu epochs a layer (default: about %d updates of %zu rows, at "
-                   "most %d epochs), ended when the loss improves by less than %g for %zu "
-                   "epochs", P.train.epochs, LK_NET_AUTO_UPDATES, P.train.batch,
-                   LK_NET_AUTO_MAX_EPOCHS, P.train.tol, P.train.stall_epochs);
-    }
-    watch w = { .last = cli_now() };
-    lk_status s = lk_ae_stack_fit(&P, &data, run->rng, on_step, &w, &st, &res, &err);
-    if (w.clf_begun)
-        cli_progress_end(&w.prog);
-    if (s != LK_OK)
-        return cli_fail_err(&err);
-    return finish(&st, &res, &w, cli_result_json(run, "ae"), &run->prep, &run->split.labels,
-                  result, model);
 }
 
 /* The closed-form stack on a stream: each layer one pass over the

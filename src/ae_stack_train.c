@@ -79,8 +79,7 @@ static lk_status codes_rewind(void *ctx, lk_error *err)
 }
 
 /* The current layer's inputs as a block source: the codes in memory (one
- * block), or the streamed rows encoded on the fly.  *rows: its rows (of
- * the last pass when streamed); *gflop: the work of encoding them. */
+ * block, in mb and mem), or the streamed rows encoded on the fly. */
 static const lk_blocks *layer_source(lk_ae_stack_trainer *t, lk_mat_blocks *mb, lk_blocks *mem)
 {
     if (!t->data.blocks) {
@@ -91,13 +90,14 @@ static const lk_blocks *layer_source(lk_ae_stack_trainer *t, lk_mat_blocks *mb, 
     return &t->src;
 }
 
-/* Rows the layer was trained on, and the work of encoding them by the
- * layers below when streamed (in memory, the ENCODE steps count it). */
+/* Rows the current layer was trained on (streamed: by the last pass). */
 static size_t layer_rows(const lk_ae_stack_trainer *t)
 {
     return t->data.blocks ? t->src_rows : t->x.rows;
 }
 
+/* Streamed, the work of encoding those rows by the layers below (in
+ * memory the ENCODE steps count it, once). */
 static double encode_gflop(const lk_ae_stack_trainer *t)
 {
     double w = 0;
