@@ -372,7 +372,8 @@ const cli_learner CLI_LEARNER_AE = {
         "value of the first layer (not for elm) and, with --classify, the test accuracy of a\n"
         "softmax classifier trained on the last codes.  -o FILE saves the stack (encoders,\n"
         "decoders, the classifier with --classify) for predict and eval (which need\n"
-        "--classify) and for 'learnkit mlp --init-from FILE'.",
+        "--classify) and for 'learnkit mlp --init-from FILE'.  elm and mda stream with\n"
+        "--stream (one pass over the rows per layer) and train data-parallel under mpirun.",
     .opts = OPTS,
     .reset = reset,
     .check = check,
