@@ -10,6 +10,7 @@
 #include <learnkit/ae_stack.h>
 #include "learners.h"
 #include "plot.h"
+#include "stream.h"
 
 typedef struct ae_opts {
     const char *hidden, *activation, *loss, *optimizer, *noise_type, *solver, *filters;
@@ -72,6 +73,13 @@ static const cli_opt OPTS[] = {
 static const char *const NOISE_TYPES[] = { "mask", "gauss", NULL };
 static const char *const SOLVERS[] = { "backprop", "elm", "mda", NULL };
 
+static int refuse_classify(void)
+{
+    return cli_fail("ae --classify does not stream yet: the softmax on the codes is trained on "
+                    "rows in memory (logistic regression from row blocks is not in learnkit "
+                    "yet); run it without --stream");
+}
+
 static int check(size_t n_features, size_t n_classes)
 {
     (void)n_features;
@@ -122,6 +130,15 @@ static int check(size_t n_features, size_t n_classes)
     if (why)
         return cli_usage("ae: %s", why);
     return 0;
+}
+
+/* The closed-form solvers stream.  Under mpirun they do so by themselves
+ * unless a classifier follows: each rank then holds its share of the rows
+ * in memory, as backprop does.  Asked to stream with --classify, the
+ * stream refuses, naming the classifier. */
+int cli_ae_streams(void)
+{
+    return P.solver != LK_AE_BACKPROP && !(P.classify && cli_world_ranks() > 1);
 }
 
 /* The first rows of w (each a side x side image), as a grid of gray
@@ -208,6 +225,10 @@ static int on_step(const lk_ae_progress *p, void *ctx)
     return 0;
 }
 
+static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w, json_t *r,
+                  const lk_prep *prep, const lk_labels *labels, json_t **result,
+                  lk_model **model);
+
 static int fit(cli_run *run, json_t **result, lk_model **model)
 {
     lk_split *sp = &run->split;
@@ -235,33 +256,43 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         cli_progress_end(&w.prog);
     if (s != LK_OK)
         return cli_fail_err(&err);
+    return finish(&st, &res, &w, cli_result_json(run, "ae"), &run->prep, &run->split.labels,
+                  result, model);
+}
+
+/* The trained stack: filters, the model (-o), and the result's keys on r
+ * (taken over) with the figures; the stack is freed.  0 or an exit code. */
+static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w, json_t *r,
+                  const lk_prep *prep, const lk_labels *labels, json_t **result,
+                  lk_model **model)
+{
+    lk_error err;
     int rc = 0;
     if (O.filters) {
-        lk_mat f = lk_dense_w(&st.enc.layers[0], &st.enc.params);
+        lk_mat f = lk_dense_w(&st->enc.layers[0], &st->enc.params);
         rc = draw_filters(&f, O.filters);
     }
-    if (rc == 0 && lk_ae_save(&st, &run->prep, &run->split.labels, model, &err) != LK_OK)
+    if (rc == 0 && lk_ae_save(st, prep, labels, model, &err) != LK_OK)
         rc = cli_fail_err(&err);
     if (rc == 0) {
-        json_t *r = cli_result_json(run, "ae");
-        json_object_set_new(r, "train_seconds", json_real(w.train));
-        json_object_set_new(r, "gflop", json_real(w.gflop));
+        json_object_set_new(r, "train_seconds", json_real(w->train));
+        json_object_set_new(r, "gflop", json_real(w->gflop));
         json_object_set_new(r, "test_mse",
-                            isnan(res.test_mse) ? json_null() : json_real(res.test_mse));
-        json_object_set_new(r, "train_accuracy", isnan(res.train_accuracy)
-                                                     ? json_null() : json_real(res.train_accuracy));
-        json_object_set_new(r, "test_accuracy", isnan(res.test_accuracy)
-                                                    ? json_null() : json_real(res.test_accuracy));
+                            isnan(res->test_mse) ? json_null() : json_real(res->test_mse));
+        json_object_set_new(r, "train_accuracy", isnan(res->train_accuracy)
+                                                     ? json_null() : json_real(res->train_accuracy));
+        json_object_set_new(r, "test_accuracy", isnan(res->test_accuracy)
+                                                    ? json_null() : json_real(res->test_accuracy));
         if (O.classify) {
             char note[200];
             snprintf(note, sizeof note,
                      "softmax on the codes: training rows encoded in %.2f s, then %zu L-BFGS "
                      "iterations (%s), %.2f s",
-                     w.encode, res.clf_iterations, lk_train_state_name(res.clf_stop), w.clf);
-            json_object_set_new(r, "encode_seconds", json_real(w.encode));
-            json_object_set_new(r, "classifier_seconds", json_real(w.clf));
+                     w->encode, res->clf_iterations, lk_train_state_name(res->clf_stop), w->clf);
+            json_object_set_new(r, "encode_seconds", json_real(w->encode));
+            json_object_set_new(r, "classifier_seconds", json_real(w->clf));
             json_object_set_new(r, "classifier_iterations",
-                                json_integer((json_int_t)res.clf_iterations));
+                                json_integer((json_int_t)res->clf_iterations));
             json_object_set_new(r, "notes", json_pack("[s]", note));
         }
         json_t *p = json_object();
@@ -285,9 +316,37 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         json_object_set_new(p, "seed", json_integer((json_int_t)CLI.seed));
         json_object_set_new(r, "params", p);
         *result = r;
+        r = NULL;
     }
-    lk_ae_stack_free(&st);
+    json_decref(r);
+    lk_ae_stack_free(st);
     return rc;
+}
+
+/* The closed-form stack on a stream: each layer one pass over the
+ * training rows (each rank its share, the sums added over the ranks),
+ * the test MSE one pass over the test rows. */
+int cli_ae_fit_stream(cli_stream *sm, json_t **result, lk_model **model)
+{
+    if (P.classify)
+        return refuse_classify();
+    cli_stream_source tr, te;
+    lk_blocks b = cli_stream_source_blocks(&tr, sm, 0), bt = cli_stream_source_blocks(&te, sm, 1);
+    lk_ae_stack_data data = { .n_classes = sm->labels.k, .blocks = &b,
+                              .test_blocks = sm->n_test ? &bt : NULL };
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    lk_error err;
+    P.comm = CLI_WORLD;
+    double t0 = cli_now();
+    watch w = { .last = t0 };
+    lk_status s = lk_ae_stack_fit(&P, &data, sm->rng, on_step, &w, &st, &res, &err);
+    cli_stream_release(sm);
+    double train_s = cli_now() - t0;
+    if (s != LK_OK)
+        return cli_fail_err(&err);
+    return finish(&st, &res, &w, cli_stream_result_json(sm, "ae", train_s), &sm->prep,
+                  &sm->labels, result, model);
 }
 
 /* elm and mda solve in closed form; backprop iterates. */
@@ -311,7 +370,8 @@ const cli_learner CLI_LEARNER_AE = {
         "value of the first layer (not for elm) and, with --classify, the test accuracy of a\n"
         "softmax classifier trained on the last codes.  -o FILE saves the stack (encoders,\n"
         "decoders, the classifier with --classify) for predict and eval (which need\n"
-        "--classify) and for 'learnkit mlp --init-from FILE'.",
+        "--classify) and for 'learnkit mlp --init-from FILE'.  elm and mda stream with\n"
+        "--stream (one pass over the rows per layer) and train data-parallel under mpirun.",
     .opts = OPTS,
     .reset = reset,
     .check = check,

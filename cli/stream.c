@@ -203,6 +203,34 @@ int cli_stream_train_blocks(cli_stream *st, lk_blocks *b)
     return start_reader(st, st->train, b);
 }
 
+static lk_status source_next(void *ctx, lk_block *b, lk_error *err)
+{
+    cli_stream_source *src = ctx;
+    return src->b.next(src->b.ctx, b, err);
+}
+
+/* Stop the reader of the other rows and start one on these: with a
+ * holdout, training and test rows are one file, read by one thread. */
+static lk_status source_rewind(void *ctx, lk_error *err)
+{
+    cli_stream_source *src = ctx;
+    cli_stream *st = src->st;
+    lk_rows *r = src->test && st->test ? st->test : st->train;
+    cli_stream_release(st);
+    lk_rows_set_select(r, r == st->train ? st->mask : NULL, st->n_rows, src->test ? 1 : 0);
+    lk_status s = lk_reader_start(&st->reader, r, err);
+    if (s == LK_OK)
+        src->b = lk_reader_blocks(st->reader);
+    return s;
+}
+
+lk_blocks cli_stream_source_blocks(cli_stream_source *src, cli_stream *st, int test)
+{
+    lk_rows *r = test && st->test ? st->test : st->train;
+    *src = (cli_stream_source){ .st = st, .test = test };
+    return (lk_blocks){ source_next, source_rewind, src, st->d, lk_rows_block_rows(r) };
+}
+
 void cli_stream_release(cli_stream *st)
 {
     if (!st->reader)
@@ -316,13 +344,18 @@ size_t cli_data_bytes_estimate(const char *spec, const lk_data_options *o)
 
 cli_stream_fit_fn cli_stream_fit_of(const char *command)
 {
+    /* streams: NULL, or whether the options parsed (the command's check)
+     * choose a fit that streams. */
     static const struct {
         const char *name;
         cli_stream_fit_fn fit;
-    } table[] = { { "elm", cli_elm_fit_stream }, { "lsq", cli_lsq_fit_stream } };
+        int (*streams)(void);
+    } table[] = { { "elm", cli_elm_fit_stream, NULL },
+                  { "lsq", cli_lsq_fit_stream, NULL },
+                  { "ae", cli_ae_fit_stream, cli_ae_streams } };
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         if (strcmp(table[i].name, command) == 0)
-            return table[i].fit;
+            return !table[i].streams || table[i].streams() ? table[i].fit : NULL;
     return NULL;
 }
 

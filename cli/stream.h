@@ -41,6 +41,17 @@ void cli_stream_close(cli_stream *st);
 int cli_stream_train_blocks(cli_stream *st, lk_blocks *b);
 void cli_stream_release(cli_stream *st);
 
+/* The training rows (test = 0) or the test rows (test = 1) as a block
+ * source for a learner that passes over both in turn: each rewind stops
+ * the running reader (cli_stream_release) and starts one on these rows.
+ * Only one of the two is read at a time; release after the fit. */
+typedef struct cli_stream_source {
+    cli_stream *st;
+    int test;
+    lk_blocks b;            /* the running reader's */
+} cli_stream_source;
+lk_blocks cli_stream_source_blocks(cli_stream_source *src, cli_stream *st, int test);
+
 /* Accuracy of a model's scores (fn, on preprocessed blocks) over the
  * training rows (test = 0) or the test rows (test = 1): NAN when there
  * are none.  Returns 0 or an exit code after printing. */
@@ -57,9 +68,13 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
 /* Prep, label map and data name into m; saved with -o.  0 or EXIT_FAILURE. */
 int cli_stream_save(const cli_stream *st, lk_model *m);
 
-/* The learners' fits on a stream (cmd_elm.c, cmd_lsq.c). */
+/* The learners' fits on a stream (cmd_elm.c, cmd_lsq.c, cmd_ae.c); ae
+ * streams with the closed-form solvers only (cli_ae_streams, after its
+ * options are checked). */
 int cli_elm_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_lsq_fit_stream(cli_stream *st, json_t **result, lk_model **model);
+int cli_ae_fit_stream(cli_stream *st, json_t **result, lk_model **model);
+int cli_ae_streams(void);
 
 /* The whole training command on a stream: first pass, fit, summary or
  * JSON, -o.  Returns the exit code. */

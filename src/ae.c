@@ -7,6 +7,7 @@
 #include <learnkit/ae.h>
 #include <learnkit/error.h>
 #include <learnkit/ridge.h>
+#include <learnkit/rows.h>
 #include "model_check.h"
 #include "registry.h"
 #include "net_impl.h"
@@ -73,7 +74,7 @@ fail:
 }
 
 /* Rows of H computed and added to the ridge sums at a time: H is never
- * held whole. */
+ * held whole.  The mDA sums its scatter in chunks of as many rows. */
 #define AE_ELM_BLOCK 2048
 
 /* Random weights with orthonormal rows (columns when hidden > d): the Q of
@@ -100,53 +101,146 @@ static lk_status orthogonal_weights(size_t hidden, size_t d, gsl_rng *rng, lk_ma
     return s;
 }
 
-lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rng *rng,
-                    lk_mat *beta, lk_error *err)
+/* One pass over src, its rows regrouped in chunks of buf->rows rows
+ * (the last one shorter) whatever its blocks, each handed to fn.  The sums
+ * are then taken in float within the same chunks (and shifted by the same
+ * first chunk's means) however the source cuts its rows: a file streamed
+ * in blocks of any size gives the bytes of the matrix in memory.  A whole
+ * chunk inside a block is a view; rows across blocks are copied to buf. */
+typedef lk_status (*chunk_fn)(void *ctx, const lk_mat *x, lk_error *err);
+
+static lk_status each_chunk(const lk_blocks *src, lk_mat *buf, chunk_fn fn, void *ctx,
+                            lk_error *err)
 {
-    size_t n = x->rows, d = x->cols;
-    if (n == 0 || hidden == 0 || !(C > 0) || beta->rows != hidden || beta->cols != d)
+    size_t fill = 0, c = buf->rows;
+    lk_status s = src->rewind(src->ctx, err);
+    while (s == LK_OK) {
+        lk_block b;
+        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
+            break;
+        for (size_t r0 = 0; r0 < b.n && s == LK_OK;) {
+            if (fill == 0 && b.n - r0 >= c) {
+                lk_mat xb = lk_mat_rows(&b.x, r0, c);
+                s = fn(ctx, &xb, err);
+                r0 += c;
+                continue;
+            }
+            size_t take = c - fill < b.n - r0 ? c - fill : b.n - r0;
+            for (size_t i = 0; i < take; i++)
+                memcpy(lk_mat_row(buf, fill + i), lk_mat_row(&b.x, r0 + i),
+                       buf->cols * sizeof(lk_real));
+            fill += take;
+            r0 += take;
+            if (fill == c) {
+                s = fn(ctx, buf, err);
+                fill = 0;
+            }
+        }
+    }
+    if (s == LK_OK && fill) {
+        lk_mat xb = lk_mat_rows(buf, 0, fill);
+        s = fn(ctx, &xb, err);
+    }
+    return s;
+}
+
+typedef struct elm_sums {
+    lk_ridge *w;
+    const lk_mat *a;
+    const lk_real *bias;
+    const lk_act *act;
+    lk_mat *h;
+} elm_sums;
+
+static lk_status elm_chunk(void *ctx, const lk_mat *x, lk_error *err)
+{
+    elm_sums *e = ctx;
+    lk_mat hb = lk_mat_rows(e->h, 0, x->rows);
+    lk_affine_forward(x, e->a, LK_TRANS, e->bias, e->act, NULL, &hb, &hb);
+    return lk_ridge_add(e->w, &hb, x, err);
+}
+
+typedef struct mda_sums {
+    lk_ridge *w;
+    const lk_mat *ones;
+} mda_sums;
+
+static lk_status mda_chunk(void *ctx, const lk_mat *x, lk_error *err)
+{
+    mda_sums *m = ctx;
+    lk_mat ob = lk_mat_rows(m->ones, 0, x->rows);
+    return lk_ridge_add(m->w, x, &ob, err);
+}
+
+/* After the pass: the sums of every rank (a collective), with "no rows"
+ * said as the autoencoder's error rather than the ridge's. */
+static lk_status sums_of_all(lk_ridge *w, const lk_comm *comm, lk_status s, const char *what,
+                             lk_error *err)
+{
+    /* Every rank reaches the sums, or every rank stops with the first
+     * failure (this rank's own may have come before the workspace). */
+    if ((s = lk_comm_agree(comm, s, err)) != LK_OK)
+        return s;
+    w->comm = comm;
+    s = lk_ridge_sums(w, err);
+    if (s == LK_EINVAL && w->n == 0)
+        s = lk_error_set(err, LK_EINVAL, "ae", NULL, "%s needs rows", what);
+    return s;
+}
+
+lk_status lk_ae_elm_blocks(const lk_blocks *src, size_t hidden, lk_act act, double C,
+                           gsl_rng *rng, const lk_comm *comm, lk_mat *beta, lk_error *err)
+{
+    size_t d = src->d;
+    if (d == 0 || hidden == 0 || !(C > 0) || beta->rows != hidden || beta->cols != d)
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
-                            "ELM autoencoder needs rows, hidden > 0, C > 0, beta hidden x "
+                            "ELM autoencoder needs inputs, hidden > 0, C > 0, beta hidden x "
                             "inputs");
-    size_t blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
+    size_t blk = AE_ELM_BLOCK;
     lk_matd bd = { 0 };
-    lk_mat a = { 0 }, h = { 0 };
+    lk_mat a = { 0 }, h = { 0 }, buf = { 0 };
     lk_ridge rw = { 0 };
     lk_real *bias = malloc(hidden * sizeof *bias);
-    lk_status s;
-    if (!bias) {
-        s = lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
-        goto done;
-    }
-    if ((s = lk_mat_alloc(&a, hidden, d, err)) != LK_OK ||
-        (s = orthogonal_weights(hidden, d, rng, &a, err)) != LK_OK)
-        goto done;
-    for (size_t i = 0; i < hidden; i++)
-        bias[i] = (lk_real)gsl_ran_gaussian_ziggurat(rng, 1.0 / sqrt((double)d));
+    lk_status s = bias ? LK_OK : lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
+    /* The draws come before anything that depends on the rows, so every
+     * rank (the same seed) draws the same A and b whatever its share. */
+    if (s == LK_OK && (s = lk_mat_alloc(&a, hidden, d, err)) == LK_OK &&
+        (s = orthogonal_weights(hidden, d, rng, &a, err)) == LK_OK)
+        for (size_t i = 0; i < hidden; i++)
+            bias[i] = (lk_real)gsl_ran_gaussian_ziggurat(rng, 1.0 / sqrt((double)d));
     /* beta = (H^T H + I/C)^-1 H^T X by the shared streamed ridge (no bias:
      * the encoder is f(beta x)).  Its shifted Gram matrix keeps the default
      * C = 1000 meaningful in float: unshifted, sigmoid units near 1/2 round
      * H^T H at about 1e-2, ten times the ridge constant. */
-    if ((s = lk_ridge_alloc(&rw, hidden, d, blk, 0, err)) != LK_OK ||
-        (s = lk_matd_alloc(&bd, hidden, d, err)) != LK_OK ||
-        (s = lk_mat_alloc(&h, blk, hidden, err)) != LK_OK)
-        goto done;
-    for (size_t r0 = 0; r0 < n; r0 += blk) {
-        lk_mat xb = lk_mat_rows(x, r0, blk), hb = lk_mat_rows(&h, 0, xb.rows);
-        lk_affine_forward(&xb, &a, LK_TRANS, bias, &act, NULL, &hb, &hb);
-        if ((s = lk_ridge_add(&rw, &hb, &xb, err)) != LK_OK)
-            goto done;
+    if (s == LK_OK && (s = lk_ridge_alloc(&rw, hidden, d, blk, 0, err)) == LK_OK &&
+        (s = lk_matd_alloc(&bd, hidden, d, err)) == LK_OK &&
+        (s = lk_mat_alloc(&h, blk, hidden, err)) == LK_OK &&
+        (s = lk_mat_alloc_uninit(&buf, blk, d, err)) == LK_OK) {
+        elm_sums e = { &rw, &a, bias, &act, &h };
+        s = each_chunk(src, &buf, elm_chunk, &e, err);
     }
-    if ((s = lk_ridge_solve(&rw, 1.0 / C, &bd, NULL, err)) != LK_OK)
-        goto done;
-    lk_matd_to_mat(beta, &bd);
-done:
+    if ((s = sums_of_all(&rw, comm, s, "ELM autoencoder", err)) == LK_OK &&
+        (s = lk_ridge_solve(&rw, 1.0 / C, &bd, NULL, err)) == LK_OK)
+        lk_matd_to_mat(beta, &bd);
     lk_matd_free(&bd);
     lk_ridge_free(&rw);
     lk_mat_free(&a);
     lk_mat_free(&h);
+    lk_mat_free(&buf);
     free(bias);
     return s;
+}
+
+lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rng *rng,
+                    lk_mat *beta, lk_error *err)
+{
+    if (x->rows == 0)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "ELM autoencoder needs rows, hidden > 0, C > 0, beta hidden x "
+                            "inputs");
+    lk_mat_blocks mb;
+    lk_blocks src = lk_blocks_of_mat(&mb, x, NULL, x->rows);
+    return lk_ae_elm_blocks(&src, hidden, act, C, rng, NULL, beta, err);
 }
 
 double lk_ae_elm_flops(size_t n, size_t d, size_t hidden)
@@ -164,42 +258,40 @@ double lk_ae_mda_flops(size_t n, size_t d)
     return N * D * D + D * D * D / 3 + 2 * D * D * (double)d;  /* SYRK, Cholesky solve */
 }
 
-lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err)
+lk_status lk_ae_mda_blocks(const lk_blocks *src, double p, double reg, const lk_comm *comm,
+                           lk_matd *w, lk_error *err)
 {
-    size_t n = x->rows, d = x->cols, D = d + 1;
-    if (!(p >= 0 && p < 1) || !(reg >= 0) || w->rows != d || w->cols != D)
+    size_t d = src->d, D = d + 1;
+    if (!(p >= 0 && p < 1) || !(reg >= 0) || d == 0 || w->rows != d || w->cols != D)
         return lk_error_set(err, LK_EINVAL, "ae", NULL,
                             "mDA needs 0 <= p < 1, reg >= 0 and W inputs x (inputs + 1)");
-    if (n == 0)
-        return lk_error_set(err, LK_EINVAL, "ae", NULL, "mDA needs rows");
     /* The scatter S = [X 1]^T [X 1] is the ridge workspace's Gram matrix
      * with Z = X and T = 1: G = X^T X, R = X^T 1, and 1^T 1 = n.  Its float
      * SYRK on shifted rows, corrected in double, is exact enough for
      * reg = 1e-5 to matter (rounding follows the pixels' spread), at the
      * float rate: the double SYRK it replaces took 0.38 s of MNIST's 0.6. */
-    size_t blk = n < AE_ELM_BLOCK ? n : AE_ELM_BLOCK;
+    size_t blk = AE_ELM_BLOCK;
     lk_ridge sums = { 0 };
     lk_matd sm = { 0 }, pt = { 0 };
-    lk_mat ones = { 0 };
+    lk_mat ones = { 0 }, buf = { 0 };
     lk_status s;
-    if ((s = lk_ridge_alloc(&sums, d, 1, blk, 0, err)) != LK_OK ||
-        (s = lk_mat_alloc(&ones, blk, 1, err)) != LK_OK ||
-        (s = lk_matd_alloc(&sm, D, D, err)) != LK_OK ||
-        (s = lk_matd_alloc(&pt, D, d, err)) != LK_OK)
-        goto done;
-    lk_mat_fill(&ones, 1);
-    for (size_t r0 = 0; r0 < n; r0 += blk) {
-        lk_mat xb = lk_mat_rows(x, r0, blk), ob = lk_mat_rows(&ones, 0, xb.rows);
-        if ((s = lk_ridge_add(&sums, &xb, &ob, err)) != LK_OK)
-            goto done;
+    if ((s = lk_ridge_alloc(&sums, d, 1, blk, 0, err)) == LK_OK &&
+        (s = lk_mat_alloc(&ones, blk, 1, err)) == LK_OK &&
+        (s = lk_matd_alloc(&sm, D, D, err)) == LK_OK &&
+        (s = lk_matd_alloc(&pt, D, d, err)) == LK_OK &&
+        (s = lk_mat_alloc_uninit(&buf, blk, d, err)) == LK_OK) {
+        lk_mat_fill(&ones, 1);
+        mda_sums m = { &sums, &ones };
+        s = each_chunk(src, &buf, mda_chunk, &m, err);
     }
-    if ((s = lk_ridge_sums(&sums, err)) != LK_OK)
+    if ((s = sums_of_all(&sums, comm, s, "mDA", err)) != LK_OK)
         goto done;
     for (size_t i = 0; i < d; i++) {
         memcpy(sm.data + i * D, sums.g.data + i * sums.g.ld, d * sizeof(double));
         sm.data[i * D + d] = sm.data[d * D + i] = sums.r.data[i * sums.r.ld];
     }
-    sm.data[d * D + d] = (double)n;
+    /* 1^T 1: the rows of every rank (the ridge summed its count with G). */
+    sm.data[d * D + d] = (double)sums.n;
     /* P^T (D x d): P_ij = S_ij q_j, so P^T_ji = S_ji q_j... with S symmetric
      * P^T_ij = S_ij q_i for i < D, j < d. */
     double keep = 1 - p;
@@ -227,9 +319,19 @@ lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error 
 done:
     lk_ridge_free(&sums);
     lk_mat_free(&ones);
+    lk_mat_free(&buf);
     lk_matd_free(&sm);
     lk_matd_free(&pt);
     return s;
+}
+
+lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err)
+{
+    if (x->rows == 0 && p >= 0 && p < 1 && reg >= 0)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "mDA needs rows");
+    lk_mat_blocks mb;
+    lk_blocks src = lk_blocks_of_mat(&mb, x, NULL, x->rows);
+    return lk_ae_mda_blocks(&src, p, reg, NULL, w, err);
 }
 
 /* ---------------------------------------------------------------- stacks */

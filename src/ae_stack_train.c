@@ -6,11 +6,16 @@
  * closed-form solve, the test reconstruction error of layer 0, the
  * encoding of the training rows or of the test rows by the new layer (the
  * next layer's inputs, or the classifier's), or an iteration of the
- * classifier.  The random draws come in the order of the plain loop. */
+ * classifier.  The random draws come in the order of the plain loop.
+ *
+ * Streamed (data.blocks), no codes are kept: layer l reads the rows
+ * encoded on the fly by layers 0..l-1 (codes_next), so the encoding steps
+ * are skipped and each solve is one pass over the source. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <learnkit/ae_stack.h>
+#include <learnkit/rows.h>
 
 typedef enum phase { TRAIN, TEST, ENCODE_TRAIN, ENCODE_TEST, CLASSIFY, DONE } phase;
 
@@ -31,23 +36,75 @@ struct lk_ae_stack_trainer {
     lk_mat scores;
     int has_test;               /* some rank has test rows: every rank takes the test step */
     int failed;
+    /* Streamed: data.blocks through the trained layers below t->l. */
+    lk_blocks src;
+    lk_mat cb[2];               /* one block's codes, alternately (max_rows x widest) */
+    size_t src_rows;            /* rows of the last pass */
 };
 
-/* Mean squared difference per value, over the rows of every rank: a
- * ratio of sums, so the same whether the ranks share the rows out or each
- * holds them all. */
-static lk_status mse(const lk_comm *comm, const lk_mat *a, const lk_mat *b, double *out,
-                     lk_error *err)
+/* Sum of squared differences. */
+static double sse(const lk_mat *a, const lk_mat *b)
 {
-    double s[2] = { 0, (double)a->rows * (double)a->cols };
+    double s = 0;
     for (size_t i = 0; i < a->rows; i++)
         for (size_t j = 0; j < a->cols; j++) {
             double e = (double)LK_AT(a, i, j) - (double)LK_AT(b, i, j);
-            s[0] += e * e;
+            s += e * e;
         }
-    lk_status st = lk_comm_sum(comm, s, 2, err);
-    *out = st == LK_OK && s[1] > 0 ? s[0] / s[1] : NAN;
-    return st;
+    return s;
+}
+
+/* The next block of data.blocks, encoded by layers 0..t->l-1 into t->cb. */
+static lk_status codes_next(void *ctx, lk_block *b, lk_error *err)
+{
+    lk_ae_stack_trainer *t = ctx;
+    const lk_blocks *in = t->data.blocks;
+    lk_status s = in->next(in->ctx, b, err);
+    if (s != LK_OK || b->n == 0)
+        return s;
+    t->src_rows += b->n;
+    for (size_t l = 0; l < t->l && s == LK_OK; l++) {
+        size_t w = t->st.enc.layers[l].out;
+        lk_mat out = lk_mat_view(t->cb[l % 2].data, b->n, w, w);
+        s = lk_net_apply_layer(&t->st.enc, l, &b->x, NULL, &out, err);
+        b->x = out;
+    }
+    return s;
+}
+
+static lk_status codes_rewind(void *ctx, lk_error *err)
+{
+    lk_ae_stack_trainer *t = ctx;
+    t->src_rows = 0;
+    return t->data.blocks->rewind(t->data.blocks->ctx, err);
+}
+
+/* The current layer's inputs as a block source: the codes in memory (one
+ * block, in mb and mem), or the streamed rows encoded on the fly. */
+static const lk_blocks *layer_source(lk_ae_stack_trainer *t, lk_mat_blocks *mb, lk_blocks *mem)
+{
+    if (!t->data.blocks) {
+        *mem = lk_blocks_of_mat(mb, &t->x, NULL, t->x.rows);
+        return mem;
+    }
+    t->src.d = t->l ? t->st.enc.layers[t->l - 1].out : t->data.blocks->d;
+    return &t->src;
+}
+
+/* Rows the current layer was trained on (streamed: by the last pass). */
+static size_t layer_rows(const lk_ae_stack_trainer *t)
+{
+    return t->data.blocks ? t->src_rows : t->x.rows;
+}
+
+/* Streamed, the work of encoding those rows by the layers below (in
+ * memory the ENCODE steps count it, once). */
+static double encode_gflop(const lk_ae_stack_trainer *t)
+{
+    double w = 0;
+    for (size_t l = 0; t->data.blocks && l < t->l; l++)
+        w += (double)t->st.enc.layers[l].in * (double)t->st.enc.layers[l].out;
+    return 2e-9 * (double)layer_rows(t) * w;
 }
 
 /* Floating-point work of one training epoch of net on n rows: forward,
@@ -123,14 +180,18 @@ static lk_status step_elm(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *e
 {
     const lk_ae_stack_config *c = &t->cfg;
     size_t h = c->hidden[t->l];
-    lk_mat beta;
-    lk_status s = lk_mat_alloc(&beta, h, t->x.cols, err);
-    if (s != LK_OK)
-        return s;
-    if ((s = lk_ae_elm(&t->x, h, c->act, c->C, t->rng, &beta, err)) == LK_OK &&
+    lk_mat_blocks mb;
+    lk_blocks mem;
+    const lk_blocks *in = layer_source(t, &mb, &mem);
+    lk_mat beta = { 0 };
+    /* Every rank reaches the fit's reduction, or none does. */
+    lk_status s = lk_comm_agree(c->comm, lk_mat_alloc(&beta, h, in->d, err), err);
+    if (s == LK_OK && (s = lk_ae_elm_blocks(in, h, c->act, c->C, t->rng, c->comm, &beta,
+                                            err)) == LK_OK &&
         (s = lk_net_set_layer(&t->st.enc, t->l, &beta, NULL, err)) == LK_OK) {
         *p = (lk_ae_progress){ .step = LK_AE_STEP_SOLVE, .layer = t->l,
-                               .gflop = 1e-9 * lk_ae_elm_flops(t->x.rows, t->x.cols, h) };
+                               .gflop = 1e-9 * lk_ae_elm_flops(layer_rows(t), in->d, h) +
+                                        encode_gflop(t) };
         t->ph = after_train(t);
     }
     lk_mat_free(&beta);
@@ -141,16 +202,18 @@ static lk_status step_elm(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *e
 static lk_status step_mda(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
 {
     const lk_ae_stack_config *c = &t->cfg;
-    size_t d = t->x.cols;
+    lk_mat_blocks mb;
+    lk_blocks mem;
+    const lk_blocks *in = layer_source(t, &mb, &mem);
+    size_t d = in->d;
     double q = c->noise.kind == LK_AE_NOISE_MASK ? c->noise.level : 0;
-    lk_matd w;
-    lk_status s = lk_matd_alloc(&w, d, d + 1, err);
-    if (s != LK_OK)
-        return s;
-    if ((s = lk_ae_mda(&t->x, q, c->mda_reg, &w, err)) == LK_OK &&
+    lk_matd w = { 0 };
+    lk_status s = lk_comm_agree(c->comm, lk_matd_alloc(&w, d, d + 1, err), err);
+    if (s == LK_OK && (s = lk_ae_mda_blocks(in, q, c->mda_reg, c->comm, &w, err)) == LK_OK &&
         (s = lk_ae_mda_layer(&t->st.enc, t->l, &w, err)) == LK_OK) {
         *p = (lk_ae_progress){ .step = LK_AE_STEP_SOLVE, .layer = t->l,
-                               .gflop = 1e-9 * lk_ae_mda_flops(t->x.rows, d) };
+                               .gflop = 1e-9 * lk_ae_mda_flops(layer_rows(t), d) +
+                                        encode_gflop(t) };
         t->ph = after_train(t);
     }
     lk_matd_free(&w);
@@ -158,26 +221,47 @@ static lk_status step_mda(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *e
 }
 
 /* Layer 0's reconstruction of the test rows: the autoencoder's output
- * (backprop), or W [x; 1] (mda: the layer's pre-activation). */
+ * (backprop), or W [x; 1] (mda: the layer's pre-activation); one pass over
+ * them (in memory one block), the MSE a ratio of sums over the ranks. */
 static lk_status step_test(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
 {
     lk_mat rec = { 0 }, codes = { 0 };
     lk_net_work ev = { 0 };
-    const lk_mat *xt = &t->xt;
-    lk_status s = LK_OK;
-    /* A rank without test rows adds nothing to the sums (rec stays empty). */
-    if (xt->rows)
-        s = lk_mat_alloc(&rec, xt->rows, xt->cols, err);
-    if (s == LK_OK && xt->rows && t->cfg.solver == LK_AE_BACKPROP) {
-        if ((s = lk_net_work_alloc(&ev, &t->st.layers[0], 500, err)) == LK_OK)
-            lk_net_predict(&t->st.layers[0], &ev, xt, &rec);
-    } else if (s == LK_OK && xt->rows &&
-               (s = lk_mat_alloc(&codes, xt->rows, xt->cols, err)) == LK_OK) {
-        s = lk_net_apply_layer(&t->st.enc, 0, xt, &rec, &codes, err);
+    lk_mat_blocks mb;
+    lk_blocks mem;
+    const lk_blocks *src = t->data.test_blocks;
+    if (!src) {
+        mem = lk_blocks_of_mat(&mb, &t->xt, NULL, t->xt.rows);
+        src = &mem;
     }
-    /* Every rank reaches the sum, or none. */
+    int bp = t->cfg.solver == LK_AE_BACKPROP;
+    double sum[2] = { 0, 0 };     /* squared errors, values */
+    /* A rank without test rows still takes part in the sums. */
+    size_t rows = src->max_rows ? src->max_rows : 1;
+    lk_status s = lk_mat_alloc(&rec, rows, src->d, err);
+    if (s == LK_OK)
+        s = bp ? lk_net_work_alloc(&ev, &t->st.layers[0], 500, err)
+               : lk_mat_alloc(&codes, rows, src->d, err);
+    if (s == LK_OK)
+        s = src->rewind(src->ctx, err);
+    while (s == LK_OK) {
+        lk_block b;
+        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
+            break;
+        lk_mat rb = lk_mat_rows(&rec, 0, b.n);
+        if (bp) {
+            lk_net_predict(&t->st.layers[0], &ev, &b.x, &rb);
+        } else {
+            lk_mat cb = lk_mat_rows(&codes, 0, b.n);
+            if ((s = lk_net_apply_layer(&t->st.enc, 0, &b.x, &rb, &cb, err)) != LK_OK)
+                break;
+        }
+        sum[0] += sse(&rb, &b.x);
+        sum[1] += (double)b.n * (double)b.x.cols;
+    }
     if ((s = lk_comm_agree(t->cfg.comm, s, err)) == LK_OK &&
-        (s = mse(t->cfg.comm, &rec, xt, &t->res.test_mse, err)) == LK_OK) {
+        (s = lk_comm_sum(t->cfg.comm, sum, 2, err)) == LK_OK) {
+        t->res.test_mse = sum[1] > 0 ? sum[0] / sum[1] : NAN;
         *p = (lk_ae_progress){ .step = LK_AE_STEP_TEST };
         t->ph = after_test(t);
     }
@@ -228,7 +312,8 @@ static lk_status step_encode(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error
 }
 
 /* Fraction of the rows of codes the logistic regression classifies right,
- * over every rank's rows (a ratio of sums, as mse); NAN without rows. */
+ * over every rank's rows (a ratio of sums, as the test MSE); NAN without
+ * rows. */
 static double codes_accuracy(const lk_comm *comm, const lk_logreg *m, const lk_mat *codes,
                              const uint32_t *y, lk_mat *scores)
 {
@@ -299,9 +384,36 @@ static lk_status plan_stack(lk_ae_stack *st, const lk_ae_stack_config *c, size_t
     return s;
 }
 
+/* Rows in blocks: for the closed-form layers, which sum over the rows in
+ * one pass each. */
+static lk_status check_blocks(const lk_ae_stack_config *c, const lk_ae_stack_data *data,
+                              lk_error *err)
+{
+    const lk_blocks *b = data->blocks, *bt = data->test_blocks;
+    if (data->x || data->xt)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "the rows come in a matrix or in blocks, not both");
+    if (c->solver == LK_AE_BACKPROP)
+        return lk_error_set(err, LK_EUNSUPPORTED, "ae", NULL,
+                            "backprop trains by epochs over shuffled rows held in memory: only "
+                            "the elm and mda solvers take the rows in blocks");
+    if (c->classify)
+        return lk_error_set(err, LK_EUNSUPPORTED, "ae", NULL,
+                            "the softmax on the codes is trained from rows in memory (logistic "
+                            "regression from row blocks is not in this library yet)");
+    if (b->d == 0 || b->max_rows == 0)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL, "a block source without columns or rows");
+    if (bt && (bt->d != b->d || bt->max_rows == 0))
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "the test rows have %zu values, the training rows %zu", bt->d, b->d);
+    return LK_OK;
+}
+
 static lk_status check_data(const lk_ae_stack_config *c, const lk_ae_stack_data *data,
                             lk_error *err)
 {
+    if (data->blocks)
+        return check_blocks(c, data, err);
     const lk_mat *x = data->x, *xt = data->xt;
     if (!x || x->rows == 0 || x->cols == 0)
         return lk_error_set(err, LK_EINVAL, "ae", NULL, "no training rows");
@@ -322,6 +434,7 @@ void lk_ae_stack_trainer_free(lk_ae_stack_trainer *t)
     for (int i = 0; i < 2; i++) {
         lk_mat_free(&t->cx[i]);
         lk_mat_free(&t->ct[i]);
+        lk_mat_free(&t->cb[i]);
     }
     lk_net_trainer_free(t->ntr);
     lk_net_free(&t->ae);
@@ -345,22 +458,34 @@ lk_status lk_ae_stack_trainer_alloc(lk_ae_stack_trainer **out, const lk_ae_stack
     lk_ae_stack_trainer *t = calloc(1, sizeof *t);
     if (!t)
         return lk_error_set(err, LK_ENOMEM, "ae", NULL, "out of memory");
-    *t = (lk_ae_stack_trainer){ .cfg = *cfg, .data = *data, .rng = rng, .ph = TRAIN,
-                                .x = *data->x };
+    *t = (lk_ae_stack_trainer){ .cfg = *cfg, .data = *data, .rng = rng, .ph = TRAIN };
     /* One world for every part of the fit. */
     t->cfg.train.comm = cfg->comm;
     t->cfg.clf.comm = cfg->comm;
     t->res = (lk_ae_stack_result){ .test_mse = NAN, .train_accuracy = NAN,
                                    .test_accuracy = NAN };
+    if (data->x)
+        t->x = *data->x;
     if (data->xt)
         t->xt = *data->xt;
-    uint64_t test_rows = t->xt.rows;
-    if ((s = lk_comm_sum_u64(cfg->comm, &test_rows, 1, err)) != LK_OK) {
-        lk_ae_stack_trainer_free(t);
-        return s;
-    }
+    /* Whether there is a test step is the world's answer, so a rank
+     * without test rows cannot leave the others waiting in its sums. */
+    uint64_t test_rows = data->test_blocks ? 1 : t->xt.rows;
+    s = lk_comm_sum_u64(cfg->comm, &test_rows, 1, err);
     t->has_test = test_rows > 0;
-    if ((s = plan_stack(&t->st, cfg, t->x.cols, err)) != LK_OK) {
+    const lk_blocks *b = data->blocks;
+    if (s == LK_OK &&
+        (s = plan_stack(&t->st, cfg, b ? b->d : t->x.cols, err)) == LK_OK && b) {
+        t->src = (lk_blocks){ codes_next, codes_rewind, t, b->d, b->max_rows };
+        /* The codes of one block, for a layer above the first: allocated
+         * once, as wide as the widest layer below the last. */
+        size_t wide = 0;
+        for (size_t l = 0; l + 1 < cfg->n_layers; l++)
+            wide = t->st.enc.layers[l].out > wide ? t->st.enc.layers[l].out : wide;
+        for (int i = 0; i < 2 && wide && s == LK_OK; i++)
+            s = lk_mat_alloc_uninit(&t->cb[i], b->max_rows, wide, err);
+    }
+    if (s != LK_OK) {
         lk_ae_stack_trainer_free(t);
         return s;
     }
@@ -388,6 +513,12 @@ lk_status lk_ae_stack_iterate(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_erro
     case ENCODE_TEST: s = step_encode(t, p, err); break;
     case CLASSIFY: s = step_classify(t, p, err); break;
     case DONE: break;
+    }
+    /* Streamed, there are no codes to keep: the next layer reads the rows
+     * encoded on the fly. */
+    if (s == LK_OK && t->data.blocks && t->ph == ENCODE_TRAIN) {
+        t->l++;
+        t->ph = TRAIN;
     }
     t->failed = s != LK_OK;
     return s;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <learnkit/ae_stack.h>
+#include <learnkit/rows.h>
 #include "testhelp.h"
 
 #define N 90
@@ -636,6 +637,157 @@ START_TEST(test_fit_refuses_data)
 }
 END_TEST
 
+#if LK_REAL_IS_DOUBLE
+#define BLOCK_TOL 1e-10
+#else
+#define BLOCK_TOL 1e-5
+#endif
+
+/* A matrix in blocks that counts its passes. */
+typedef struct counted {
+    lk_mat_blocks mb;
+    lk_blocks inner;
+    size_t passes;
+} counted;
+
+static lk_status counted_next(void *ctx, lk_block *b, lk_error *err)
+{
+    counted *c = ctx;
+    return c->inner.next(c->inner.ctx, b, err);
+}
+
+static lk_status counted_rewind(void *ctx, lk_error *err)
+{
+    counted *c = ctx;
+    c->passes++;
+    return c->inner.rewind(c->inner.ctx, err);
+}
+
+static lk_blocks counted_blocks(counted *c, const lk_mat *x, size_t rows)
+{
+    c->inner = lk_blocks_of_mat(&c->mb, x, NULL, rows);
+    c->passes = 0;
+    return (lk_blocks){ counted_next, counted_rewind, c, x->cols, rows };
+}
+
+typedef struct tally {
+    size_t steps[5];
+    double gflop;
+} tally;
+
+static int tally_step(const lk_ae_progress *p, void *ctx)
+{
+    tally *t = ctx;
+    t->steps[p->step]++;
+    t->gflop += p->gflop;
+    return 0;
+}
+
+/* The closed-form stack from blocks (of 13 training rows, of 7 test rows)
+ * is the stack from the matrices: the same layers to rounding, the same
+ * test MSE, the training work plus the codes made again; one pass over the training rows per
+ * layer, one over the test rows, and no encoding steps (the rows are
+ * encoded as they arrive). */
+START_TEST(test_streamed_equals_memory)
+{
+    data s;
+    data_make(&s, 4417);
+    lk_ae_solver solver = _i ? LK_AE_MDA : LK_AE_ELM;
+    lk_ae_stack_config c = two_layers(solver);
+    c.n_layers = 3;
+    c.hidden[2] = 6;
+    lk_ae_stack a, b;
+    lk_ae_stack_result ra, rb;
+    lk_error err;
+    tally ta = { { 0 }, 0 }, tb = { { 0 }, 0 };
+    gsl_rng *r = th_rng(613);
+    ck_assert_msg(lk_ae_stack_fit(&c, &s.d, r, tally_step, &ta, &a, &ra, &err) == LK_OK, "%s",
+                  err.text);
+    unsigned long next = gsl_rng_get(r);
+    counted ct, cv;
+    lk_blocks bt = counted_blocks(&ct, &s.x, 13), bv = counted_blocks(&cv, &s.xt, 7);
+    lk_ae_stack_data d = { .blocks = &bt, .test_blocks = &bv };
+    gsl_rng_set(r, 613);
+    ck_assert_msg(lk_ae_stack_fit(&c, &d, r, tally_step, &tb, &b, &rb, &err) == LK_OK, "%s",
+                  err.text);
+    ck_assert_uint_eq(gsl_rng_get(r), next);
+    ck_assert_uint_eq(b.enc.n_layers, 3);
+    for (size_t l = 0; l < 3; l++) {
+        lk_mat wa = lk_dense_w(&a.enc.layers[l], &a.enc.params);
+        lk_mat wb = lk_dense_w(&b.enc.layers[l], &b.enc.params);
+        lk_mat ba = lk_mat_view(lk_dense_b(&a.enc.layers[l], &a.enc.params), 1, wa.rows, wa.rows);
+        lk_mat bb = lk_mat_view(lk_dense_b(&b.enc.layers[l], &b.enc.params), 1, wa.rows, wa.rows);
+        double top = 0;
+        for (size_t i = 0; i < wa.rows; i++)
+            for (size_t j = 0; j < wa.cols; j++)
+                top = fmax(top, fabs((double)LK_AT(&wa, i, j)));
+        double diff = fmax(th_max_abs_diff(&wa, &wb), th_max_abs_diff(&ba, &bb)) / top;
+        ck_assert_msg(diff < BLOCK_TOL, "layer %zu: relative difference %g", l, diff);
+    }
+    ck_assert_uint_eq(ct.passes, 3);
+    ck_assert_uint_eq(cv.passes, solver == LK_AE_MDA);
+    ck_assert_uint_eq(tb.steps[LK_AE_STEP_SOLVE], 3);
+    ck_assert_uint_eq(tb.steps[LK_AE_STEP_ENCODE], 0);
+    ck_assert_uint_eq(tb.steps[LK_AE_STEP_TEST], ta.steps[LK_AE_STEP_TEST]);
+    /* Streamed, layer 2's pass encodes by layer 0 again: in memory its
+     * codes were kept. */
+    double again = 2e-9 * N * (double)a.enc.layers[0].in * (double)a.enc.layers[0].out;
+    ck_assert_double_eq_tol(tb.gflop, ta.gflop + again, 1e-12 * ta.gflop);
+    if (solver == LK_AE_MDA)
+        ck_assert_double_eq_tol(rb.test_mse, ra.test_mse, BLOCK_TOL * ra.test_mse);
+    else
+        ck_assert(isnan(ra.test_mse) && isnan(rb.test_mse));
+    lk_ae_stack_free(&a);
+    lk_ae_stack_free(&b);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* Blocks: not for backprop nor a classifier (said, not faked), not with
+ * a matrix too, test rows of the training width, rows somewhere. */
+START_TEST(test_streamed_refuses)
+{
+    data s;
+    data_make(&s, 5);
+    lk_ae_stack_config c = two_layers(LK_AE_BACKPROP);
+    lk_ae_stack st;
+    lk_ae_stack_result res;
+    lk_error err;
+    gsl_rng *r = th_rng(1);
+    lk_mat_blocks m1, m2;
+    lk_blocks b = lk_blocks_of_mat(&m1, &s.x, NULL, 10), bt = lk_blocks_of_mat(&m2, &s.xt, NULL, 10);
+    lk_ae_stack_data d = { .blocks = &b, .test_blocks = &bt };
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(err.text, "backprop"));
+    c = two_layers(LK_AE_ELM);
+    c.classify = 1;
+    d.y = s.y;
+    d.n_classes = K;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(err.text, "logistic regression from row blocks"));
+    c.classify = 0;
+    d.x = &s.x;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "not both"));
+    d.x = NULL;
+    lk_mat narrow = s.xt;
+    narrow.cols = D - 1;
+    bt = lk_blocks_of_mat(&m2, &narrow, NULL, 10);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "test rows"));
+    lk_mat none = s.x;
+    none.rows = 0;
+    b = lk_blocks_of_mat(&m1, &none, NULL, 10);
+    d.test_blocks = NULL;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "ELM autoencoder needs rows");
+    ck_assert_ptr_null(st.enc.layers);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ae_stack");
@@ -648,11 +800,13 @@ int main(void)
     tcase_add_test(core, test_callback_steps);
     tcase_add_test(core, test_seeded);
     tcase_add_test(core, test_trainer_protocol);
+    tcase_add_loop_test(core, test_streamed_equals_memory, 0, 2);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_test(core, test_sparsity_reaches_layers);
     tcase_add_loop_test(errors, test_check_refuses, 0, (int)(sizeof SPOIL / sizeof *SPOIL));
     tcase_add_test(errors, test_fit_refuses_data);
+    tcase_add_test(errors, test_streamed_refuses);
     suite_add_tcase(s, errors);
     return th_run_suite(s);
 }

@@ -9,6 +9,7 @@
 #include <learnkit/ae.h>
 #include <learnkit/mlp.h>
 #include <learnkit/data.h>
+#include <learnkit/rows.h>
 
 typedef struct gc_ctx {
     lk_net *net;
@@ -338,6 +339,114 @@ START_TEST(test_elm_ae_reconstructs)
     ck_assert_double_gt(lk_nrm2(h * d, beta.data), 0);
     lk_mat_free(&x);
     lk_mat_free(&beta);
+    gsl_rng_free(r);
+}
+END_TEST
+
+/* max |a - b| / max |a|. */
+static double rel_diff(const lk_mat *a, const lk_mat *b)
+{
+    double top = 0;
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = 0; j < a->cols; j++)
+            top = fmax(top, fabs((double)LK_AT(a, i, j)));
+    return th_max_abs_diff(a, b) / (top > 0 ? top : 1);
+}
+
+/* The fits from blocks are the fits on the matrix, byte for byte, however
+ * the source cuts its rows (the sums are taken in chunks of their own:
+ * 4501 rows are two whole chunks and a short one, blocks of 13 or 3000
+ * rows straddle them), and leave the generator as the matrix fit does.
+ * Inputs far from zero, so the shifted sums must work. */
+START_TEST(test_blocks_equal_matrix)
+{
+    gsl_rng *r = th_rng(8123);
+    size_t n = 4501, d = 6, h = 9;
+    lk_mat x;
+    ck_assert_int_eq(lk_mat_alloc(&x, n, d, NULL), LK_OK);
+    th_fill_uniform(&x, r, 2.0, 3.5);
+    lk_act sig = lk_act_default(LK_ACT_SIGMOID);
+    lk_mat ref, beta;
+    ck_assert_int_eq(lk_mat_alloc(&ref, h, d, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&beta, h, d, NULL), LK_OK);
+    gsl_rng *r1 = th_rng(5), *r2 = th_rng(5);
+    ck_assert_int_eq(lk_ae_elm(&x, h, sig, 250, r1, &ref, NULL), LK_OK);
+    unsigned long next = gsl_rng_get(r1);
+    lk_matd w0, w1;
+    ck_assert_int_eq(lk_matd_alloc(&w0, d, d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_matd_alloc(&w1, d, d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_mda(&x, 0.35, 1e-3, &w0, NULL), LK_OK);
+    static const size_t ROWS[] = { 13, 1, 2048, 3000, 4501 };
+    for (size_t k = 0; k < sizeof ROWS / sizeof *ROWS; k++) {
+        lk_mat_blocks mb;
+        lk_blocks src = lk_blocks_of_mat(&mb, &x, NULL, ROWS[k]);
+        gsl_rng_set(r2, 5);
+        ck_assert_int_eq(lk_ae_elm_blocks(&src, h, sig, 250, r2, NULL, &beta, NULL), LK_OK);
+        ck_assert_uint_eq(gsl_rng_get(r2), next);
+        ck_assert_msg(memcmp(ref.data, beta.data, h * d * sizeof(lk_real)) == 0,
+                      "ELM-AE in blocks of %zu rows: %g off", ROWS[k], rel_diff(&ref, &beta));
+        ck_assert_int_eq(lk_ae_mda_blocks(&src, 0.35, 1e-3, NULL, &w1, NULL), LK_OK);
+        ck_assert_msg(memcmp(w0.data, w1.data, d * (d + 1) * sizeof(double)) == 0,
+                      "mDA in blocks of %zu rows", ROWS[k]);
+    }
+    lk_matd_free(&w0);
+    lk_matd_free(&w1);
+    lk_mat_free(&ref);
+    lk_mat_free(&beta);
+    lk_mat_free(&x);
+    gsl_rng_free(r);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+}
+END_TEST
+
+/* A source without rows, or without columns; a source that fails. */
+static lk_status failing_next(void *ctx, lk_block *b, lk_error *err)
+{
+    (void)ctx;
+    (void)b;
+    return lk_error_set(err, LK_EIO, "blocks.bin", "byte 96", "read error");
+}
+
+static lk_status no_rewind(void *ctx, lk_error *err)
+{
+    (void)ctx;
+    (void)err;
+    return LK_OK;
+}
+
+START_TEST(test_blocks_errors)
+{
+    lk_mat x, beta;
+    lk_matd w;
+    ck_assert_int_eq(lk_mat_alloc(&x, 5, 3, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&beta, 4, 3, NULL), LK_OK);
+    ck_assert_int_eq(lk_matd_alloc(&w, 3, 4, NULL), LK_OK);
+    lk_act sig = lk_act_default(LK_ACT_SIGMOID);
+    gsl_rng *r = th_rng(3);
+    lk_error e;
+    lk_mat none = x;
+    none.rows = 0;
+    lk_mat_blocks mb;
+    lk_blocks src = lk_blocks_of_mat(&mb, &none, NULL, 4);
+    ck_assert_int_eq(lk_ae_elm_blocks(&src, 4, sig, 10, r, NULL, &beta, &e), LK_EINVAL);
+    ck_assert_str_eq(e.text, "ELM autoencoder needs rows");
+    ck_assert_int_eq(lk_ae_mda_blocks(&src, 0.2, 0, NULL, &w, &e), LK_EINVAL);
+    ck_assert_str_eq(e.text, "mDA needs rows");
+    src = lk_blocks_of_mat(&mb, &x, NULL, 4);
+    ck_assert_int_eq(lk_ae_elm_blocks(&src, 4, sig, 0, r, NULL, &beta, &e), LK_EINVAL);
+    ck_assert_int_eq(lk_ae_mda_blocks(&src, 1.0, 0, NULL, &w, &e), LK_EINVAL);
+    src.d = 2;
+    ck_assert_int_eq(lk_ae_elm_blocks(&src, 4, sig, 10, r, NULL, &beta, &e), LK_EINVAL);
+    ck_assert_int_eq(lk_ae_mda_blocks(&src, 0.2, 0, NULL, &w, &e), LK_EINVAL);
+    lk_blocks bad = { failing_next, no_rewind, NULL, 3, 4 };
+    ck_assert_int_eq(lk_ae_elm_blocks(&bad, 4, sig, 10, r, NULL, &beta, &e), LK_EIO);
+    ck_assert_str_eq(e.place, "byte 96");
+    ck_assert_int_eq(lk_ae_mda_blocks(&bad, 0.2, 0, NULL, &w, &e), LK_EIO);
+    ck_assert_str_eq(e.source, "blocks.bin");
+    lk_matd_free(&w);
+    lk_mat_free(&beta);
+    lk_mat_free(&x);
     gsl_rng_free(r);
 }
 END_TEST
@@ -751,12 +860,14 @@ int main(void)
     tcase_add_test(core, test_mda_scatter_survives_offset);
     tcase_add_test(core, test_mda_matches_monte_carlo);
     tcase_add_test(core, test_elm_ae_reconstructs);
+    tcase_add_test(core, test_blocks_equal_matrix);
     tcase_add_test(core, test_save_load_predict_exact);
     tcase_add_test(core, test_load_is_faithful);
     tcase_add_test(core, test_init_net_copies_encoders);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_errors);
+    tcase_add_test(errors, test_blocks_errors);
     tcase_add_test(errors, test_load_errors);
     suite_add_tcase(s, errors);
     return th_run_suite(s);

@@ -88,6 +88,15 @@ if [ "$(grep -c '^learner ' "$TMPD/out")" -ne 1 ]; then
     failures=$((failures + 1)); echo "FAIL: compare on 2 ranks: not one table"
 fi
 
+# ae --solver elm|mda streams each rank's share (tests/mpi_stream.sh); with
+# a classifier the ranks hold their shares in memory, and the stack and its
+# softmax are one process's: the same test predictions.
+for solver in elm mda; do
+    run 0 ae --solver $solver --hidden 6 --classify -q -o "$TMPD/clf1.lkm" $data
+    mrun 3 0 ae --solver $solver --hidden 6 --classify -q -o "$TMPD/clf3.lkm" $data &&
+        same_predictions "$TMPD/clf1.lkm" "$TMPD/clf3.lkm"
+done
+
 # A bad row near the end of the file: every rank stops, one message, no model.
 cp "$TMPD/train.csv" "$TMPD/bad.csv"
 echo 'bee,0.1,0.2,zero,0.4,0.5,0.6' >> "$TMPD/bad.csv"

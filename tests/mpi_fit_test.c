@@ -172,6 +172,138 @@ END_TEST
 START_TEST(test_lsq_auto) { check_lsq(1); }
 END_TEST
 
+/* This rank's rows for the autoencoders: on two or more ranks the last
+ * rank holds none (a rank with an empty share must take part). */
+static lk_mat share_last_empty(const problem *p)
+{
+    size_t b, e;
+    lk_comm_share(p->n, R, P > 1 ? P - 1 : 1, &b, &e);
+    if (P > 1 && R == P - 1)
+        b = e = p->n;
+    return lk_mat_rows(&p->x, b, e - b);
+}
+
+/* The ELM autoencoder and the mDA from each rank's share (one block, or
+ * blocks of 64 rows) equal the one-process fits; on one rank, and on two
+ * of which one is empty (it adds exact zeros), the same bytes.  The mDA's inputs are far from zero (offset 3),
+ * so its bias column depends on the row count that S's last entry holds. */
+static void check_ae(size_t block_rows)
+{
+    problem p = make_problem(-0.7), q = make_problem(3.0);
+    lk_act sig = lk_act_default(LK_ACT_SIGMOID);
+    lk_mat whole, part;
+    /* Fewer codes than inputs: A's rows orthonormal, H well conditioned,
+     * so that float sums folded in another order stay within REL_TOL. */
+    size_t h = 9;
+    lk_error err;
+    ck_assert_int_eq(lk_mat_alloc(&whole, h, p.d, NULL), LK_OK);
+    ck_assert_int_eq(lk_mat_alloc(&part, h, p.d, NULL), LK_OK);
+    gsl_rng *r1 = th_rng(3), *r2 = th_rng(3);
+    ck_assert_int_eq(lk_ae_elm(&p.x, h, sig, 10, r1, &whole, &err), LK_OK);
+    lk_mat x = share_last_empty(&p);
+    lk_mat_blocks mb;
+    lk_blocks src = lk_blocks_of_mat(&mb, &x, NULL, block_rows ? block_rows : x.rows);
+    ck_assert_msg(lk_ae_elm_blocks(&src, h, sig, 10, r2, C, &part, &err) == LK_OK, "%s", err.text);
+    ck_assert_uint_eq(gsl_rng_get(r1), gsl_rng_get(r2));
+    double diff = rel_diff(&whole, &part);
+    if (R == 0)
+        fprintf(stderr, "ELM-AE on %d ranks (blocks of %zu): relative difference %.2e\n", P,
+                block_rows, diff);
+    ck_assert_double_le(diff, REL_TOL);
+    if (P <= 2)
+        ck_assert(same_bytes(&whole, &part));
+
+    lk_matd w0, w1;
+    double pm = 0.4, reg = 1e-4;
+    ck_assert_int_eq(lk_matd_alloc(&w0, q.d, q.d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_matd_alloc(&w1, q.d, q.d + 1, NULL), LK_OK);
+    ck_assert_int_eq(lk_ae_mda(&q.x, pm, reg, &w0, &err), LK_OK);
+    x = share_last_empty(&q);
+    src = lk_blocks_of_mat(&mb, &x, NULL, block_rows ? block_rows : x.rows);
+    ck_assert_msg(lk_ae_mda_blocks(&src, pm, reg, C, &w1, &err) == LK_OK, "%s", err.text);
+    double top = 0, dm = 0;
+    for (size_t i = 0; i < q.d * (q.d + 1); i++) {
+        top = fmax(top, fabs(w0.data[i]));
+        dm = fmax(dm, fabs(w0.data[i] - w1.data[i]));
+    }
+    if (R == 0)
+        fprintf(stderr, "mDA on %d ranks (blocks of %zu): relative difference %.2e\n", P,
+                block_rows, dm / top);
+    ck_assert_double_le(dm / top, REL_TOL);
+    if (P <= 2)
+        ck_assert(memcmp(w0.data, w1.data, q.d * (q.d + 1) * sizeof(double)) == 0);
+    /* Every rank holds the same maps. */
+    double v[4] = { -w1.data[q.d], w1.data[q.d], -(double)LK_AT(&part, 3, 2),
+                    (double)LK_AT(&part, 3, 2) };
+    ck_assert_int_eq(lk_comm_max(C, v, 4, NULL), LK_OK);
+    ck_assert_double_eq(-v[0], v[1]);
+    ck_assert_double_eq(-v[2], v[3]);
+    lk_matd_free(&w0);
+    lk_matd_free(&w1);
+    lk_mat_free(&whole);
+    lk_mat_free(&part);
+    gsl_rng_free(r1);
+    gsl_rng_free(r2);
+    problem_free(&p);
+    problem_free(&q);
+}
+
+START_TEST(test_ae_one_block) { check_ae(0); }
+END_TEST
+START_TEST(test_ae_blocks) { check_ae(64); }
+END_TEST
+
+/* The stack of two closed-form layers from each rank's blocks (layer 1
+ * trained on the codes of layer 0, encoded as the blocks arrive) and its
+ * test MSE, a ratio of sums over the ranks, are those of one process. */
+START_TEST(test_ae_stack_streamed)
+{
+    problem p = make_problem(-0.7);
+    for (int mda = 0; mda <= 1; mda++) {
+        lk_ae_stack_config c = lk_ae_stack_defaults();
+        c.solver = mda ? LK_AE_MDA : LK_AE_ELM;
+        c.n_layers = 2;
+        c.hidden[0] = 9;
+        c.hidden[1] = 6;
+        c.C = 10;
+        c.noise = (lk_ae_noise){ LK_AE_NOISE_MASK, 0.3 };
+        lk_mat tr = lk_mat_rows(&p.x, 0, 500), te = lk_mat_rows(&p.x, 500, p.n - 500);
+        lk_ae_stack_data whole = { .x = &tr, .xt = &te };
+        lk_ae_stack a, b;
+        lk_ae_stack_result ra, rb;
+        lk_error err;
+        gsl_rng *r1 = th_rng(8), *r2 = th_rng(8);
+        ck_assert_int_eq(lk_ae_stack_fit(&c, &whole, r1, NULL, NULL, &a, &ra, &err), LK_OK);
+        size_t b0, e0, b1, e1;
+        lk_comm_share(tr.rows, R, P, &b0, &e0);
+        lk_comm_share(te.rows, R, P, &b1, &e1);
+        lk_mat xs = lk_mat_rows(&tr, b0, e0 - b0), ts = lk_mat_rows(&te, b1, e1 - b1);
+        lk_mat_blocks m1, m2;
+        lk_blocks bs = lk_blocks_of_mat(&m1, &xs, NULL, 37), bt = lk_blocks_of_mat(&m2, &ts, NULL, 37);
+        lk_ae_stack_data part = { .blocks = &bs, .test_blocks = &bt };
+        c.comm = C;
+        ck_assert_msg(lk_ae_stack_fit(&c, &part, r2, NULL, NULL, &b, &rb, &err) == LK_OK, "%s",
+                      err.text);
+        lk_mat wa = lk_mat_view(a.enc.params.w, 1, a.enc.params.n, a.enc.params.n);
+        lk_mat wb = lk_mat_view(b.enc.params.w, 1, b.enc.params.n, b.enc.params.n);
+        double diff = rel_diff(&wa, &wb);
+        if (R == 0)
+            fprintf(stderr, "%s stack streamed on %d ranks: relative difference %.2e, test MSE "
+                    "%.6g / %.6g\n", mda ? "mDA" : "ELM-AE", P, diff, ra.test_mse, rb.test_mse);
+        ck_assert_double_le(diff, REL_TOL);
+        if (mda)
+            ck_assert_double_le(fabs(rb.test_mse - ra.test_mse), REL_TOL * ra.test_mse);
+        else
+            ck_assert(isnan(rb.test_mse));
+        lk_ae_stack_free(&a);
+        lk_ae_stack_free(&b);
+        gsl_rng_free(r1);
+        gsl_rng_free(r2);
+    }
+    problem_free(&p);
+}
+END_TEST
+
 /* L-BFGS from the same start on the same objective: every rank sums its
  * share of the loss and gradient, so every rank takes the one-process
  * steps (up to the float rounding of the sums' order). */
@@ -450,6 +582,9 @@ int main(int argc, char **argv)
     tcase_add_test(core, test_elm_ridge_auto);
     tcase_add_test(core, test_lsq);
     tcase_add_test(core, test_lsq_auto);
+    tcase_add_test(core, test_ae_one_block);
+    tcase_add_test(core, test_ae_blocks);
+    tcase_add_test(core, test_ae_stack_streamed);
     tcase_add_test(core, test_logreg);
     tcase_add_test(core, test_net_full_batch_equals_one_process);
     tcase_add_test(core, test_net_minibatch_ranks_agree);

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Under mpirun, elm and lsq read only each rank's share of the rows (the
-# row-block source over a row range) and give the one-process results:
-# the same holdout, scaling, label map, accuracies and predictions.
+# Under mpirun, elm, lsq and ae (elm, mda) read only each rank's share of
+# the rows (the row-block source over a row range) and give the
+# one-process results: the same holdout, scaling, label map, accuracies,
+# predictions and closed-form autoencoders.
 . "${top_srcdir:-.}/tests/mpi.sh.inc"
 LEARNKIT="${top_builddir:-.}/learnkit"
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/lkmpi.XXXXXX")
@@ -48,6 +49,45 @@ for n in 2 3; do
     same "$n" lsq --C auto "$TMPD/s.csv" --holdout 0.3
     same "$n" elm --hidden 20 "$TMPD/s.csv"
     same "$n" elm --hidden 20 --solver ridge "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" --features 7
+done
+
+# ae with a closed-form solver: each rank streams its share, the sums are
+# added over the ranks, and the model rank 0 saves is the one-process model
+# to a relative 1e-4 (1e-10 in the double build), with its test MSE; on
+# one rank (which loads, as one process does) the same bytes.
+MODEL_DIFF="${top_builddir:-.}/tests/model_diff"
+tol=1e-4
+"$LEARNKIT" --version | grep -q '(double' && tol=1e-10
+mse() { sed -n 's/.*"test_mse": \([^,]*\),*$/\1/p' "$1"; }
+for args in "--solver elm --hidden 3" "--solver mda --noise 0.3" \
+            "--solver elm --hidden 20,10 --C 0.1" "--solver mda --noise 0.2 --hidden 7,7"; do
+    for data in "$TMPD/s.csv --holdout 0.3" "$TMPD/tr.svm.gz --test $TMPD/te.svm --features 7"; do
+        "$LEARNKIT" ae $args $data --json -q -o "$TMPD/one.lkm" > "$TMPD/one.json" 2> "$TMPD/err" \
+            < /dev/null || { echo "FAIL: ae $args $data alone"; status=1; continue; }
+        for n in 1 2 3 4; do
+            LEARNKIT_BLOCK_ROWS=11 mpi "$n" "$LEARNKIT" ae $args $data --json -q \
+                -o "$TMPD/many.lkm" > "$TMPD/many.json" 2> "$TMPD/err" || {
+                echo "FAIL: ae $args $data on $n ranks"; head -5 "$TMPD/err"; status=1; continue; }
+            a=$(mse "$TMPD/one.json")
+            b=$(mse "$TMPD/many.json")
+            if [ "$n" -eq 1 ] && ! cmp -s "$TMPD/one.lkm" "$TMPD/many.lkm"; then
+                echo "FAIL: ae $args $data on 1 rank: not the bytes of one process"
+                status=1
+            elif ! diff=$("$MODEL_DIFF" "$tol" "$TMPD/one.lkm" "$TMPD/many.lkm"); then
+                echo "FAIL: ae $args $data on $n ranks: $diff"
+                status=1
+            elif ! awk -v a="$a" -v b="$b" -v t="$tol" 'BEGIN { if (a == "null") exit b != "null";
+                    d = a - b; if (d < 0) d = -d; exit !(b != "null" && d <= t * a) }'; then
+                echo "FAIL: ae $args $data on $n ranks: test_mse $b, alone $a"
+                status=1
+            elif [ "$n" -gt 1 ] && ! grep -q "\"ranks\": $n" "$TMPD/many.json"; then
+                echo "FAIL: ae $args $data on $n ranks: not streamed by $n ranks"
+                status=1
+            else
+                echo "ok: ae $args $data on $n ranks: $diff"
+            fi
+        done
+    done
 done
 
 # The model rank 0 saves predicts what the one-process model predicts.

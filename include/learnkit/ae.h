@@ -18,6 +18,12 @@
  *     probability p, q = [1-p, ..., 1-p, 1], S = X~^T X~,
  *     Q = S .* q q^T with diagonal q_i S_ii, P = S(1:d, :) .* q^T,
  *     W (d x d+1) = P (Q + reg I)^-1, by Cholesky.
+ * Both read their rows from an lk_blocks source (learnkit/rows.h: a file
+ * streamed, or a matrix in memory) in one pass: lk_ae_elm_blocks and
+ * lk_ae_mda_blocks; lk_ae_elm and lk_ae_mda are those on a matrix.  With a
+ * communicator, each rank passes over its own share of the rows and the
+ * sums are added over the ranks (the ridge's one reduction), so every rank
+ * solves for the model of one process on all the rows.
  *
  * A trained stack is an lk_ae_stack: its encoders as one lk_net (layer l
  * maps the codes of layer l-1 to those of layer l), whatever the solver:
@@ -84,6 +90,26 @@ lk_status lk_ae_elm(const lk_mat *x, size_t hidden, lk_act act, double C, gsl_rn
  * column the bias; reconstruction x -> W [x; 1].  LK_ENUMERIC when Q is
  * singular (reg = 0 and a constant input, say). */
 lk_status lk_ae_mda(const lk_mat *x, double p, double reg, lk_matd *w, lk_error *err);
+
+/* The same fits from row blocks of src->d columns (rewound, then read to
+ * the end once; the blocks' classes are not used), memory independent of
+ * the number of rows.  The rows are summed in chunks of 2048 whatever the
+ * source's blocks, so the same rows in blocks of any size give the same
+ * bytes (a matrix is a source of one block: lk_ae_elm and lk_ae_mda are
+ * these).  comm NULL: the blocks are all the rows.  Else they
+ * are this rank's share, every rank calls with the same arguments (a
+ * collective), and every rank gets the model of one process on all the
+ * rows: the sums are reduced once, and mDA's bias entry of S counts the
+ * rows of every rank.  A rank may have no rows; no rows on any rank is
+ * LK_EINVAL.  lk_ae_elm_blocks draws A and b from rng before it reads a
+ * row, so the same seed on every rank gives the same draws.  The errors
+ * of lk_ae_elm and lk_ae_mda, the source's, and the first failing rank's
+ * on every rank. */
+struct lk_blocks;
+lk_status lk_ae_elm_blocks(const struct lk_blocks *src, size_t hidden, lk_act act, double C,
+                           gsl_rng *rng, const lk_comm *comm, lk_mat *beta, lk_error *err);
+lk_status lk_ae_mda_blocks(const struct lk_blocks *src, double p, double reg,
+                           const lk_comm *comm, lk_matd *w, lk_error *err);
 
 /* Floating-point operations of lk_ae_elm and lk_ae_mda on n rows of d values
  * (multiply and add counted apart): what their GEMMs, SYRKs and

@@ -28,7 +28,19 @@
  *     lk_ae_stack_trainer_free(t);
  * or in one call, lk_ae_stack_fit, with a callback after each step.  The
  * library prints nothing.  Randomness only from the rng, in a fixed order:
- * same seed, same stack, byte for byte. */
+ * same seed, same stack, byte for byte.
+ *
+ * Streamed.  The closed-form solvers (elm, mda) also train from rows in
+ * blocks (lk_ae_stack_data.blocks, learnkit/rows.h: a file read block by
+ * block), in memory independent of the number of rows: each layer is one
+ * pass over the source, layer l > 0 reading the rows encoded by the
+ * trained layers below as each block arrives (no codes are kept, so there
+ * are no ENCODE steps), and the test MSE is one pass over the test blocks.
+ * The first layer is the one of the rows in memory, byte for byte (the
+ * solvers sum in chunks of their own); the layers above, up to the
+ * rounding of codes computed a block at a time.  Backprop (epochs over
+ * shuffled rows) and the
+ * classifier (logistic regression from rows in memory) do not stream. */
 #ifndef LEARNKIT_AE_STACK_H
 #define LEARNKIT_AE_STACK_H
 
@@ -117,13 +129,22 @@ typedef struct lk_ae_progress {
  * "stopped by the caller"). */
 typedef int (*lk_ae_stack_callback)(const lk_ae_progress *p, void *ctx);
 
-/* The rows a stack is trained on, borrowed. */
+/* The rows a stack is trained on, borrowed: x (and xt), or blocks (and
+ * test_blocks) with x and xt NULL. */
+struct lk_blocks;
 typedef struct lk_ae_stack_data {
     const lk_mat *x;        /* n x d training rows, n > 0 */
     const uint32_t *y;      /* n classes below n_classes (classify only) */
     size_t n_classes;
     const lk_mat *xt;       /* test rows (NULL or 0 rows: none), d columns */
     const uint32_t *yt;     /* their classes (classify only) */
+    /* Streamed: the training rows as a block source of d = blocks->d
+     * columns (with cfg.comm, this rank's share; the rows of all ranks
+     * must not be none), and the test rows (NULL: none; d columns).  The
+     * trainer reads one source at a time, each pass from a rewind, so
+     * both may be views of one file. */
+    const struct lk_blocks *blocks;
+    const struct lk_blocks *test_blocks;
 } lk_ae_stack_data;
 
 typedef struct lk_ae_stack_result {
@@ -139,8 +160,9 @@ typedef struct lk_ae_stack_trainer lk_ae_stack_trainer;
 
 /* A trainer for a stack on data by cfg, which is checked first (LK_EINVAL
  * with lk_ae_stack_check's sentence); LK_EINVAL for data that does not fit
- * (no rows, test rows of another width, classes missing with classify);
- * LK_ENOMEM.  cfg is copied; the rows of data are borrowed and must outlive
+ * (no rows, test rows of another width, classes missing with classify,
+ * both a matrix and blocks); LK_EUNSUPPORTED for blocks with the backprop
+ * solver or a classifier; LK_ENOMEM.  cfg is copied; the rows of data are borrowed and must outlive
  * the trainer. */
 lk_status lk_ae_stack_trainer_alloc(lk_ae_stack_trainer **out, const lk_ae_stack_config *cfg,
                                     const lk_ae_stack_data *data, gsl_rng *rng, lk_error *err);
