@@ -28,8 +28,8 @@ const cli_opt CLI_DATA_OPTS[] = {
     { "scale", 0, OPT_STR, &D.scale, "unit|standard|none",
       "feature scaling (default: unit for IDX, standard otherwise)", 0, 0 },
     { "stream", 0, OPT_FLAG, &D.stream, NULL,
-      "read the data in row blocks, in memory independent of its size (elm, lsq, predict, "
-      "eval)", 0, 0 },
+      "read the data in row blocks, in memory independent of its size (elm, lsq, logreg, "
+      "predict, eval)", 0, 0 },
     { "max-memory", 0, OPT_STR, &D.max_memory, "SIZE",
       "memory allowed (512M, 8G; default 3/4 of physical memory): data that would not fit "
       "is streamed, and work that would not fit is refused", 0, 0 },
@@ -48,7 +48,7 @@ int cli_want_stream(const char *command, const char *spec, int *stream)
     *stream = 0;
     int can = cli_stream_fit_of(command) != NULL || strcmp(command, "predict") == 0 ||
               strcmp(command, "eval") == 0;
-    static const char LIST[] = "elm, lsq, predict and eval stream";
+    static const char LIST[] = "elm, lsq, logreg, predict and eval stream";
     if (D.stream && !can)
         return cli_usage("%s: --stream: %s loads its data whole (%s)", command, command, LIST);
     size_t limit;

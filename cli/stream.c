@@ -319,7 +319,9 @@ cli_stream_fit_fn cli_stream_fit_of(const char *command)
     static const struct {
         const char *name;
         cli_stream_fit_fn fit;
-    } table[] = { { "elm", cli_elm_fit_stream }, { "lsq", cli_lsq_fit_stream } };
+    } table[] = { { "elm", cli_elm_fit_stream },
+                  { "lsq", cli_lsq_fit_stream },
+                  { "logreg", cli_logreg_fit_stream } };
     for (size_t i = 0; i < sizeof table / sizeof *table; i++)
         if (strcmp(table[i].name, command) == 0)
             return table[i].fit;

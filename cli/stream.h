@@ -54,9 +54,10 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
 /* Prep, label map and data name into m; saved with -o.  0 or EXIT_FAILURE. */
 int cli_stream_save(const cli_stream *st, lk_model *m);
 
-/* The learners' fits on a stream (cmd_elm.c, cmd_lsq.c). */
+/* The learners' fits on a stream (cmd_elm.c, cmd_lsq.c, cmd_logreg.c). */
 int cli_elm_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_lsq_fit_stream(cli_stream *st, json_t **result, lk_model **model);
+int cli_logreg_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 
 /* The whole training command on a stream: first pass, fit, summary or
  * JSON, -o.  Returns the exit code. */

@@ -89,10 +89,40 @@ void lk_logreg_free(lk_logreg *m)
  * BLAS threading to pay. */
 #define BLOCK_ROWS 4096
 
+/* One chunk of rows: its share of the mean loss, and (db non-NULL) its
+ * gradient added to m->params.g.  The one piece of the objective that the
+ * matrix objective, the trainer's passes over row blocks and Adam's
+ * mini-batches all run. */
+static double chunk_term(lk_logreg *m, const lk_mat *xb, const lk_mat *tb, double share,
+                         lk_mat *zb, lk_mat *ab, lk_mat *db, const lk_real *ones)
+{
+    static const lk_act SOFTMAX = { LK_ACT_SOFTMAX, 0 };
+    lk_dense_forward(&m->layer, &m->params, xb, zb, ab);
+    /* The loss module averages over the chunk; weigh each chunk by its
+     * share of the rows so the sum is the mean over all of them. */
+    double j = share * lk_loss_eval(LK_LOSS_SOFTMAX_CE, &SOFTMAX, zb, ab, tb, db);
+    if (db) {
+        for (size_t i = 0; i < xb->rows; i++)
+            lk_scal(m->k, (lk_real)share, lk_mat_row(db, i));
+        lk_dense_backward(&m->layer, &m->params, xb, db, NULL, ones);
+    }
+    return j;
+}
+
+/* The L2 term, and its gradient added when grad is set. */
+static double penalty(lk_logreg *m, double l2, int grad)
+{
+    lk_mat w = lk_dense_w(&m->layer, &m->params);
+    if (grad) {
+        lk_mat gw = lk_dense_gw(&m->layer, &m->params);
+        lk_l2_grad(l2, m->k * m->d, w.data, gw.data);
+    }
+    return lk_l2_value(l2, m->k * m->d, w.data);
+}
+
 double lk_logreg_objective(lk_logreg *m, const lk_mat *x, const lk_mat *t, double l2,
                            lk_mat *z, lk_mat *a, lk_mat *dz, const lk_real *ones)
 {
-    static const lk_act SOFTMAX = { LK_ACT_SOFTMAX, 0 };
     size_t n = x->rows, bs = BLOCK_ROWS;
     if (dz)
         lk_params_zero_grad(&m->params);
@@ -102,24 +132,9 @@ double lk_logreg_objective(lk_logreg *m, const lk_mat *x, const lk_mat *t, doubl
         lk_mat xb = lk_mat_rows(x, r0, nb), tb = lk_mat_rows(t, r0, nb);
         lk_mat zb = lk_mat_rows(z, r0, nb), ab = lk_mat_rows(a, r0, nb);
         lk_mat db = dz ? lk_mat_rows(dz, r0, nb) : (lk_mat){ 0 };
-        lk_dense_forward(&m->layer, &m->params, &xb, &zb, &ab);
-        /* The loss module averages over the block; weigh each block by its
-         * share of the rows so the sum is the mean over all n. */
-        double share = (double)nb / (double)n;
-        j += share * lk_loss_eval(LK_LOSS_SOFTMAX_CE, &SOFTMAX, &zb, &ab, &tb, dz ? &db : NULL);
-        if (dz) {
-            for (size_t i = 0; i < nb; i++)
-                lk_scal(m->k, (lk_real)share, lk_mat_row(&db, i));
-            lk_dense_backward(&m->layer, &m->params, &xb, &db, NULL, ones);
-        }
+        j += chunk_term(m, &xb, &tb, (double)nb / (double)n, &zb, &ab, dz ? &db : NULL, ones);
     }
-    lk_mat w = lk_dense_w(&m->layer, &m->params);
-    j += lk_l2_value(l2, m->k * m->d, w.data);
-    if (dz) {
-        lk_mat gw = lk_dense_gw(&m->layer, &m->params);
-        lk_l2_grad(l2, m->k * m->d, w.data, gw.data);
-    }
-    return j;
+    return j + penalty(m, l2, dz != NULL);
 }
 
 lk_status lk_logreg_proba(const lk_logreg *m, const lk_mat *x, lk_mat *proba, lk_error *err)
@@ -176,16 +191,29 @@ LKI_LEARNER_PREDICTOR(logreg, "logreg", lk_logreg, lk_logreg_proba, 1);
 struct lk_logreg_trainer {
     lk_logreg *m;
     lk_logreg_config cfg;
+    /* The training rows: every evaluation of J is one pass over src, cut
+     * into chunks of at most `chunk` rows.  Rows in memory are served by
+     * ms as one block (x, y: adam shuffles them). */
+    lk_blocks src;
+    lk_mat_blocks ms;
     const lk_mat *x;
     const uint32_t *y;
     gsl_rng *rng;
-    size_t n, iter, evals;
+    size_t n, iter, evals, chunk;
     size_t n_all;                /* training rows of every rank */
     double loss, prev_loss, gnorm;
     double flops;                /* of the GEMMs so far */
     lk_train_state state;
-    lk_mat t, z, a, dz;          /* full-batch (lbfgs) or batch (adam) workspaces */
+    lk_mat t, z, a, dz;          /* chunk (and adam batch) workspaces */
     lk_real *ones;
+    lk_mat xc;                   /* blocks: a chunk gathered across blocks */
+    uint32_t *yc;
+    int grad;                    /* the pass in progress wants the gradient */
+    double pass_j;
+    /* The first failure of a pass inside GSL's callbacks, which cannot
+     * return one: the iterate reports it. */
+    lk_status failed;
+    lk_error fail_err;
     /* lbfgs */
     gsl_multimin_fdfminimizer *min;
     gsl_multimin_function_fdf fdf;
@@ -272,21 +300,42 @@ static double grad_norm_from_gsl(const lk_logreg_trainer *t, const gsl_vector *g
     return sqrt(s);
 }
 
+/* The first pass: this rank's rows, their classes checked, and the sums
+ * of each feature and its square (in double; into mean and scale). */
+static lk_status first_pass(lk_logreg_trainer *t, lk_error *err)
+{
+    size_t d = t->m->d, n = 0;
+    if (t->mean) {
+        memset(t->mean, 0, d * sizeof *t->mean);
+        memset(t->scale, 0, d * sizeof *t->scale);
+    }
+    lk_status s = t->src.rewind(t->src.ctx, err);
+    while (s == LK_OK) {
+        lk_block b;
+        if ((s = t->src.next(t->src.ctx, &b, err)) != LK_OK || b.n == 0)
+            break;
+        for (size_t i = 0; i < b.n; i++, n++) {
+            if (b.y[i] >= t->m->k)
+                return lk_error_set(err, LK_EINVAL, "logreg", NULL,
+                                    "row %zu: class %u out of range for %zu classes", n + 1,
+                                    (unsigned)b.y[i], t->m->k);
+            const lk_real *r = lk_mat_row(&b.x, i);
+            for (size_t j = 0; t->mean && j < d; j++) {
+                t->mean[j] += r[j];
+                t->scale[j] += (double)r[j] * r[j];
+            }
+        }
+    }
+    t->n = n;
+    return s;
+}
+
 /* Feature means and scales over the training rows (of every rank), in
- * double. */
+ * double, from the first pass's sums. */
 static lk_status feature_scales(lk_logreg_trainer *t, lk_error *err)
 {
     size_t d = t->m->d;
     double *sq = t->scale, vmax = 0, n = (double)t->n_all;
-    memset(t->mean, 0, d * sizeof *t->mean);
-    memset(sq, 0, d * sizeof *sq);
-    for (size_t i = 0; i < t->x->rows; i++) {
-        const lk_real *r = lk_mat_row(t->x, i);
-        for (size_t j = 0; j < d; j++) {
-            t->mean[j] += r[j];
-            sq[j] += (double)r[j] * r[j];
-        }
-    }
     lk_status s;
     if ((s = lk_comm_sum(t->cfg.comm, t->mean, d, err)) != LK_OK ||
         (s = lk_comm_sum(t->cfg.comm, sq, d, err)) != LK_OK)
@@ -311,13 +360,56 @@ static lk_status feature_scales(lk_logreg_trainer *t, lk_error *err)
  * rank's mean loss plus the same penalty; likewise the gradient.  GSL's
  * callbacks cannot fail, so a failed sum makes the loss NaN, which the
  * iteration reports. */
+static lk_status pass_chunk(void *ctx, const lk_mat *x, const lk_mat *tb, lk_error *err)
+{
+    (void)err;
+    lk_logreg_trainer *t = ctx;
+    size_t nb = x->rows;
+    lk_mat z = lk_mat_rows(&t->z, 0, nb), a = lk_mat_rows(&t->a, 0, nb);
+    lk_mat dz = lk_mat_rows(&t->dz, 0, nb);
+    t->pass_j += chunk_term(t->m, x, tb, (double)nb / (double)t->n, &z, &a,
+                            t->grad ? &dz : NULL, t->ones);
+    return LK_OK;
+}
+
+/* J (and the gradient into m->params.g) by one pass over this rank's
+ * rows; a failure of the pass is kept in t->failed and makes J NaN. */
+static double local_eval(lk_logreg_trainer *t, int with_grad)
+{
+    if (with_grad)
+        lk_params_zero_grad(&t->m->params);
+    t->grad = with_grad;
+    t->pass_j = 0;
+    size_t rows = 0;
+    /* The chunks are rows [0, c), [c, 2c), ... of the pass, for a matrix
+     * (one block) and for blocks of any length alike: the same sums, so
+     * the same model, in memory and streamed. */
+    lk_status s = t->failed;
+    if (s == LK_OK && t->x)
+        s = lk_blocks_chunks(&t->src, t->chunk, t->m->k, &t->t, pass_chunk, t, &rows,
+                             &t->fail_err);
+    else if (s == LK_OK)
+        s = lk_blocks_chunks_fixed(&t->src, t->chunk, t->m->k, &t->t, &t->xc, t->yc,
+                                   pass_chunk, t, &rows, &t->fail_err);
+    if (s == LK_OK && rows != t->n)
+        s = lk_error_set(&t->fail_err, LK_EIO, "logreg", NULL,
+                         "a pass over the training rows gave %zu rows, the first gave %zu", rows,
+                         t->n);
+    /* Every rank learns of a failure of any, with its message. */
+    s = lk_comm_size(t->cfg.comm) > 1 ? lk_comm_agree(t->cfg.comm, s, &t->fail_err) : s;
+    if (s != LK_OK) {
+        t->failed = s;
+        return NAN;
+    }
+    return t->pass_j + penalty(t->m, t->cfg.l2, with_grad);
+}
+
 static double full_eval(lk_logreg_trainer *t, int with_grad)
 {
     t->evals++;
     t->flops += (with_grad ? 4.0 : 2.0) * (double)t->n * (double)t->m->d * (double)t->m->k;
-    double j = lk_logreg_objective(t->m, t->x, &t->t, t->cfg.l2, &t->z, &t->a,
-                                   with_grad ? &t->dz : NULL, t->ones);
-    if (lk_comm_size(t->cfg.comm) <= 1)
+    double j = local_eval(t, with_grad);
+    if (lk_comm_size(t->cfg.comm) <= 1 || t->failed != LK_OK)
         return j;
     double share = (double)t->n / (double)t->n_all;
     j *= share;
@@ -365,6 +457,8 @@ void lk_logreg_trainer_free(lk_logreg_trainer *t)
     lk_mat_free(&t->dz);
     lk_mat_free(&t->xs);
     lk_mat_free(&t->tb);
+    lk_mat_free(&t->xc);
+    free(t->yc);
     lk_free_aligned(t->ones);
     if (t->min)
         gsl_multimin_fdfminimizer_free(t->min);
@@ -411,91 +505,134 @@ static lk_status admit(const lk_logreg *m, const lk_mat *x, const uint32_t *y,
     return LK_OK;
 }
 
-lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_mat *x,
-                                  const uint32_t *y, const lk_logreg_config *cfg, gsl_rng *rng,
-                                  lk_error *err)
+/* Whether this rank can train on blocks: configuration and width. */
+static lk_status admit_blocks(const lk_logreg *m, const lk_blocks *src,
+                              const lk_logreg_config *cfg, lk_error *err)
 {
-    *out = NULL;
-    /* Every rank starts, or every rank stops with the first failure. */
-    lk_status s = lk_comm_agree(cfg->comm, admit(m, x, y, cfg, rng, err), err);
+    const char *why = lk_logreg_check(cfg);
+    if (why)
+        return lk_error_set(err, LK_EINVAL, "logreg", NULL, "%s", why);
+    if (src->d != m->d || src->max_rows == 0)
+        return lk_error_set(err, LK_EINVAL, "logreg", NULL,
+                            "expected blocks of %zu features, got %zu", m->d, src->d);
+    if (cfg->solver != LK_LOGREG_LBFGS)
+        return lk_error_set(err, LK_EUNSUPPORTED, "logreg", NULL,
+                            "the adam solver shuffles rows in memory; rows in blocks train "
+                            "with lbfgs");
+    return LK_OK;
+}
+
+/* The failure of a pass, with its source and place, for the caller. */
+static lk_status pass_failure(const lk_logreg_trainer *t, lk_error *err)
+{
+    const lk_error *f = &t->fail_err;
+    return lk_error_set(err, t->failed, f->source, f->place[0] ? f->place : NULL, "%s", f->text);
+}
+
+/* The lbfgs start, after the first pass: the row count of every rank, the
+ * preconditioning, and GSL's first evaluation.  Every rank calls it. */
+static lk_status lbfgs_start(lk_logreg_trainer *t, lk_error *err)
+{
+    uint64_t n_all = t->n;
+    lk_status s = lk_comm_sum_u64(t->cfg.comm, &n_all, 1, err);
     if (s != LK_OK)
         return s;
+    if (n_all == 0)
+        return lk_error_set(err, LK_EINVAL, "logreg", NULL, "no training rows");
+    t->n_all = (size_t)n_all;
+    if ((s = feature_scales(t, err)) != LK_OK)
+        return s;
+    lk_logreg *m = t->m;
+    params_to_gsl(t, m, t->start);
+    int gs = gsl_multimin_fdfminimizer_set(t->min, &t->fdf, t->start, t->cfg.step,
+                                           t->cfg.line_tol);
+    if (t->failed != LK_OK)
+        return pass_failure(t, err);
+    if (gs != GSL_SUCCESS)
+        return lk_error_set(err, LK_ENUMERIC, "logreg", NULL, "solver start: %s",
+                            gsl_strerror(gs));
+    t->loss = gsl_multimin_fdfminimizer_minimum(t->min);
+    t->gnorm = grad_norm_from_gsl(t, gsl_multimin_fdfminimizer_gradient(t->min));
+    return LK_OK;
+}
+
+/* Both allocs, once this rank admitted the data and every rank agreed:
+ * workspaces of one chunk (and one adam batch), the solver, the start. */
+static lk_status trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_blocks *src,
+                               const lk_mat *x, const uint32_t *y, const lk_logreg_config *cfg,
+                               gsl_rng *rng, lk_error *err)
+{
     lk_logreg_trainer *t = calloc(1, sizeof *t);
-    s = t ? LK_OK : lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-    uint64_t n_all = x->rows;
-    if ((s = lk_comm_agree(cfg->comm, s, err)) != LK_OK ||
-        (s = lk_comm_sum_u64(cfg->comm, &n_all, 1, err)) != LK_OK) {
+    lk_status s = t ? LK_OK : lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
+    if ((s = lk_comm_agree(cfg->comm, s, err)) != LK_OK) {
         free(t);
         return s;
     }
-    t->n_all = (size_t)n_all;
     t->m = m;
     t->cfg = *cfg;
     t->x = x;
     t->y = y;
     t->rng = rng;
-    t->n = x->rows;
-    size_t n = x->rows, k = m->k;
-    /* The full one-hot targets and n x k blocks serve the loss reported
-     * after each iteration in both solvers; adam adds its batch blocks. */
-    if ((s = lk_mat_alloc(&t->t, n, k, err)) != LK_OK ||
-        (s = lk_mat_alloc(&t->z, n, k, err)) != LK_OK ||
-        (s = lk_mat_alloc(&t->a, n, k, err)) != LK_OK ||
-        (s = lk_mat_alloc(&t->dz, n, k, err)) != LK_OK)
-        goto fail_here;
-    onehot_rows(&t->t, y, n);
-    t->ones = lk_alloc_aligned(n * sizeof(lk_real));
-    if (!t->ones) {
-        s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-        goto fail_here;
-    }
-    for (size_t i = 0; i < n; i++)
-        t->ones[i] = 1;
-
-    if (cfg->solver == LK_LOGREG_LBFGS) {
+    t->src = x ? lk_blocks_of_mat(&t->ms, x, y, x->rows) : *src;
+    size_t k = m->k;
+    int lbfgs = cfg->solver == LK_LOGREG_LBFGS;
+    if (lbfgs) {
         size_t np = k * m->d + k;
         t->min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, np);
         t->start = gsl_vector_alloc(np);
-        if (!t->min || !t->start) {
+        t->mean = malloc(m->d * sizeof *t->mean);
+        t->scale = malloc(m->d * sizeof *t->scale);
+        if (!t->min || !t->start || !t->mean || !t->scale) {
             s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory for the solver");
             goto fail_here;
         }
         t->fdf = (gsl_multimin_function_fdf){ gsl_f, gsl_df, gsl_fdf, np, t };
-        t->mean = malloc(m->d * sizeof *t->mean);
-        t->scale = malloc(m->d * sizeof *t->scale);
-        if (!t->mean || !t->scale) {
-            s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-            goto fail_here;
-        }
         /* The ranks that allocated all of this meet the ones that could
-         * not at this agreement (those make it at fail_here). */
+         * not at this agreement (those make it at fail_here); then the
+         * first pass, whose rows size the chunks. */
         if ((s = lk_comm_agree(cfg->comm, LK_OK, err)) != LK_OK ||
-            (s = feature_scales(t, err)) != LK_OK)
+            (s = lk_comm_agree(cfg->comm, first_pass(t, err), err)) != LK_OK)
             goto fail;
-        params_to_gsl(t, m, t->start);
-        int gs = gsl_multimin_fdfminimizer_set(t->min, &t->fdf, t->start, cfg->step,
-                                               cfg->line_tol);
-        if (gs != GSL_SUCCESS) {
-            s = lk_error_set(err, LK_ENUMERIC, "logreg", NULL, "solver start: %s",
-                             gsl_strerror(gs));
+    } else {
+        t->n = t->n_all = x->rows;
+    }
+    t->chunk = t->n < BLOCK_ROWS ? (t->n ? t->n : 1) : BLOCK_ROWS;
+    size_t ws = t->chunk;
+    if (!lbfgs && cfg->batch > ws)
+        ws = cfg->batch < t->n ? cfg->batch : t->n;
+    if ((s = lk_mat_alloc(&t->t, t->chunk, k, err)) != LK_OK ||
+        (s = lk_mat_alloc(&t->z, ws, k, err)) != LK_OK ||
+        (s = lk_mat_alloc(&t->a, ws, k, err)) != LK_OK ||
+        (s = lk_mat_alloc(&t->dz, ws, k, err)) != LK_OK ||
+        (!x && (s = lk_mat_alloc_uninit(&t->xc, t->chunk, m->d, err)) != LK_OK))
+        goto fail_here;
+    t->ones = lk_alloc_aligned(ws * sizeof(lk_real));
+    t->yc = x ? NULL : malloc(t->chunk * sizeof *t->yc);
+    if (!t->ones || (!x && !t->yc)) {
+        s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
+        goto fail_here;
+    }
+    for (size_t i = 0; i < ws; i++)
+        t->ones[i] = 1;
+
+    if (lbfgs) {
+        if ((s = lk_comm_agree(cfg->comm, LK_OK, err)) != LK_OK ||
+            (s = lbfgs_start(t, err)) != LK_OK)
             goto fail;
-        }
-        t->loss = gsl_multimin_fdfminimizer_minimum(t->min);
-        t->gnorm = grad_norm_from_gsl(t, gsl_multimin_fdfminimizer_gradient(t->min));
     } else {
         lk_optim_config oc = lk_optim_defaults(&lk_optim_adam);
         oc.lr = cfg->lr;
         if ((s = lk_optim_init(&t->opt, &lk_optim_adam, &oc, m->params.n, err)) != LK_OK ||
-            (s = lk_mat_alloc(&t->xs, n, m->d, err)) != LK_OK ||
-            (s = lk_mat_alloc(&t->tb, n, k, err)) != LK_OK)
+            (s = lk_mat_alloc(&t->xs, t->n, m->d, err)) != LK_OK ||
+            (s = lk_mat_alloc(&t->tb, t->n, k, err)) != LK_OK)
             goto fail_here;
-        t->perm = malloc(n * sizeof *t->perm);
-        t->ys = malloc(n * sizeof *t->ys);
+        t->perm = malloc(t->n * sizeof *t->perm);
+        t->ys = malloc(t->n * sizeof *t->ys);
         if (!t->perm || !t->ys) {
             s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
             goto fail_here;
         }
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < t->n; i++)
             t->perm[i] = i;
         t->loss = full_eval(t, 1);
         t->gnorm = lk_params_grad_norm(&m->params);
@@ -514,6 +651,25 @@ fail_here:
 fail:
     lk_logreg_trainer_free(t);
     return s;
+}
+
+lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_mat *x,
+                                  const uint32_t *y, const lk_logreg_config *cfg, gsl_rng *rng,
+                                  lk_error *err)
+{
+    *out = NULL;
+    /* Every rank starts, or every rank stops with the first failure. */
+    lk_status s = lk_comm_agree(cfg->comm, admit(m, x, y, cfg, rng, err), err);
+    return s == LK_OK ? trainer_alloc(out, m, NULL, x, y, cfg, rng, err) : s;
+}
+
+lk_status lk_logreg_trainer_alloc_blocks(lk_logreg_trainer **out, lk_logreg *m,
+                                         const lk_blocks *src, const lk_logreg_config *cfg,
+                                         lk_error *err)
+{
+    *out = NULL;
+    lk_status s = lk_comm_agree(cfg->comm, admit_blocks(m, src, cfg, err), err);
+    return s == LK_OK ? trainer_alloc(out, m, src, NULL, NULL, cfg, NULL, err) : s;
 }
 
 static lk_status adam_epoch(lk_logreg_trainer *t, lk_error *err)
@@ -549,6 +705,8 @@ lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err)
     if (t->cfg.solver == LK_LOGREG_LBFGS) {
         int gs = gsl_multimin_fdfminimizer_iterate(t->min);
         t->iter++;
+        if (t->failed != LK_OK)
+            return pass_failure(t, err);
         /* Keep the model at the best point, whatever the line search
          * evaluated last. */
         gsl_to_params(t, gsl_multimin_fdfminimizer_x(t->min), t->m);

@@ -147,6 +147,16 @@ typedef lk_status (*lk_chunk_fn)(void *ctx, const lk_mat *x, const lk_mat *t, lk
 lk_status lk_blocks_chunks(const lk_blocks *src, size_t chunk_rows, size_t k, lk_mat *t,
                            lk_chunk_fn fn, void *ctx, size_t *rows, lk_error *err);
 
+/* One pass as lk_blocks_chunks, but the chunks are the pass's rows
+ * [0, c), [c, 2c), ... (c = chunk_rows) whatever the blocks: a chunk that
+ * spans blocks is gathered into buf (at least c x d) with its classes in
+ * ybuf (c values); one inside a block is a view.  A sum over chunks is
+ * then the same for every block size (a matrix in memory or a file read in
+ * blocks of any length), so fits streamed and in memory agree bit for bit. */
+lk_status lk_blocks_chunks_fixed(const lk_blocks *src, size_t chunk_rows, size_t k, lk_mat *t,
+                                 lk_mat *buf, uint32_t *ybuf, lk_chunk_fn fn, void *ctx,
+                                 size_t *rows, lk_error *err);
+
 /* Blocks of up to block_rows rows of x with classes y (views, no copy). */
 typedef struct lk_mat_blocks {
     const lk_mat *x;
