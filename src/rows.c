@@ -31,6 +31,10 @@ struct lk_rows {
     lk_mat x;
     uint32_t *y;
     unsigned char *known;
+    /* where the block in progress goes: the buffers above, or a caller's */
+    lk_mat *ox;
+    uint32_t *oy;
+    unsigned char *oknown;
     lk_real *shift, *scale;
     /* the pass */
     size_t begin, end, row;
@@ -367,11 +371,11 @@ static lk_status scan_label(lk_rows *r, scan_ctx *c, const char *label, lk_error
 static lk_status map_label(lk_rows *r, size_t slot, size_t row, const char *label,
                            lk_error *err)
 {
-    r->y[slot] = 0;
-    r->known[slot] = 1;
-    if (!r->labels || lki_labels_find(r->labels, r->numeric, label, &r->y[slot]))
+    r->oy[slot] = 0;
+    r->oknown[slot] = 1;
+    if (!r->labels || lki_labels_find(r->labels, r->numeric, label, &r->oy[slot]))
         return LK_OK;
-    r->known[slot] = 0;
+    r->oknown[slot] = 0;
     if (r->unknown_ok)
         return LK_OK;
     char place[48];
@@ -416,7 +420,7 @@ static lk_status idx_fill(lk_rows *r, int labels_only, int scaled, scan_ctx *sca
             /* Without a mask the run lands in the block as it is: one
              * conversion of all its rows. */
             if (!labels_only && (r->mask || i == 0))
-                lki_idxs_convert(ix, i, r->mask ? 1 : m, lk_mat_row(&r->x, k), r->x.ld, shift,
+                lki_idxs_convert(ix, i, r->mask ? 1 : m, lk_mat_row(r->ox, k), r->ox->ld, shift,
                                  r->scale);
             const char *label = lki_idxs_label(ix, i);
             s = scan ? scan_label(r, scan, label, err) : map_label(r, k, row, label, err);
@@ -437,6 +441,7 @@ lk_status lk_rows_scan(lk_rows *r, lk_rows_stats *st, lk_prep_acc *acc, int want
     scan_ctx c = { .st = st, .want_ids = want_ids };
     size_t width = r->d;
     lk_real *wide = NULL;
+    r->ox = &r->x;
     lk_status s = lk_rows_rewind(r, err);
     while (s == LK_OK && r->is_idx) {
         size_t n;
@@ -507,22 +512,30 @@ static void apply_prep(const lk_rows *r, lk_mat *x)
     }
 }
 
-lk_status lk_rows_next(lk_rows *r, lk_block *b, lk_error *err)
+lk_status lk_rows_next_into(lk_rows *r, lk_mat *x, uint32_t *y, unsigned char *known,
+                           lk_block *b, lk_error *err)
 {
     memset(b, 0, sizeof *b);
     if (!r->x.data)
         return lk_error_set(err, LK_EINVAL, r->path, NULL, "the width of the rows is not known");
+    if (x->rows < r->block_rows || x->cols != r->d)
+        return lk_error_set(err, LK_EINVAL, r->path, NULL,
+                            "a block of %zu x %zu rows needs a buffer that size, not %zu x %zu",
+                            r->block_rows, r->d, x->rows, x->cols);
     if (r->prep && (!r->shift || r->prep->d != r->d))
         return lk_error_set(err, LK_EINVAL, r->path, NULL,
                             "the scaling has %zu features, the rows %zu", r->prep->d, r->d);
     double t0 = now();
+    r->ox = x;
+    r->oy = y;
+    r->oknown = known;
     size_t n = 0;
     lk_status s = LK_OK;
     if (r->is_idx)
         s = idx_fill(r, 0, 1, NULL, &n, err);
     while (!r->is_idx && n < r->block_rows) {
         const char *label;
-        int got = next_row(r, lk_mat_row(&r->x, n), r->d, 1, &label, err);
+        int got = next_row(r, lk_mat_row(x, n), r->d, 1, &label, err);
         if (got < 0)
             s = (lk_status)-got;
         if (got <= 0 || (s = map_label(r, n, r->row - 1, label, err)) != LK_OK)
@@ -530,15 +543,20 @@ lk_status lk_rows_next(lk_rows *r, lk_block *b, lk_error *err)
         n++;
     }
     if (s == LK_OK) {
-        b->x = lk_mat_rows(&r->x, 0, n);
-        b->y = r->y;
-        b->known = r->known;
+        b->x = lk_mat_rows(x, 0, n);
+        b->y = y;
+        b->known = known;
         b->n = n;
         if (!r->is_idx)
             apply_prep(r, &b->x);
     }
     r->seconds += now() - t0;
     return s;
+}
+
+lk_status lk_rows_next(lk_rows *r, lk_block *b, lk_error *err)
+{
+    return lk_rows_next_into(r, &r->x, r->y, r->known, b, err);
 }
 
 double lk_rows_bytes(const lk_rows *r)

@@ -481,6 +481,16 @@ START_TEST(test_open_errors)
     free(p);
     char *im, *lab;
     write_idx(0, &im, &lab);
+    /* A caller's buffer smaller than a block is refused. */
+    ck_assert_int_eq(lk_rows_open(&r, im, lab, LK_FORMAT_IDX, NULL, 8, &err), LK_OK);
+    lk_mat small;
+    uint32_t y[8];
+    unsigned char known[8];
+    ck_assert_int_eq(lk_mat_alloc(&small, 7, 6, &err), LK_OK);
+    ck_assert_int_eq(lk_rows_next_into(r, &small, y, known, &blk, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "a block of 8 x 6 rows needs a buffer that size, not 7 x 6");
+    lk_mat_free(&small);
+    lk_rows_close(r);
     ck_assert_int_eq(lk_rows_open(&r, im, NULL, LK_FORMAT_IDX, NULL, 8, &err), LK_EINVAL);
     ck_assert_int_eq(lk_rows_open(&r, lab, lab, LK_FORMAT_IDX, NULL, 8, &err), LK_EFORMAT);
     free(im);

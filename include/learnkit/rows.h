@@ -121,6 +121,11 @@ lk_status lk_rows_scan(lk_rows *r, lk_rows_stats *st, lk_prep_acc *acc, int want
 /* The next block into r's buffer (valid until the next call); b->n = 0 at
  * the end of the range. */
 lk_status lk_rows_next(lk_rows *r, lk_block *b, lk_error *err);
+/* The same into the caller's buffers (x at least block_rows x width, y
+ * and known block_rows values), which b then views: a reader thread fills
+ * its own slots without a copy.  LK_EINVAL for a smaller x. */
+lk_status lk_rows_next_into(lk_rows *r, lk_mat *x, uint32_t *y, unsigned char *known,
+                           lk_block *b, lk_error *err);
 lk_status lk_rows_rewind(lk_rows *r, lk_error *err);
 /* Bytes of input consumed in all passes so far (decompressed), and the
  * seconds spent reading and parsing them. */
