@@ -314,6 +314,8 @@ static lk_status first_pass(lk_logreg_trainer *t, lk_error *err)
         lk_block b;
         if ((s = t->src.next(t->src.ctx, &b, err)) != LK_OK || b.n == 0)
             break;
+        if (!b.y)
+            return lk_error_set(err, LK_EINVAL, "logreg", NULL, "blocks without classes");
         for (size_t i = 0; i < b.n; i++, n++) {
             if (b.y[i] >= t->m->k)
                 return lk_error_set(err, LK_EINVAL, "logreg", NULL,

@@ -540,6 +540,11 @@ START_TEST(test_blocks_errors)
     ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &b, &cfg, &err), LK_EINVAL);
     ck_assert_str_eq(err.text, "row 12: class 3 out of range for 3 classes");
     p.y[11] = 1;
+    /* Blocks without classes. */
+    lk_mat_blocks ms;
+    lk_blocks nocls = lk_blocks_of_mat(&ms, &p.x, NULL, 9);
+    ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &nocls, &cfg, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "blocks without classes");
     /* The first pass fails: alloc says where. */
     f.fail_pass = 1;
     f.pass = 0;
