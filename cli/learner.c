@@ -28,8 +28,8 @@ const cli_opt CLI_DATA_OPTS[] = {
     { "scale", 0, OPT_STR, &D.scale, "unit|standard|none",
       "feature scaling (default: unit for IDX, standard otherwise)", 0, 0 },
     { "stream", 0, OPT_FLAG, &D.stream, NULL,
-      "read the data in row blocks, in memory independent of its size (elm, lsq, ae --solver "
-      "elm|mda, predict, eval)", 0, 0 },
+      "read the data in row blocks, in memory independent of its size (elm, lsq, logreg, "
+      "ae --solver elm|mda, predict, eval)", 0, 0 },
     { "max-memory", 0, OPT_STR, &D.max_memory, "SIZE",
       "memory allowed (512M, 8G; default 3/4 of physical memory): data that would not fit "
       "is streamed, and work that would not fit is refused", 0, 0 },
@@ -48,15 +48,15 @@ int cli_want_stream(const char *command, const char *spec, int *stream)
     *stream = 0;
     int can = cli_stream_fit_of(command) != NULL || strcmp(command, "predict") == 0 ||
               strcmp(command, "eval") == 0;
-    static const char LIST[] = "elm, lsq, ae --solver elm|mda, predict and eval stream";
+    static const char LIST[] = "elm, lsq, logreg, ae --solver elm|mda, predict and eval stream";
     if (D.stream && !can)
         return cli_usage("%s: --stream: %s loads its data whole (%s)", command, command, LIST);
     size_t limit;
     if (cli_max_memory(&limit))
         return EXIT_USAGE;
-    /* Under mpirun the learners that stream always do: each rank reads
-     * its share of the rows, never the whole file. */
-    if (D.stream || (cli_world_ranks() > 1 && cli_stream_fit_of(command))) {
+    /* Under mpirun the one-pass learners always stream: each rank reads
+     * its share of the rows once, never holding it. */
+    if (D.stream || (cli_world_ranks() > 1 && cli_stream_one_pass(command))) {
         *stream = 1;
         return 0;
     }

@@ -342,21 +342,39 @@ size_t cli_data_bytes_estimate(const char *spec, const lk_data_options *o)
     return need > (double)SIZE_MAX ? SIZE_MAX : (size_t)need;
 }
 
+/* The learners that stream.  streams: NULL, or whether the options parsed
+ * (the command's check) choose a fit that streams.  one_pass: the fit
+ * reads the rows once (per layer), so under mpirun a rank streams its
+ * share rather than hold it; logreg reads them once per evaluation, and
+ * holds its share unless told to stream. */
+static const struct stream_learner {
+    const char *name;
+    cli_stream_fit_fn fit;
+    int (*streams)(void);
+    int one_pass;
+} STREAMERS[] = { { "elm", cli_elm_fit_stream, NULL, 1 },
+                  { "lsq", cli_lsq_fit_stream, NULL, 1 },
+                  { "ae", cli_ae_fit_stream, cli_ae_streams, 1 },
+                  { "logreg", cli_logreg_fit_stream, NULL, 0 } };
+
+static const struct stream_learner *streamer(const char *command)
+{
+    for (size_t i = 0; i < sizeof STREAMERS / sizeof *STREAMERS; i++)
+        if (strcmp(STREAMERS[i].name, command) == 0)
+            return !STREAMERS[i].streams || STREAMERS[i].streams() ? &STREAMERS[i] : NULL;
+    return NULL;
+}
+
 cli_stream_fit_fn cli_stream_fit_of(const char *command)
 {
-    /* streams: NULL, or whether the options parsed (the command's check)
-     * choose a fit that streams. */
-    static const struct {
-        const char *name;
-        cli_stream_fit_fn fit;
-        int (*streams)(void);
-    } table[] = { { "elm", cli_elm_fit_stream, NULL },
-                  { "lsq", cli_lsq_fit_stream, NULL },
-                  { "ae", cli_ae_fit_stream, cli_ae_streams } };
-    for (size_t i = 0; i < sizeof table / sizeof *table; i++)
-        if (strcmp(table[i].name, command) == 0)
-            return !table[i].streams || table[i].streams() ? table[i].fit : NULL;
-    return NULL;
+    const struct stream_learner *l = streamer(command);
+    return l ? l->fit : NULL;
+}
+
+int cli_stream_one_pass(const char *command)
+{
+    const struct stream_learner *l = streamer(command);
+    return l && l->one_pass;
 }
 
 int cli_stream_main(const cli_learner *l, const char *spec)

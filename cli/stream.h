@@ -68,12 +68,13 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
 /* Prep, label map and data name into m; saved with -o.  0 or EXIT_FAILURE. */
 int cli_stream_save(const cli_stream *st, lk_model *m);
 
-/* The learners' fits on a stream (cmd_elm.c, cmd_lsq.c, cmd_ae.c); ae
- * streams with the closed-form solvers only (cli_ae_streams, after its
- * options are checked). */
+/* The learners' fits on a stream (cmd_elm.c, cmd_lsq.c, cmd_ae.c,
+ * cmd_logreg.c); ae streams with the closed-form solvers only
+ * (cli_ae_streams, after its options are checked). */
 int cli_elm_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_lsq_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_ae_fit_stream(cli_stream *st, json_t **result, lk_model **model);
+int cli_logreg_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_ae_streams(void);
 
 /* The whole training command on a stream: first pass, fit, summary or
@@ -83,6 +84,9 @@ int cli_stream_main(const cli_learner *l, const char *spec);
 /* Whether `command` runs on a stream, and its fit there (NULL: it does not). */
 typedef int (*cli_stream_fit_fn)(cli_stream *st, json_t **result, lk_model **model);
 cli_stream_fit_fn cli_stream_fit_of(const char *command);
+/* 1 when that fit reads the rows once (per layer): under mpirun it streams
+ * each rank's share by itself. */
+int cli_stream_one_pass(const char *command);
 
 /* What loading DATA whole would take (an estimate from the file sizes),
  * for the automatic switch; 0 when unknown. */

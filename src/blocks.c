@@ -55,3 +55,53 @@ lk_status lk_blocks_chunks(const lk_blocks *src, size_t chunk_rows, size_t k, lk
         *rows = n;
     return s;
 }
+
+/* A chunk's one-hot targets, then fn. */
+static lk_status chunk(const lk_mat *x, const uint32_t *y, size_t k, lk_mat *t, lk_chunk_fn fn,
+                       void *ctx, lk_error *err)
+{
+    lk_mat tb = lk_mat_rows(t, 0, x->rows);
+    lk_status s = lk_onehot_into(y, x->rows, k, &tb, err);
+    return s == LK_OK ? fn(ctx, x, &tb, err) : s;
+}
+
+lk_status lk_blocks_chunks_fixed(const lk_blocks *src, size_t chunk_rows, size_t k, lk_mat *t,
+                                 lk_mat *buf, uint32_t *ybuf, lk_chunk_fn fn, void *ctx,
+                                 size_t *rows, lk_error *err)
+{
+    lk_status s = src->rewind(src->ctx, err);
+    size_t n = 0, fill = 0, c = chunk_rows;
+    while (s == LK_OK) {
+        lk_block b;
+        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
+            break;
+        for (size_t r = 0; r < b.n && s == LK_OK;) {
+            if (fill == 0 && b.n - r >= c) {
+                lk_mat xb = lk_mat_rows(&b.x, r, c);
+                s = chunk(&xb, b.y + r, k, t, fn, ctx, err);
+                r += c;
+                continue;
+            }
+            size_t take = c - fill < b.n - r ? c - fill : b.n - r;
+            for (size_t i = 0; i < take; i++)
+                memcpy(lk_mat_row(buf, fill + i), lk_mat_row(&b.x, r + i),
+                       b.x.cols * sizeof(lk_real));
+            memcpy(ybuf + fill, b.y + r, take * sizeof *ybuf);
+            fill += take;
+            r += take;
+            if (fill == c) {
+                lk_mat xb = lk_mat_rows(buf, 0, c);
+                s = chunk(&xb, ybuf, k, t, fn, ctx, err);
+                fill = 0;
+            }
+        }
+        n += b.n;
+    }
+    if (s == LK_OK && fill) {
+        lk_mat xb = lk_mat_rows(buf, 0, fill);
+        s = chunk(&xb, ybuf, k, t, fn, ctx, err);
+    }
+    if (rows)
+        *rows = n;
+    return s;
+}

@@ -28,7 +28,7 @@ void lki_rows_free(lki_rows *r)
     memset(r, 0, sizeof *r);
 }
 
-static size_t elem_size(unsigned type)
+size_t lki_idx_elem_size(unsigned type)
 {
     switch (type) {
     case 0x08: case 0x09: return 1;
@@ -47,7 +47,7 @@ static uint64_t be(const unsigned char *p, size_t n)
     return v;
 }
 
-static double element(const unsigned char *p, unsigned type)
+double lki_idx_element(const unsigned char *p, unsigned type)
 {
     switch (type) {
     case 0x08: return p[0];
@@ -93,7 +93,7 @@ lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, 
         return bad(err, source, 0, "not an IDX file (first bytes %04x, expected 0000)",
                    (unsigned)be(buf, 2));
     unsigned type = buf[2], rank = buf[3];
-    size_t es = elem_size(type);
+    size_t es = lki_idx_elem_size(type);
     if (!es)
         return bad(err, source, 2, "unknown IDX element type 0x%02x", type);
     if (rank == 0 || rank > IDX_MAX_RANK)
@@ -130,7 +130,7 @@ lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, 
             return lk_error_set(err, LK_ENOMEM, source, NULL, "cannot hold %zu labels", rows);
         out->n = rows;
         for (size_t i = 0; i < rows; i++) {
-            double v = element(buf + head + i * es, type);
+            double v = lki_idx_element(buf + head + i * es, type);
             char text[40];
             snprintf(text, sizeof text, "%.17g", v);
             if (!(out->labels[i] = strdup(text))) {
@@ -150,14 +150,14 @@ lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, 
 
 void lki_idx_convert(const unsigned char *p, unsigned type, size_t count, lk_real *out)
 {
-    size_t es = elem_size(type);
+    size_t es = lki_idx_elem_size(type);
     if (type == 0x08) {
         /* The common case (MNIST pixels), without the per-element switch. */
         for (size_t k = 0; k < count; k++)
             out[k] = (lk_real)p[k];
     } else {
         for (size_t k = 0; k < count; k++)
-            out[k] = (lk_real)element(p + k * es, type);
+            out[k] = (lk_real)lki_idx_element(p + k * es, type);
     }
 }
 

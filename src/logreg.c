@@ -1,15 +1,13 @@
-/* logreg.c — softmax regression: full-batch objective by two GEMMs, GSL's
- * vector_bfgs2 or Adam on top. */
+/* logreg.c — softmax regression: the model, its objective by two GEMMs per
+ * chunk of rows, probabilities and files (the trainer: logreg_train.c). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_multimin.h>
-#include <gsl/gsl_randist.h>
 #include <learnkit/logreg.h>
 #include <learnkit/names.h>
 #include <learnkit/blas.h>
 #include <learnkit/loss.h>
+#include "logreg_impl.h"
 #include "model_check.h"
 #include "registry.h"
 
@@ -81,19 +79,36 @@ void lk_logreg_free(lk_logreg *m)
     memset(m, 0, sizeof *m);
 }
 
-/* Rows per block of the objective: each block's forward and backward GEMMs
- * run while its rows of X are still in the last-level cache (4096 MNIST
- * rows are 12.5 MB of floats), so X streams from memory once per evaluation
- * instead of twice; measured 15-25% less CPU time per evaluation than one
- * pair of GEMMs over all 60000 rows, while the blocks stay large enough for
- * BLAS threading to pay. */
-#define BLOCK_ROWS 4096
+double lki_logreg_chunk(lk_logreg *m, const lk_mat *xb, const lk_mat *tb, double share,
+                        lk_mat *zb, lk_mat *ab, lk_mat *db, const lk_real *ones)
+{
+    static const lk_act SOFTMAX = { LK_ACT_SOFTMAX, 0 };
+    lk_dense_forward(&m->layer, &m->params, xb, zb, ab);
+    /* The loss module averages over the chunk; weigh each chunk by its
+     * share of the rows so the sum is the mean over all of them. */
+    double j = share * lk_loss_eval(LK_LOSS_SOFTMAX_CE, &SOFTMAX, zb, ab, tb, db);
+    if (db) {
+        for (size_t i = 0; i < xb->rows; i++)
+            lk_scal(m->k, (lk_real)share, lk_mat_row(db, i));
+        lk_dense_backward(&m->layer, &m->params, xb, db, NULL, ones);
+    }
+    return j;
+}
+
+double lki_logreg_penalty(lk_logreg *m, double l2, int grad)
+{
+    lk_mat w = lk_dense_w(&m->layer, &m->params);
+    if (grad) {
+        lk_mat gw = lk_dense_gw(&m->layer, &m->params);
+        lk_l2_grad(l2, m->k * m->d, w.data, gw.data);
+    }
+    return lk_l2_value(l2, m->k * m->d, w.data);
+}
 
 double lk_logreg_objective(lk_logreg *m, const lk_mat *x, const lk_mat *t, double l2,
                            lk_mat *z, lk_mat *a, lk_mat *dz, const lk_real *ones)
 {
-    static const lk_act SOFTMAX = { LK_ACT_SOFTMAX, 0 };
-    size_t n = x->rows, bs = BLOCK_ROWS;
+    size_t n = x->rows, bs = LKI_LOGREG_CHUNK_ROWS;
     if (dz)
         lk_params_zero_grad(&m->params);
     double j = 0;
@@ -102,24 +117,9 @@ double lk_logreg_objective(lk_logreg *m, const lk_mat *x, const lk_mat *t, doubl
         lk_mat xb = lk_mat_rows(x, r0, nb), tb = lk_mat_rows(t, r0, nb);
         lk_mat zb = lk_mat_rows(z, r0, nb), ab = lk_mat_rows(a, r0, nb);
         lk_mat db = dz ? lk_mat_rows(dz, r0, nb) : (lk_mat){ 0 };
-        lk_dense_forward(&m->layer, &m->params, &xb, &zb, &ab);
-        /* The loss module averages over the block; weigh each block by its
-         * share of the rows so the sum is the mean over all n. */
-        double share = (double)nb / (double)n;
-        j += share * lk_loss_eval(LK_LOSS_SOFTMAX_CE, &SOFTMAX, &zb, &ab, &tb, dz ? &db : NULL);
-        if (dz) {
-            for (size_t i = 0; i < nb; i++)
-                lk_scal(m->k, (lk_real)share, lk_mat_row(&db, i));
-            lk_dense_backward(&m->layer, &m->params, &xb, &db, NULL, ones);
-        }
+        j += lki_logreg_chunk(m, &xb, &tb, (double)nb / (double)n, &zb, &ab, dz ? &db : NULL, ones);
     }
-    lk_mat w = lk_dense_w(&m->layer, &m->params);
-    j += lk_l2_value(l2, m->k * m->d, w.data);
-    if (dz) {
-        lk_mat gw = lk_dense_gw(&m->layer, &m->params);
-        lk_l2_grad(l2, m->k * m->d, w.data, gw.data);
-    }
-    return j;
+    return j + lki_logreg_penalty(m, l2, dz != NULL);
 }
 
 lk_status lk_logreg_proba(const lk_logreg *m, const lk_mat *x, lk_mat *proba, lk_error *err)
@@ -170,424 +170,3 @@ lk_status lk_logreg_load(const lk_model *model, lk_logreg *m, lk_error *err)
 }
 
 LKI_LEARNER_PREDICTOR(logreg, "logreg", lk_logreg, lk_logreg_proba, 1);
-
-/* ---------------------------------------------------------------- training */
-
-struct lk_logreg_trainer {
-    lk_logreg *m;
-    lk_logreg_config cfg;
-    const lk_mat *x;
-    const uint32_t *y;
-    gsl_rng *rng;
-    size_t n, iter, evals;
-    size_t n_all;                /* training rows of every rank */
-    double loss, prev_loss, gnorm;
-    double flops;                /* of the GEMMs so far */
-    lk_train_state state;
-    lk_mat t, z, a, dz;          /* full-batch (lbfgs) or batch (adam) workspaces */
-    lk_real *ones;
-    /* lbfgs */
-    gsl_multimin_fdfminimizer *min;
-    gsl_multimin_function_fdf fdf;
-    gsl_vector *start;
-    double *mean, *scale;        /* preconditioning, d values each */
-    /* adam */
-    lk_optim opt;
-    size_t *perm;
-    lk_mat xs;                   /* x in the order of this epoch */
-    uint32_t *ys;
-    lk_mat tb;
-};
-
-/* The quasi-Newton solver works in preconditioned coordinates: with mu_j
- * and s_j the mean and scale of feature j on the training rows,
- *     W_ij = V_ij / s_j,   b_i = c_i - sum_j W_ij mu_j,
- * i.e. the model seen from centred, scaled features.  The objective is the
- * same function of (W, b), so the minimum is the same; only the solver's
- * geometry changes.  Raw features (MNIST pixels: means near 0.13, border
- * pixels almost constant) make the Hessian badly conditioned, and GSL's
- * vector_bfgs2 keeps only the last correction pair, so it needs the help:
- * centring decouples the bias from the weights, and s_j = sqrt(var_j + l2)
- * equalizes the curvature of the data term (~ var_j) and of the penalty
- * (l2) across features.  No copy of X is made: the change of variables is
- * applied to the k (d + 1) parameters and gradients at the GSL boundary,
- * in double.  GSL's vector holds V (k*d values) then c (k values). */
-static void gsl_to_params(const lk_logreg_trainer *t, const gsl_vector *v, lk_logreg *m)
-{
-    size_t d = m->d;
-    lk_real *w = m->params.w + m->layer.w, *b = m->params.w + m->layer.b;
-    for (size_t i = 0; i < m->k; i++) {
-        double bias = gsl_vector_get(v, m->k * d + i);
-        for (size_t j = 0; j < d; j++) {
-            double wij = gsl_vector_get(v, i * d + j) / t->scale[j];
-            w[i * d + j] = (lk_real)wij;
-            bias -= wij * t->mean[j];
-        }
-        b[i] = (lk_real)bias;
-    }
-}
-
-/* Parameter values (W, b) to (V, c). */
-static void params_to_gsl(const lk_logreg_trainer *t, const lk_logreg *m, gsl_vector *v)
-{
-    size_t d = m->d;
-    const lk_real *w = m->params.w + m->layer.w, *b = m->params.w + m->layer.b;
-    for (size_t i = 0; i < m->k; i++) {
-        double c = b[i];
-        for (size_t j = 0; j < d; j++) {
-            gsl_vector_set(v, i * d + j, w[i * d + j] * t->scale[j]);
-            c += w[i * d + j] * t->mean[j];
-        }
-        gsl_vector_set(v, m->k * d + i, c);
-    }
-}
-
-/* Gradient (gW, gb) to (gV, gc) by the chain rule:
- * gV_ij = (gW_ij - gb_i mu_j) / s_j,  gc_i = gb_i. */
-static void grad_to_gsl(const lk_logreg_trainer *t, const lk_logreg *m, gsl_vector *g)
-{
-    size_t d = m->d;
-    const lk_real *gw = m->params.g + m->layer.w, *gb = m->params.g + m->layer.b;
-    for (size_t i = 0; i < m->k; i++) {
-        for (size_t j = 0; j < d; j++)
-            gsl_vector_set(g, i * d + j,
-                           ((double)gw[i * d + j] - gb[i] * t->mean[j]) / t->scale[j]);
-        gsl_vector_set(g, m->k * d + i, gb[i]);
-    }
-}
-
-/* ||(gW, gb)|| from GSL's (gV, gc): gW_ij = gV_ij s_j + gc_i mu_j. */
-static double grad_norm_from_gsl(const lk_logreg_trainer *t, const gsl_vector *g)
-{
-    size_t d = t->m->d, k = t->m->k;
-    double s = 0;
-    for (size_t i = 0; i < k; i++) {
-        double gc = gsl_vector_get(g, k * d + i);
-        s += gc * gc;
-        for (size_t j = 0; j < d; j++) {
-            double e = gsl_vector_get(g, i * d + j) * t->scale[j] + gc * t->mean[j];
-            s += e * e;
-        }
-    }
-    return sqrt(s);
-}
-
-/* Feature means and scales over the training rows (of every rank), in
- * double. */
-static lk_status feature_scales(lk_logreg_trainer *t, lk_error *err)
-{
-    size_t d = t->m->d;
-    double *sq = t->scale, vmax = 0, n = (double)t->n_all;
-    memset(t->mean, 0, d * sizeof *t->mean);
-    memset(sq, 0, d * sizeof *sq);
-    for (size_t i = 0; i < t->x->rows; i++) {
-        const lk_real *r = lk_mat_row(t->x, i);
-        for (size_t j = 0; j < d; j++) {
-            t->mean[j] += r[j];
-            sq[j] += (double)r[j] * r[j];
-        }
-    }
-    lk_status s;
-    if ((s = lk_comm_sum(t->cfg.comm, t->mean, d, err)) != LK_OK ||
-        (s = lk_comm_sum(t->cfg.comm, sq, d, err)) != LK_OK)
-        return s;
-    for (size_t j = 0; j < d; j++) {
-        t->mean[j] /= n;
-        double var = sq[j] / n - t->mean[j] * t->mean[j];
-        sq[j] = var > 0 ? var : 0;
-        vmax = sq[j] > vmax ? sq[j] : vmax;
-    }
-    /* A floor far below any real feature's variance keeps the scale of a
-     * constant feature (variance 0, zero data gradient) positive when l2
-     * is 0. */
-    double floor = vmax > 0 ? 1e-12 * vmax : 1e-12;
-    for (size_t j = 0; j < d; j++)
-        t->scale[j] = sqrt(sq[j] + t->cfg.l2 + floor);
-    return LK_OK;
-}
-
-/* The objective over every rank's rows: with n_r of the N rows here, the
- * mean loss plus the penalty is sum_r (n_r / N) J_r, where J_r is this
- * rank's mean loss plus the same penalty; likewise the gradient.  GSL's
- * callbacks cannot fail, so a failed sum makes the loss NaN, which the
- * iteration reports. */
-static double full_eval(lk_logreg_trainer *t, int with_grad)
-{
-    t->evals++;
-    t->flops += (with_grad ? 4.0 : 2.0) * (double)t->n * (double)t->m->d * (double)t->m->k;
-    double j = lk_logreg_objective(t->m, t->x, &t->t, t->cfg.l2, &t->z, &t->a,
-                                   with_grad ? &t->dz : NULL, t->ones);
-    if (lk_comm_size(t->cfg.comm) <= 1)
-        return j;
-    double share = (double)t->n / (double)t->n_all;
-    j *= share;
-    int ok = lk_comm_sum(t->cfg.comm, &j, 1, NULL) == LK_OK;
-    if (with_grad) {
-        lk_params *p = &t->m->params;
-        lk_scal(p->n, (lk_real)share, p->g);
-        ok = ok && lk_comm_sum_real(t->cfg.comm, p->g, p->n, NULL) == LK_OK;
-    }
-    return ok ? j : NAN;
-}
-
-/* The objective in GSL's terms.  Only f needs one GEMM; df and fdf need
- * both, and GSL's line search mostly calls fdf. */
-static double gsl_f(const gsl_vector *v, void *ctx)
-{
-    lk_logreg_trainer *t = ctx;
-    gsl_to_params(t, v, t->m);
-    double j = full_eval(t, 0);
-    return isfinite(j) ? j : GSL_POSINF;
-}
-
-static void gsl_fdf(const gsl_vector *v, void *ctx, double *f, gsl_vector *g)
-{
-    lk_logreg_trainer *t = ctx;
-    gsl_to_params(t, v, t->m);
-    double j = full_eval(t, 1);
-    grad_to_gsl(t, t->m, g);
-    *f = isfinite(j) ? j : GSL_POSINF;
-}
-
-static void gsl_df(const gsl_vector *v, void *ctx, gsl_vector *g)
-{
-    double f;
-    gsl_fdf(v, ctx, &f, g);
-}
-
-void lk_logreg_trainer_free(lk_logreg_trainer *t)
-{
-    if (!t)
-        return;
-    lk_mat_free(&t->t);
-    lk_mat_free(&t->z);
-    lk_mat_free(&t->a);
-    lk_mat_free(&t->dz);
-    lk_mat_free(&t->xs);
-    lk_mat_free(&t->tb);
-    lk_free_aligned(t->ones);
-    if (t->min)
-        gsl_multimin_fdfminimizer_free(t->min);
-    if (t->start)
-        gsl_vector_free(t->start);
-    lk_optim_free(&t->opt);
-    free(t->perm);
-    free(t->ys);
-    free(t->mean);
-    free(t->scale);
-    free(t);
-}
-
-static void onehot_rows(lk_mat *t, const uint32_t *y, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        lk_real *r = lk_mat_row(t, i);
-        memset(r, 0, t->cols * sizeof(lk_real));
-        r[y[i]] = 1;
-    }
-}
-
-/* Whether this rank can train: configuration, rows, classes. */
-static lk_status admit(const lk_logreg *m, const lk_mat *x, const uint32_t *y,
-                       const lk_logreg_config *cfg, const gsl_rng *rng, lk_error *err)
-{
-    const char *why = lk_logreg_check(cfg);
-    if (why)
-        return lk_error_set(err, LK_EINVAL, "logreg", NULL, "%s", why);
-    if (x->cols != m->d || x->rows == 0)
-        return lk_error_set(err, LK_EINVAL, "logreg", NULL,
-                            "expected a non-empty training set of %zu features, got %zu x %zu",
-                            m->d, x->rows, x->cols);
-    for (size_t i = 0; i < x->rows; i++)
-        if (y[i] >= m->k)
-            return lk_error_set(err, LK_EINVAL, "logreg", NULL,
-                                "row %zu: class %u out of range for %zu classes", i + 1,
-                                (unsigned)y[i], m->k);
-    if (cfg->solver == LK_LOGREG_ADAM && !rng)
-        return lk_error_set(err, LK_EINVAL, "logreg", NULL, "adam needs a random generator");
-    if (cfg->solver == LK_LOGREG_ADAM && lk_comm_size(cfg->comm) > 1)
-        return lk_error_set(err, LK_EUNSUPPORTED, "logreg", NULL,
-                            "the adam solver trains in one process; lbfgs trains data-parallel");
-    return LK_OK;
-}
-
-lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_mat *x,
-                                  const uint32_t *y, const lk_logreg_config *cfg, gsl_rng *rng,
-                                  lk_error *err)
-{
-    *out = NULL;
-    /* Every rank starts, or every rank stops with the first failure. */
-    lk_status s = lk_comm_agree(cfg->comm, admit(m, x, y, cfg, rng, err), err);
-    if (s != LK_OK)
-        return s;
-    lk_logreg_trainer *t = calloc(1, sizeof *t);
-    s = t ? LK_OK : lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-    uint64_t n_all = x->rows;
-    if ((s = lk_comm_agree(cfg->comm, s, err)) != LK_OK ||
-        (s = lk_comm_sum_u64(cfg->comm, &n_all, 1, err)) != LK_OK) {
-        free(t);
-        return s;
-    }
-    t->n_all = (size_t)n_all;
-    t->m = m;
-    t->cfg = *cfg;
-    t->x = x;
-    t->y = y;
-    t->rng = rng;
-    t->n = x->rows;
-    size_t n = x->rows, k = m->k;
-    /* The full one-hot targets and n x k blocks serve the loss reported
-     * after each iteration in both solvers; adam adds its batch blocks. */
-    if ((s = lk_mat_alloc(&t->t, n, k, err)) != LK_OK ||
-        (s = lk_mat_alloc(&t->z, n, k, err)) != LK_OK ||
-        (s = lk_mat_alloc(&t->a, n, k, err)) != LK_OK ||
-        (s = lk_mat_alloc(&t->dz, n, k, err)) != LK_OK)
-        goto fail_here;
-    onehot_rows(&t->t, y, n);
-    t->ones = lk_alloc_aligned(n * sizeof(lk_real));
-    if (!t->ones) {
-        s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-        goto fail_here;
-    }
-    for (size_t i = 0; i < n; i++)
-        t->ones[i] = 1;
-
-    if (cfg->solver == LK_LOGREG_LBFGS) {
-        size_t np = k * m->d + k;
-        t->min = gsl_multimin_fdfminimizer_alloc(gsl_multimin_fdfminimizer_vector_bfgs2, np);
-        t->start = gsl_vector_alloc(np);
-        if (!t->min || !t->start) {
-            s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory for the solver");
-            goto fail_here;
-        }
-        t->fdf = (gsl_multimin_function_fdf){ gsl_f, gsl_df, gsl_fdf, np, t };
-        t->mean = malloc(m->d * sizeof *t->mean);
-        t->scale = malloc(m->d * sizeof *t->scale);
-        if (!t->mean || !t->scale) {
-            s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-            goto fail_here;
-        }
-        /* The ranks that allocated all of this meet the ones that could
-         * not at this agreement (those make it at fail_here). */
-        if ((s = lk_comm_agree(cfg->comm, LK_OK, err)) != LK_OK ||
-            (s = feature_scales(t, err)) != LK_OK)
-            goto fail;
-        params_to_gsl(t, m, t->start);
-        int gs = gsl_multimin_fdfminimizer_set(t->min, &t->fdf, t->start, cfg->step,
-                                               cfg->line_tol);
-        if (gs != GSL_SUCCESS) {
-            s = lk_error_set(err, LK_ENUMERIC, "logreg", NULL, "solver start: %s",
-                             gsl_strerror(gs));
-            goto fail;
-        }
-        t->loss = gsl_multimin_fdfminimizer_minimum(t->min);
-        t->gnorm = grad_norm_from_gsl(t, gsl_multimin_fdfminimizer_gradient(t->min));
-    } else {
-        lk_optim_config oc = lk_optim_defaults(&lk_optim_adam);
-        oc.lr = cfg->lr;
-        if ((s = lk_optim_init(&t->opt, &lk_optim_adam, &oc, m->params.n, err)) != LK_OK ||
-            (s = lk_mat_alloc(&t->xs, n, m->d, err)) != LK_OK ||
-            (s = lk_mat_alloc(&t->tb, n, k, err)) != LK_OK)
-            goto fail_here;
-        t->perm = malloc(n * sizeof *t->perm);
-        t->ys = malloc(n * sizeof *t->ys);
-        if (!t->perm || !t->ys) {
-            s = lk_error_set(err, LK_ENOMEM, "logreg", NULL, "out of memory");
-            goto fail_here;
-        }
-        for (size_t i = 0; i < n; i++)
-            t->perm[i] = i;
-        t->loss = full_eval(t, 1);
-        t->gnorm = lk_params_grad_norm(&m->params);
-    }
-    if (!isfinite(t->loss)) {
-        s = lk_error_set(err, LK_ENUMERIC, "logreg", NULL, "the initial loss is not finite");
-        goto fail;
-    }
-    t->prev_loss = t->loss;
-    *out = t;
-    return LK_OK;
-fail_here:
-    /* A failure of this rank alone, before the others' agreement. */
-    if (cfg->solver == LK_LOGREG_LBFGS)
-        s = lk_comm_agree(cfg->comm, s, err);
-fail:
-    lk_logreg_trainer_free(t);
-    return s;
-}
-
-static lk_status adam_epoch(lk_logreg_trainer *t, lk_error *err)
-{
-    lk_logreg *m = t->m;
-    size_t n = t->n, bs = t->cfg.batch < n ? t->cfg.batch : n;
-    /* One gather per epoch makes every mini-batch a zero-copy view of
-     * consecutive rows, so each step is three GEMMs on contiguous blocks. */
-    gsl_ran_shuffle(t->rng, t->perm, n, sizeof *t->perm);
-    lk_mat_gather_rows(&t->xs, t->x, t->perm);
-    for (size_t i = 0; i < n; i++)
-        t->ys[i] = t->y[t->perm[i]];
-    onehot_rows(&t->tb, t->ys, n);
-    for (size_t r0 = 0; r0 < n; r0 += bs) {
-        size_t nb = n - r0 < bs ? n - r0 : bs;
-        lk_mat xb = lk_mat_rows(&t->xs, r0, nb), tb = lk_mat_rows(&t->tb, r0, nb);
-        lk_mat z = lk_mat_rows(&t->z, 0, nb), a = lk_mat_rows(&t->a, 0, nb);
-        lk_mat dz = lk_mat_rows(&t->dz, 0, nb);
-        double j = lk_logreg_objective(m, &xb, &tb, t->cfg.l2, &z, &a, &dz, t->ones);
-        t->flops += 4.0 * (double)nb * (double)m->d * (double)m->k;
-        if (!isfinite(j))
-            return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
-                                "the loss became non-finite at epoch %zu; lower the learning rate",
-                                t->iter + 1);
-        lk_optim_step(&t->opt, m->params.w, m->params.g);
-    }
-    return LK_OK;
-}
-
-lk_status lk_logreg_iterate(lk_logreg_trainer *t, lk_error *err)
-{
-    t->prev_loss = t->loss;
-    if (t->cfg.solver == LK_LOGREG_LBFGS) {
-        int gs = gsl_multimin_fdfminimizer_iterate(t->min);
-        t->iter++;
-        /* Keep the model at the best point, whatever the line search
-         * evaluated last. */
-        gsl_to_params(t, gsl_multimin_fdfminimizer_x(t->min), t->m);
-        t->loss = gsl_multimin_fdfminimizer_minimum(t->min);
-        t->gnorm = grad_norm_from_gsl(t, gsl_multimin_fdfminimizer_gradient(t->min));
-        if (!isfinite(t->loss))
-            return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
-                                "the loss became non-finite at iteration %zu", t->iter);
-        if (gs == GSL_ENOPROG) {
-            t->state = LK_TRAIN_NOPROGRESS;
-            return LK_OK;
-        }
-        if (gs != GSL_SUCCESS)
-            return lk_error_set(err, LK_ENUMERIC, "logreg", NULL, "iteration %zu: %s",
-                                t->iter, gsl_strerror(gs));
-    } else {
-        lk_status s = adam_epoch(t, err);
-        t->iter++;
-        if (s != LK_OK)
-            return s;
-        t->loss = full_eval(t, 1);
-        t->gnorm = lk_params_grad_norm(&t->m->params);
-        if (!isfinite(t->loss))
-            return lk_error_set(err, LK_ENUMERIC, "logreg", NULL,
-                                "the loss became non-finite at epoch %zu; lower the learning rate", t->iter);
-    }
-    if (t->cfg.gtol > 0 && t->gnorm < t->cfg.gtol)
-        t->state = LK_TRAIN_CONVERGED;
-    else if (t->cfg.solver == LK_LOGREG_LBFGS && t->cfg.rtol > 0 &&
-             t->prev_loss - t->loss <= t->cfg.rtol * fabs(t->loss))
-        t->state = LK_TRAIN_CONVERGED;
-    else if (t->iter >= t->cfg.max_iter)
-        t->state = LK_TRAIN_MAXITER;
-    return LK_OK;
-}
-
-lk_train_state lk_logreg_test(const lk_logreg_trainer *t) { return t->state; }
-size_t lk_logreg_iterations(const lk_logreg_trainer *t) { return t->iter; }
-double lk_logreg_loss(const lk_logreg_trainer *t) { return t->loss; }
-double lk_logreg_grad_norm(const lk_logreg_trainer *t) { return t->gnorm; }
-size_t lk_logreg_evaluations(const lk_logreg_trainer *t) { return t->evals; }
-double lk_logreg_flops(const lk_logreg_trainer *t) { return t->flops; }

@@ -68,14 +68,8 @@ static void *run(void *arg)
         /* Outside the lock: the caller computes on the other slot. */
         double t0 = now();
         lk_block b;
-        sl->status = lk_rows_next(rd->rows, &b, &sl->err);
+        sl->status = lk_rows_next_into(rd->rows, &sl->x, sl->y, sl->known, &b, &sl->err);
         sl->n = sl->status == LK_OK ? b.n : 0;
-        if (sl->n) {
-            for (size_t i = 0; i < b.n; i++)
-                memcpy(lk_mat_row(&sl->x, i), lk_mat_row(&b.x, i), b.x.cols * sizeof(lk_real));
-            memcpy(sl->y, b.y, b.n * sizeof *sl->y);
-            memcpy(sl->known, b.known, b.n);
-        }
         double t1 = now();
         pthread_mutex_lock(&rd->mu);
         rd->read_s += t1 - t0;

@@ -33,6 +33,9 @@ lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, 
 
 /* count IDX elements of a type (0x08 ... 0x0E) from big-endian bytes. */
 void lki_idx_convert(const unsigned char *p, unsigned type, size_t count, lk_real *out);
+/* Bytes per element of a type (0: unknown), and one element's value. */
+size_t lki_idx_elem_size(unsigned type);
+double lki_idx_element(const unsigned char *p, unsigned type);
 
 /* CSV (optionally gzipped): labels from the chosen column, every other field a
  * strictly parsed finite number. */

@@ -1,5 +1,6 @@
 /* rows.c — a data file read in row blocks (learnkit/rows.h): CSV and LIBSVM
- * through the line parsers the whole-file readers use, IDX by seeking. */
+ * through the line parsers the whole-file readers use, IDX in runs of rows
+ * (idxstream.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,13 +8,14 @@
 #include <time.h>
 #include <zlib.h>
 #include <learnkit/rows.h>
+#include "idxstream.h"
 #include "labels.h"
 #include "lines.h"
 #include "readers.h"
 #include "textrows.h"
 
 struct lk_rows {
-    char *path;
+    char *path, *labels_path;
     lk_format format;
     lk_data_options o;
     size_t block_rows;
@@ -22,16 +24,17 @@ struct lk_rows {
     lki_csv csv;
     lki_svm svm;
     /* IDX */
-    gzFile gz;
-    unsigned type;
-    size_t es, head, n_file;
-    lki_rows idx_labels;
-    unsigned char *raw;
+    lki_idxs idx;
+    int is_idx;
     /* the block, allocated once the width is known */
     size_t d;
     lk_mat x;
     uint32_t *y;
     unsigned char *known;
+    /* where the block in progress goes: the buffers above, or a caller's */
+    lk_mat *ox;
+    uint32_t *oy;
+    unsigned char *oknown;
     lk_real *shift, *scale;
     /* the pass */
     size_t begin, end, row;
@@ -68,72 +71,28 @@ void lk_rows_close(lk_rows *r)
     lki_lines_close(&r->lines);
     lki_csv_free(&r->csv);
     lki_svm_free(&r->svm);
-    if (r->gz)
-        gzclose(r->gz);
-    lki_rows_free(&r->idx_labels);
-    free(r->raw);
+    lki_idxs_close(&r->idx);
     lk_mat_free(&r->x);
     free(r->y);
     free(r->known);
     free(r->shift);
     free(r->scale);
     free(r->path);
+    free(r->labels_path);
     free(r);
 }
 
-static lk_status idx_error(lk_error *err, const char *path, size_t at, const char *text)
-{
-    char place[40];
-    snprintf(place, sizeof place, "byte %zu", at);
-    return lk_error_set(err, LK_EFORMAT, path, place, "%s", text);
-}
-
-/* The IDX header of the image file; the labels read whole (one per row). */
+/* The headers of the image file and its label file; the block, of
+ * block_rows images. */
 static lk_status idx_open(lk_rows *r, const char *labels_path, lk_error *err)
 {
     if (!labels_path)
         return lk_error_set(err, LK_EINVAL, r->path, NULL, "IDX images need their label file");
-    if (!(r->gz = gzopen(r->path, "rb")))
-        return lk_error_set(err, errno == ENOENT ? LK_ENOTFOUND : LK_EIO, r->path, NULL,
-                            "cannot open: %s", strerror(errno ? errno : EIO));
-    unsigned char h[4 + 4 * 8];
-    if (gzread(r->gz, h, 4) != 4)
-        return idx_error(err, r->path, 0, "too short for an IDX header");
-    static const size_t sizes[16] = { [8] = 1, [9] = 1, [11] = 2, [12] = 4, [13] = 4, [14] = 8 };
-    r->type = h[2];
-    unsigned rank = h[3];
-    if (h[0] || h[1])
-        return idx_error(err, r->path, 0, "not an IDX file (first bytes are not 0000)");
-    if (r->type > 15 || !(r->es = sizes[r->type]))
-        return idx_error(err, r->path, 2, "unknown IDX element type");
-    if (rank < 2 || rank > 8)
-        return idx_error(err, r->path, 3, "features need rank 2 to 8");
-    if (gzread(r->gz, h + 4, 4 * rank) != (int)(4 * rank))
-        return idx_error(err, r->path, 4, "truncated header");
-    size_t d = 1;
-    for (unsigned k = 0; k < rank; k++) {
-        size_t dim = (size_t)h[4 + 4 * k] << 24 | (size_t)h[5 + 4 * k] << 16 |
-                     (size_t)h[6 + 4 * k] << 8 | h[7 + 4 * k];
-        if (dim == 0)
-            return idx_error(err, r->path, 4 + 4 * k, "a dimension is zero");
-        if (k == 0)
-            r->n_file = dim;
-        else if (d > ((size_t)1 << 40) / dim)
-            return idx_error(err, r->path, 4 + 4 * k, "the dimensions are too large");
-        else
-            d *= dim;
-    }
-    r->head = 4 + 4 * (size_t)rank;
-    lk_status s = lki_idx_read_labels(labels_path, r->o.max_bytes, &r->idx_labels, err);
-    if (s != LK_OK)
-        return s;
-    if (r->idx_labels.n != r->n_file)
-        return lk_error_set(err, LK_EFORMAT, labels_path, NULL,
-                            "%zu labels for the %zu images of %s", r->idx_labels.n, r->n_file,
-                            r->path);
-    if (!(r->raw = malloc(d * r->es)))
+    if (!(r->labels_path = strdup(labels_path)))
         return lk_error_set(err, LK_ENOMEM, r->path, NULL, "out of memory");
-    return lk_rows_set_width(r, d, err);
+    r->is_idx = 1;
+    lk_status s = lki_idxs_open(&r->idx, r->path, r->labels_path, r->block_rows, err);
+    return s == LK_OK ? lk_rows_set_width(r, r->idx.d, err) : s;
 }
 
 lk_status lk_rows_open(lk_rows **out, const char *path, const char *labels_path,
@@ -252,9 +211,7 @@ lk_status lk_rows_rewind(lk_rows *r, lk_error *err)
     r->row = 0;
     r->done = 0;
     if (r->format == LK_FORMAT_IDX)
-        return gzseek(r->gz, (z_off_t)r->head, SEEK_SET) < 0
-                   ? lk_error_set(err, LK_EIO, r->path, NULL, "cannot read it again")
-                   : LK_OK;
+        return lki_idxs_seek(&r->idx, 0, err);
     lki_csv_free(&r->csv);
     lki_csv_init(&r->csv, r->path, &r->o);
     return lki_lines_rewind(&r->lines, err);
@@ -319,44 +276,16 @@ static int text_row(lk_rows *r, lk_real *dst, size_t width, int parse, const cha
     }
 }
 
-/* The next IDX image into dst (NULL: skipped by seeking; not even that
- * when only the labels are wanted). */
-static int idx_row(lk_rows *r, lk_real *dst, int labels_only, const char **label, lk_error *err)
-{
-    if (r->row >= r->n_file)
-        return 0;
-    size_t bytes = r->d * r->es;
-    if (labels_only) {
-    } else if (!dst) {
-        if (gzseek(r->gz, (z_off_t)bytes, SEEK_CUR) < 0)
-            return -(int)lk_error_set(err, LK_EIO, r->path, NULL, "cannot seek");
-    } else {
-        int got = gzread(r->gz, r->raw, (unsigned)bytes);
-        if (got != (int)bytes) {
-            char place[40];
-            snprintf(place, sizeof place, "byte %zu", r->head + r->row * bytes);
-            return -(int)lk_error_set(err, LK_EFORMAT, r->path, place,
-                                      "the header promises %zu images, the file ends in image "
-                                      "%zu (truncated?)", r->n_file, r->row + 1);
-        }
-        lki_idx_convert(r->raw, r->type, r->d, dst);
-        r->bytes += (double)bytes;
-    }
-    *label = r->idx_labels.labels[r->row];
-    return 1;
-}
-
-/* The next row of the range that the mask keeps: 1, 0 at the end, or minus
- * a status.  Rows before the range, or not selected, are skipped unparsed. */
+/* The next text row of the range that the mask keeps: 1, 0 at the end, or
+ * minus a status.  Rows before the range, or not selected, are skipped
+ * unparsed. */
 static int next_row(lk_rows *r, lk_real *dst, size_t width, int parse, const char **label,
                     lk_error *err)
 {
     while (!r->done && r->row < r->end) {
         int keep = r->row >= r->begin &&
                    (!r->mask || (r->row < r->mask_n && r->mask[r->row] == r->want));
-        lk_real *to = keep ? dst : NULL;
-        int got = r->format == LK_FORMAT_IDX ? idx_row(r, to, !parse, label, err)
-                                             : text_row(r, to, width, keep && parse, label, err);
+        int got = text_row(r, keep ? dst : NULL, width, keep && parse, label, err);
         if (got <= 0) {
             r->done = got == 0;
             return got;
@@ -407,19 +336,125 @@ static long seen_add(seen *s, const char *t)
     return (long)s->n++;
 }
 
+/* What the first pass collects per row: the distinct labels and (want_ids)
+ * each row's label index. */
+typedef struct scan_ctx {
+    seen sn;
+    lk_rows_stats *st;
+    size_t cap_ids;
+    int want_ids;
+} scan_ctx;
+
+static lk_status scan_label(lk_rows *r, scan_ctx *c, const char *label, lk_error *err)
+{
+    long id = seen_add(&c->sn, label);
+    if (id < 0)
+        return lk_error_set(err, LK_ENOMEM, r->path, NULL, "out of memory");
+    lk_rows_stats *st = c->st;
+    if (c->want_ids) {
+        if (st->n == c->cap_ids) {
+            size_t cap = c->cap_ids ? 2 * c->cap_ids : 4096;
+            uint32_t *ids = realloc(st->ids, cap * sizeof *ids);
+            if (!ids)
+                return lk_error_set(err, LK_ENOMEM, r->path, NULL, "out of memory");
+            st->ids = ids;
+            c->cap_ids = cap;
+        }
+        st->ids[st->n] = (uint32_t)id;
+    }
+    st->n++;
+    return LK_OK;
+}
+
+/* y[slot] and known[slot] for a row's label; unknown_ok = 0 makes an
+ * unknown label an error naming its line (text) or its row (IDX). */
+static lk_status map_label(lk_rows *r, size_t slot, size_t row, const char *label,
+                           lk_error *err)
+{
+    r->oy[slot] = 0;
+    r->oknown[slot] = 1;
+    if (!r->labels || lki_labels_find(r->labels, r->numeric, label, &r->oy[slot]))
+        return LK_OK;
+    r->oknown[slot] = 0;
+    if (r->unknown_ok)
+        return LK_OK;
+    char place[48];
+    if (r->is_idx)
+        snprintf(place, sizeof place, "label %zu", row + 1);
+    else
+        lki_place(place, sizeof place, r->lines.line_no, 0);
+    return lk_error_set(err, LK_EFORMAT, r->path, place,
+                        "label '%s' is not one of the %zu classes", label, r->labels->k);
+}
+
+/* Up to block_rows rows of the range that the mask keeps, from IDX runs
+ * read whole: their images (unless labels_only) into the block's rows
+ * [0, *n), scaled when scaled is set; each row's label to scan (when not
+ * NULL), else mapped to y.  A run is at most what the block has room
+ * for, so without a mask one block is one read of each file. */
+static lk_status idx_fill(lk_rows *r, int labels_only, int scaled, scan_ctx *scan, size_t *n,
+                          lk_error *err)
+{
+    lki_idxs *ix = &r->idx;
+    size_t end = r->end < ix->n ? r->end : ix->n, k = 0;
+    const lk_real *shift = scaled && r->prep ? r->shift : NULL;
+    lk_status s = LK_OK;
+    *n = 0;
+    if (r->row < r->begin) {
+        if ((s = lki_idxs_seek(ix, r->begin < end ? r->begin : end, err)) != LK_OK)
+            return s;
+        r->row = ix->row;
+    }
+    while (k < r->block_rows && r->row < end) {
+        size_t first = r->row, m = r->block_rows - k < end - first ? r->block_rows - k
+                                                                    : end - first;
+        if ((s = lki_idxs_read(ix, m, !labels_only, err)) != LK_OK)
+            return s;
+        r->row += m;
+        if (!labels_only)
+            r->bytes += (double)(m * ix->d * ix->es);
+        for (size_t i = 0; i < m; i++) {
+            size_t row = first + i;
+            if (r->mask && !(row < r->mask_n && r->mask[row] == r->want))
+                continue;
+            /* Without a mask the run lands in the block as it is: one
+             * conversion of all its rows. */
+            if (!labels_only && (r->mask || i == 0))
+                lki_idxs_convert(ix, i, r->mask ? 1 : m, lk_mat_row(r->ox, k), r->ox->ld, shift,
+                                 r->scale);
+            const char *label = lki_idxs_label(ix, i);
+            s = scan ? scan_label(r, scan, label, err) : map_label(r, k, row, label, err);
+            if (s != LK_OK)
+                return s;
+            k++;
+        }
+    }
+    *n = k;
+    return LK_OK;
+}
+
 lk_status lk_rows_scan(lk_rows *r, lk_rows_stats *st, lk_prep_acc *acc, int want_ids,
                        lk_error *err)
 {
     memset(st, 0, sizeof *st);
     double t0 = now();
-    seen sn = { 0 };
-    size_t cap_ids = 0, width = r->d;
+    scan_ctx c = { .st = st, .want_ids = want_ids };
+    size_t width = r->d;
     lk_real *wide = NULL;
+    r->ox = &r->x;
     lk_status s = lk_rows_rewind(r, err);
-    while (s == LK_OK) {
+    while (s == LK_OK && r->is_idx) {
+        size_t n;
+        if ((s = idx_fill(r, acc == NULL, 0, &c, &n, err)) != LK_OK || n == 0)
+            break;
+        if (acc) {
+            lk_mat blk = lk_mat_rows(&r->x, 0, n);
+            s = lk_prep_acc_add(acc, &blk, err);
+        }
+    }
+    while (s == LK_OK && !r->is_idx) {
         const char *label;
-        lk_real *dst = acc && r->format == LK_FORMAT_IDX ? lk_mat_row(&r->x, 0) : NULL;
-        int got = next_row(r, dst, r->d, acc != NULL, &label, err);
+        int got = next_row(r, NULL, r->d, acc != NULL, &label, err);
         if (got < 0)
             s = (lk_status)-got;
         if (got <= 0)
@@ -442,35 +477,20 @@ lk_status lk_rows_scan(lk_rows *r, lk_rows_stats *st, lk_prep_acc *acc, int want
                 s = lk_prep_acc_add(acc, &one, err);
             }
         } else if (acc) {
-            size_t w = r->format == LK_FORMAT_CSV ? r->csv.ncols - 1 : r->d;
-            lk_mat one = lk_mat_view(dst ? dst : r->csv.row, 1, w, w);
+            size_t w = r->csv.ncols - 1;
+            lk_mat one = lk_mat_view(r->csv.row, 1, w, w);
             s = lk_prep_acc_add(acc, &one, err);
         }
-        long id = seen_add(&sn, label);
-        if (id < 0 && s == LK_OK)
-            s = lk_error_set(err, LK_ENOMEM, r->path, NULL, "out of memory");
-        if (s == LK_OK && want_ids) {
-            if (st->n == cap_ids) {
-                size_t c = cap_ids ? 2 * cap_ids : 4096;
-                uint32_t *ids = realloc(st->ids, c * sizeof *ids);
-                if (!ids) {
-                    s = lk_error_set(err, LK_ENOMEM, r->path, NULL, "out of memory");
-                    break;
-                }
-                st->ids = ids;
-                cap_ids = c;
-            }
-            st->ids[st->n] = (uint32_t)id;
-        }
-        st->n++;
+        if (s == LK_OK)
+            s = scan_label(r, &c, label, err);
     }
     free(wide);
-    free(sn.order);
-    st->labels = sn.text;
-    st->n_labels = sn.n;
+    free(c.sn.order);
+    st->labels = c.sn.text;
+    st->n_labels = c.sn.n;
     if (r->format == LK_FORMAT_CSV)
         width = r->csv.ncols ? r->csv.ncols - 1 : 0;
-    st->d = r->format == LK_FORMAT_IDX ? r->d : width;
+    st->d = r->is_idx ? r->d : width;
     if (s == LK_OK && st->n == 0)
         s = lk_error_set(err, LK_EFORMAT, r->path, NULL, "no data rows");
     if (s == LK_OK)
@@ -492,51 +512,51 @@ static void apply_prep(const lk_rows *r, lk_mat *x)
     }
 }
 
-lk_status lk_rows_next(lk_rows *r, lk_block *b, lk_error *err)
+lk_status lk_rows_next_into(lk_rows *r, lk_mat *x, uint32_t *y, unsigned char *known,
+                           lk_block *b, lk_error *err)
 {
     memset(b, 0, sizeof *b);
     if (!r->x.data)
         return lk_error_set(err, LK_EINVAL, r->path, NULL, "the width of the rows is not known");
+    if (x->rows < r->block_rows || x->cols != r->d)
+        return lk_error_set(err, LK_EINVAL, r->path, NULL,
+                            "a block of %zu x %zu rows needs a buffer that size, not %zu x %zu",
+                            r->block_rows, r->d, x->rows, x->cols);
     if (r->prep && (!r->shift || r->prep->d != r->d))
         return lk_error_set(err, LK_EINVAL, r->path, NULL,
                             "the scaling has %zu features, the rows %zu", r->prep->d, r->d);
     double t0 = now();
+    r->ox = x;
+    r->oy = y;
+    r->oknown = known;
     size_t n = 0;
     lk_status s = LK_OK;
-    while (n < r->block_rows) {
+    if (r->is_idx)
+        s = idx_fill(r, 0, 1, NULL, &n, err);
+    while (!r->is_idx && n < r->block_rows) {
         const char *label;
-        int got = next_row(r, lk_mat_row(&r->x, n), r->d, 1, &label, err);
+        int got = next_row(r, lk_mat_row(x, n), r->d, 1, &label, err);
         if (got < 0)
             s = (lk_status)-got;
-        if (got <= 0)
+        if (got <= 0 || (s = map_label(r, n, r->row - 1, label, err)) != LK_OK)
             break;
-        r->y[n] = 0;
-        r->known[n] = 1;
-        if (r->labels && !lki_labels_find(r->labels, r->numeric, label, &r->y[n])) {
-            r->known[n] = 0;
-            if (!r->unknown_ok) {
-                char place[48];
-                if (r->format == LK_FORMAT_IDX)
-                    snprintf(place, sizeof place, "label %zu", r->row);
-                else
-                    lki_place(place, sizeof place, r->lines.line_no, 0);
-                s = lk_error_set(err, LK_EFORMAT, r->path, place,
-                                 "label '%s' is not one of the %zu classes", label,
-                                 r->labels->k);
-                break;
-            }
-        }
         n++;
     }
     if (s == LK_OK) {
-        b->x = lk_mat_rows(&r->x, 0, n);
-        b->y = r->y;
-        b->known = r->known;
+        b->x = lk_mat_rows(x, 0, n);
+        b->y = y;
+        b->known = known;
         b->n = n;
-        apply_prep(r, &b->x);
+        if (!r->is_idx)
+            apply_prep(r, &b->x);
     }
     r->seconds += now() - t0;
     return s;
+}
+
+lk_status lk_rows_next(lk_rows *r, lk_block *b, lk_error *err)
+{
+    return lk_rows_next_into(r, &r->x, r->y, r->known, b, err);
 }
 
 double lk_rows_bytes(const lk_rows *r)

@@ -1,6 +1,7 @@
 /* logreg_test.c — softmax regression: the objective's gradient against
  * central differences (multiclass, two classes, with L2), both solvers on
- * seeded synthetic data, files and predictor, limits and errors. */
+ * seeded synthetic data, training on row blocks against the matrix, files
+ * and predictor, limits and errors. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +209,63 @@ START_TEST(test_two_classes_trains)
     train(&p, &cfg, NULL, &st);
     ck_assert(st != LK_TRAIN_CONTINUE);
     ck_assert_double_gt(accuracy(&p), 0.85);
+    problem_free(&p);
+}
+END_TEST
+
+/* Train m from start to the end, in memory (src NULL) or on blocks. */
+static lk_logreg_trainer *train_to_end(problem *p, const lk_real *start, const lk_blocks *src,
+                                       const lk_logreg_config *cfg)
+{
+    memcpy(p->m.params.w, start, p->m.params.n * sizeof *start);
+    lk_logreg_trainer *t;
+    lk_error err;
+    lk_status s = src ? lk_logreg_trainer_alloc_blocks(&t, &p->m, src, cfg, &err)
+                      : lk_logreg_trainer_alloc(&t, &p->m, &p->x, p->y, cfg, NULL, &err);
+    ck_assert_msg(s == LK_OK, "%s", err.text);
+    while ((s = lk_logreg_iterate(t, &err)) == LK_OK && lk_logreg_test(t) == LK_TRAIN_CONTINUE)
+        ;
+    ck_assert_msg(s == LK_OK, "%s", err.text);
+    return t;
+}
+
+/* 5000 rows in blocks of 13, 4100 (a chunk of 4096 rows spans blocks in
+ * both) and 5000 (one block): the same iterations, loss and parameters as
+ * the matrix trainer, to a relative 1e-5. */
+START_TEST(test_blocks_equal_matrix)
+{
+    problem p;
+    problem_make(&p, 5000, 7, 4, 1e-3, 23);
+    lk_logreg_config cfg = lk_logreg_defaults();
+    cfg.l2 = 1e-3;
+    cfg.max_iter = 60;
+    size_t np = p.m.params.n;
+    lk_real *start = malloc(np * sizeof *start), *want = malloc(np * sizeof *want);
+    memcpy(start, p.m.params.w, np * sizeof *start);
+    lk_logreg_trainer *t = train_to_end(&p, start, NULL, &cfg);
+    size_t iters = lk_logreg_iterations(t);
+    double loss = lk_logreg_loss(t);
+    ck_assert_uint_ge(iters, 5);
+    memcpy(want, p.m.params.w, np * sizeof *want);
+    lk_logreg_trainer_free(t);
+    static const size_t sizes[] = { 13, 4100, 5000 };
+    for (size_t v = 0; v < 3; v++) {
+        lk_mat_blocks ms;
+        lk_blocks b = lk_blocks_of_mat(&ms, &p.x, p.y, sizes[v]);
+        t = train_to_end(&p, start, &b, &cfg);
+        ck_assert_uint_eq(lk_logreg_iterations(t), iters);
+        ck_assert_double_le(fabs(lk_logreg_loss(t) - loss), 1e-9 * loss);
+        double num = 0, den = 0;
+        for (size_t i = 0; i < np; i++) {
+            num += ((double)p.m.params.w[i] - want[i]) * ((double)p.m.params.w[i] - want[i]);
+            den += (double)want[i] * want[i];
+        }
+        ck_assert_msg(sqrt(num / den) < 1e-5, "blocks of %zu: relative difference %g",
+                      sizes[v], sqrt(num / den));
+        lk_logreg_trainer_free(t);
+    }
+    free(start);
+    free(want);
     problem_free(&p);
 }
 END_TEST
@@ -436,6 +494,78 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* A block source that fails in its second block from its fail_pass-th
+ * pass on, as a file read again may. */
+typedef struct failing {
+    lk_mat_blocks ms;
+    lk_blocks inner;
+    int pass, fail_pass, block;
+} failing;
+
+static lk_status failing_next(void *ctx, lk_block *b, lk_error *err)
+{
+    failing *f = ctx;
+    if (f->pass >= f->fail_pass && ++f->block == 2)
+        return lk_error_set(err, LK_EFORMAT, "big.csv", "17:3", "\"4.2.1\" is not a number");
+    return f->inner.next(f->inner.ctx, b, err);
+}
+
+static lk_status failing_rewind(void *ctx, lk_error *err)
+{
+    failing *f = ctx;
+    f->pass++;
+    f->block = 0;
+    return f->inner.rewind(f->inner.ctx, err);
+}
+
+START_TEST(test_blocks_errors)
+{
+    problem p;
+    problem_make(&p, 40, 3, 3, 0, 43);
+    lk_logreg_config cfg = lk_logreg_defaults();
+    lk_logreg_trainer *t;
+    lk_error err;
+    failing f = { .fail_pass = 1000 };
+    f.inner = lk_blocks_of_mat(&f.ms, &p.x, p.y, 9);
+    lk_blocks b = { failing_next, failing_rewind, &f, 3, 9 };
+    cfg.solver = LK_LOGREG_ADAM;
+    ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &b, &cfg, &err), LK_EUNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(err.text, "lbfgs"));
+    cfg.solver = LK_LOGREG_LBFGS;
+    b.d = 2;
+    ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &b, &cfg, &err), LK_EINVAL);
+    b.d = 3;
+    /* A class the model lacks, in the second block: its row. */
+    p.y[11] = 3;
+    ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &b, &cfg, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "row 12: class 3 out of range for 3 classes");
+    p.y[11] = 1;
+    /* Blocks without classes. */
+    lk_mat_blocks ms;
+    lk_blocks nocls = lk_blocks_of_mat(&ms, &p.x, NULL, 9);
+    ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &nocls, &cfg, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "blocks without classes");
+    /* The first pass fails: alloc says where. */
+    f.fail_pass = 1;
+    f.pass = 0;
+    ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &b, &cfg, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "17:3");
+    /* A later pass fails inside the solver: the iterate says where. */
+    f.fail_pass = 5;
+    f.pass = 0;
+    ck_assert_int_eq(lk_logreg_trainer_alloc_blocks(&t, &p.m, &b, &cfg, &err), LK_OK);
+    lk_status s;
+    while ((s = lk_logreg_iterate(t, &err)) == LK_OK && lk_logreg_test(t) == LK_TRAIN_CONTINUE)
+        ;
+    ck_assert_int_eq(s, LK_EFORMAT);
+    ck_assert_str_eq(err.source, "big.csv");
+    ck_assert_str_eq(err.place, "17:3");
+    ck_assert_str_eq(err.text, "\"4.2.1\" is not a number");
+    lk_logreg_trainer_free(t);
+    problem_free(&p);
+}
+END_TEST
+
 static Suite *logreg_suite(void)
 {
     Suite *s = suite_create("logreg");
@@ -445,6 +575,7 @@ static Suite *logreg_suite(void)
     tcase_add_test(core, test_gradient_l2);
     tcase_add_test(core, test_lbfgs_converges);
     tcase_add_test(core, test_two_classes_trains);
+    tcase_add_test(core, test_blocks_equal_matrix);
     tcase_add_test(core, test_adam_agrees_with_lbfgs);
     tcase_add_test(core, test_adam_same_seed_same_bytes);
     tcase_add_test(core, test_save_load_predictor);
@@ -455,6 +586,7 @@ static Suite *logreg_suite(void)
     suite_add_tcase(s, limits);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, test_errors);
+    tcase_add_test(errors, test_blocks_errors);
     suite_add_tcase(s, errors);
     return s;
 }

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Under mpirun, elm, lsq and ae (elm, mda) read only each rank's share of
-# the rows (the row-block source over a row range) and give the
-# one-process results: the same holdout, scaling, label map, accuracies,
-# predictions and closed-form autoencoders.
+# Under mpirun, elm, lsq, ae (elm, mda) and logreg --stream read only each
+# rank's share of the rows (the row-block source over a row range) and give
+# the one-process results: the same holdout, scaling, label map,
+# accuracies, predictions and closed-form autoencoders.
 . "${top_srcdir:-.}/tests/mpi.sh.inc"
 LEARNKIT="${top_builddir:-.}/learnkit"
 TMPD=$(mktemp -d "${TMPDIR:-/tmp}/lkmpi.XXXXXX")
@@ -28,8 +28,8 @@ same() {
     LEARNKIT_BLOCK_ROWS=11 mpi "$n" "$LEARNKIT" "$@" --json -q > "$TMPD/many.json" 2> "$TMPD/err" || {
         echo "FAIL: learnkit $* on $n ranks"; head -5 "$TMPD/err"; status=1; return; }
     for key in n_train n_test train_accuracy test_accuracy; do
-        a=$(grep "\"$key\"" "$TMPD/one.json")
-        b=$(grep "\"$key\"" "$TMPD/many.json")
+        a=$(grep "^  \"$key\"" "$TMPD/one.json")
+        b=$(grep "^  \"$key\"" "$TMPD/many.json")
         if [ -z "$a" ] || [ "$a" != "$b" ]; then
             echo "FAIL: learnkit $* on $n ranks: $key '$b', alone '$a'"
             status=1
@@ -49,6 +49,32 @@ for n in 2 3; do
     same "$n" lsq --C auto "$TMPD/s.csv" --holdout 0.3
     same "$n" elm --hidden 20 "$TMPD/s.csv"
     same "$n" elm --hidden 20 --solver ridge "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" --features 7
+    same "$n" logreg --stream "$TMPD/s.csv"
+    same "$n" logreg --stream --l2 0.01 "$TMPD/s.csv" --holdout 0.3
+    same "$n" logreg --stream "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" --features 7
+done
+
+# logreg: streamed on one rank, the one-process model to the last bit (the
+# same chunks; --scale unit, whose maxima are the same however the rows
+# are merged, also in double); on 2 and 3 ranks (the ranks' sums round
+# otherwise, within the solver's tolerance), the same predicted labels.
+"$LEARNKIT" logreg "$TMPD/s.csv" --scale unit -q -o "$TMPD/lr.lkm" > /dev/null &&
+    "$LEARNKIT" predict -m "$TMPD/lr.lkm" "$TMPD/s.csv" --proba > "$TMPD/lr.p" ||
+    { echo "FAIL: logreg alone"; status=1; }
+for n in 1 2 3; do
+    LEARNKIT_BLOCK_ROWS=11 mpi "$n" "$LEARNKIT" logreg "$TMPD/s.csv" --scale unit --stream -q \
+        -o "$TMPD/lr$n.lkm" > /dev/null &&
+        "$LEARNKIT" predict -m "$TMPD/lr$n.lkm" "$TMPD/s.csv" --proba > "$TMPD/lr$n.p" ||
+        { echo "FAIL: logreg --stream on $n ranks"; status=1; continue; }
+    if [ "$n" -eq 1 ]; then
+        cmp -s "$TMPD/lr.p" "$TMPD/lr1.p" && echo "ok: logreg --stream on 1 rank: the same model" ||
+            { echo "FAIL: logreg --stream on 1 rank: other probabilities"; status=1; }
+    else
+        "$LEARNKIT" predict -m "$TMPD/lr$n.lkm" "$TMPD/s.csv" > "$TMPD/lr$n.l" &&
+            "$LEARNKIT" predict -m "$TMPD/lr.lkm" "$TMPD/s.csv" > "$TMPD/lr.l" &&
+            cmp -s "$TMPD/lr.l" "$TMPD/lr$n.l" && echo "ok: logreg on $n ranks: the same labels" ||
+            { echo "FAIL: logreg on $n ranks: other labels"; status=1; }
+    fi
 done
 
 # ae with a closed-form solver: each rank streams its share, the sums are

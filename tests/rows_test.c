@@ -115,20 +115,30 @@ START_TEST(test_libsvm_rows)
 }
 END_TEST
 
-/* An IDX pair of 61 images of 2 x 3 pixels with labels 5, 3, 8, ... */
-static void write_idx(int gz, char **images, char **labels)
+/* An IDX pair of 61 images of 2 x 3 pixels with labels 5, 3, 8, ...; the
+ * image file cut to img_bytes and the label file to lab_bytes when they
+ * are smaller than the whole, or one byte longer when they are 1. */
+static void write_idx_cut(int gz, size_t img_bytes, size_t lab_bytes, char **images,
+                          char **labels)
 {
     unsigned char buf[1024];
     const size_t n = 61;
     unsigned char h[16] = { 0, 0, 8, 3, 0, 0, 0, (unsigned char)n, 0, 0, 0, 2, 0, 0, 0, 3 };
     memcpy(buf, h, 16);
-    for (size_t k = 0; k < n * 6; k++)
+    for (size_t k = 0; k < n * 6 + 1; k++)
         buf[16 + k] = (unsigned char)((k * 37 + 11) % 256);
-    *images = strdup(th_write(gz ? "im.gz" : "im", buf, 16 + n * 6, gz));
-    unsigned char l[8 + 61] = { 0, 0, 8, 1, 0, 0, 0, (unsigned char)n };
-    for (size_t i = 0; i < n; i++)
+    size_t ib = img_bytes == 1 ? 16 + n * 6 + 1 : img_bytes < 16 + n * 6 ? img_bytes : 16 + n * 6;
+    *images = strdup(th_write(gz ? "im.gz" : "im", buf, ib, gz));
+    unsigned char l[8 + 62] = { 0, 0, 8, 1, 0, 0, 0, (unsigned char)n };
+    for (size_t i = 0; i < n + 1; i++)
         l[8 + i] = (unsigned char)(3 + (i * 5) % 6);
-    *labels = strdup(th_write(gz ? "lab.gz" : "lab", l, 8 + n, gz));
+    size_t lb = lab_bytes == 1 ? 8 + n + 1 : lab_bytes < 8 + n ? lab_bytes : 8 + n;
+    *labels = strdup(th_write(gz ? "lab.gz" : "lab", l, lb, gz));
+}
+
+static void write_idx(int gz, char **images, char **labels)
+{
+    write_idx_cut(gz, SIZE_MAX, SIZE_MAX, images, labels);
 }
 
 START_TEST(test_idx_rows)
@@ -153,6 +163,132 @@ START_TEST(test_idx_rows)
                 for (size_t j = 0; j < 6; j++)
                     ck_assert(LK_AT(&blk.x, k, j) == (lk_real)(((i * 6 + j) * 37 + 11) % 256));
         ck_assert_uint_eq(i, 40);
+        lk_rows_close(r);
+        free(im);
+        free(lab);
+    }
+}
+END_TEST
+
+/* Every row of the file in blocks of 7 (61 rows: the last block is 5
+ * rows, and every other boundary falls mid-file), plain and gzipped, with
+ * the unit scaling fused into the conversion; then every third row by a
+ * mask, where a block gathers its rows from several runs. */
+START_TEST(test_idx_blocks_mid_file)
+{
+    for (int gz = 0; gz < 2; gz++) {
+        char *im, *lab;
+        write_idx(gz, &im, &lab);
+        lk_rows *r;
+        lk_error err;
+        ck_assert_int_eq(lk_rows_open(&r, im, lab, LK_FORMAT_IDX, NULL, 7, &err), LK_OK);
+        lk_rows_stats st;
+        ck_assert_int_eq(lk_rows_scan(r, &st, NULL, 1, &err), LK_OK);
+        ck_assert_uint_eq(st.n, 61);
+        for (size_t i = 0; i < 61; i++)
+            ck_assert_int_eq(atoi(st.labels[st.ids[i]]), (int)(3 + (i * 5) % 6));
+        lk_labels labels;
+        char **sets[1] = { st.labels };
+        size_t counts[1] = { st.n_labels };
+        ck_assert_int_eq(lk_labels_from_texts(sets, counts, 1, &labels, &err), LK_OK);
+        lk_rows_stats_free(&st);
+        lk_prep unit;
+        lk_mat none = { 0 };
+        none.cols = 6;
+        ck_assert_int_eq(lk_prep_fit(&unit, LK_SCALE_UNIT, LK_FORMAT_IDX, &none, &err), LK_OK);
+        lk_rows_set_labels(r, &labels, 0);
+        lk_rows_set_prep(r, &unit);
+        unsigned char mask[61];
+        for (size_t i = 0; i < 61; i++)
+            mask[i] = i % 3 == 2;
+        for (int masked = 0; masked < 2; masked++) {
+            lk_rows_set_select(r, masked ? mask : NULL, 61, 1);
+            for (int pass = 0; pass < 2; pass++) {
+                ck_assert_int_eq(lk_rows_rewind(r, &err), LK_OK);
+                size_t i = masked ? 2 : 0, blocks = 0;
+                lk_block blk;
+                lk_status s;
+                while ((s = lk_rows_next(r, &blk, &err)) == LK_OK && blk.n) {
+                    blocks++;
+                    for (size_t k = 0; k < blk.n; k++, i += masked ? 3 : 1) {
+                        ck_assert_uint_eq(blk.y[k], (3 + (i * 5) % 6) - 3);
+                        for (size_t j = 0; j < 6; j++) {
+                            lk_real raw = (lk_real)(((i * 6 + j) * 37 + 11) % 256);
+                            ck_assert(LK_AT(&blk.x, k, j) ==
+                                      (raw - (lk_real)unit.shift[j]) * (lk_real)unit.scale[j]);
+                        }
+                    }
+                }
+                ck_assert_int_eq(s, LK_OK);
+                ck_assert_uint_eq(i, masked ? 62 : 61);
+                ck_assert_uint_eq(blocks, masked ? 3 : 9);
+            }
+        }
+        lk_prep_free(&unit);
+        lk_labels_free(&labels);
+        lk_rows_close(r);
+        free(im);
+        free(lab);
+    }
+}
+END_TEST
+
+/* next_block_error(im, lab): the rows delivered before the first error of
+ * a pass in blocks of 7, that error in err. */
+static size_t rows_before_error(const char *im, const char *lab, lk_status want, lk_error *err)
+{
+    lk_rows *r;
+    ck_assert_int_eq(lk_rows_open(&r, im, lab, LK_FORMAT_IDX, NULL, 7, err), LK_OK);
+    size_t rows = 0;
+    lk_block blk;
+    lk_status s;
+    while ((s = lk_rows_next(r, &blk, err)) == LK_OK && blk.n)
+        rows += blk.n;
+    ck_assert_int_eq(s, want);
+    lk_rows_close(r);
+    return rows;
+}
+
+/* A truncated image in the last block, truncated labels, and bytes after
+ * the last image: the file, the byte and the row, after the good blocks. */
+START_TEST(test_idx_truncated_in_last_block)
+{
+    for (int gz = 0; gz < 2; gz++) {
+        char *im, *lab;
+        lk_error err;
+        /* Image 59 (1-based) is cut after 4 of its 6 bytes: block 9
+         * (rows 57-61) fails, the 8 blocks before it arrive. */
+        write_idx_cut(gz, 16 + 58 * 6 + 4, SIZE_MAX, &im, &lab);
+        ck_assert_uint_eq(rows_before_error(im, lab, LK_EFORMAT, &err), 56);
+        ck_assert_str_eq(err.source, im);
+        ck_assert_str_eq(err.place, "byte 364");
+        ck_assert_str_eq(err.text,
+                         "the header promises 61 images, the file ends in image 59 (truncated?)");
+        free(im);
+        free(lab);
+        write_idx_cut(gz, SIZE_MAX, 8 + 60, &im, &lab);
+        ck_assert_uint_eq(rows_before_error(im, lab, LK_EFORMAT, &err), 56);
+        ck_assert_str_eq(err.source, lab);
+        ck_assert_str_eq(err.place, "byte 68");
+        ck_assert_str_eq(err.text,
+                         "the header promises 61 labels, the file ends in label 61 (truncated?)");
+        free(im);
+        free(lab);
+        write_idx_cut(gz, 1, SIZE_MAX, &im, &lab);
+        ck_assert_uint_eq(rows_before_error(im, lab, LK_EFORMAT, &err), 56);
+        ck_assert_str_eq(err.source, im);
+        ck_assert_str_eq(err.place, "byte 382");
+        ck_assert_str_eq(err.text, "the file goes on after the last image the header promises");
+        free(im);
+        free(lab);
+        /* The first pass reads the labels alone and finds their end. */
+        write_idx_cut(gz, SIZE_MAX, 1, &im, &lab);
+        lk_rows *r;
+        ck_assert_int_eq(lk_rows_open(&r, im, lab, LK_FORMAT_IDX, NULL, 7, &err), LK_OK);
+        lk_rows_stats st;
+        ck_assert_int_eq(lk_rows_scan(r, &st, NULL, 0, &err), LK_EFORMAT);
+        ck_assert_str_eq(err.source, lab);
+        ck_assert_str_eq(err.place, "byte 69");
         lk_rows_close(r);
         free(im);
         free(lab);
@@ -345,6 +481,16 @@ START_TEST(test_open_errors)
     free(p);
     char *im, *lab;
     write_idx(0, &im, &lab);
+    /* A caller's buffer smaller than a block is refused. */
+    ck_assert_int_eq(lk_rows_open(&r, im, lab, LK_FORMAT_IDX, NULL, 8, &err), LK_OK);
+    lk_mat small;
+    uint32_t y[8];
+    unsigned char known[8];
+    ck_assert_int_eq(lk_mat_alloc(&small, 7, 6, &err), LK_OK);
+    ck_assert_int_eq(lk_rows_next_into(r, &small, y, known, &blk, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "a block of 8 x 6 rows needs a buffer that size, not 7 x 6");
+    lk_mat_free(&small);
+    lk_rows_close(r);
     ck_assert_int_eq(lk_rows_open(&r, im, NULL, LK_FORMAT_IDX, NULL, 8, &err), LK_EINVAL);
     ck_assert_int_eq(lk_rows_open(&r, lab, lab, LK_FORMAT_IDX, NULL, 8, &err), LK_EFORMAT);
     free(im);
@@ -362,10 +508,12 @@ static Suite *suite(void)
     tcase_add_test(core, test_csv_rows);
     tcase_add_test(core, test_libsvm_rows);
     tcase_add_test(core, test_idx_rows);
+    tcase_add_test(core, test_idx_blocks_mid_file);
     tcase_add_test(core, test_select_and_prep_sums);
     tcase_add_test(core, test_fits_streamed_equal_in_memory);
     tcase_add_test(errors, test_error_in_last_block);
     tcase_add_test(errors, test_open_errors);
+    tcase_add_test(errors, test_idx_truncated_in_last_block);
     suite_add_tcase(s, core);
     suite_add_tcase(s, errors);
     return s;

@@ -37,6 +37,7 @@
 #include <learnkit/predictor.h>
 #include <learnkit/train.h>
 #include <learnkit/comm.h>
+#include <learnkit/rows.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -121,12 +122,29 @@ typedef struct lk_logreg_trainer lk_logreg_trainer;
 
 /* Prepare to train m (already allocated with x->cols features; its current
  * parameters are the starting point) on x (n x d) with classes y[i] < m->k.
- * Workspaces are sized here once: n x k blocks for lbfgs, a shuffled copy of
- * x for adam.  x and y must outlive the trainer.  rng drives adam's
+ * Workspaces are sized here once: chunks of 4096 x k for lbfgs, a shuffled
+ * copy of x for adam.  x and y must outlive the trainer.  rng drives adam's
  * shuffles (may be NULL for lbfgs).  Computes the initial loss. */
 lk_status lk_logreg_trainer_alloc(lk_logreg_trainer **out, lk_logreg *m, const lk_mat *x,
                                   const uint32_t *y, const lk_logreg_config *cfg, gsl_rng *rng,
                                   lk_error *err);
+
+/* The same on the rows of src, a source of row blocks (learnkit/rows.h: a
+ * matrix in memory, or a file read block by block) whose classes are below
+ * m->k (m allocated with src->d features and the class count): every
+ * evaluation of J and its gradient is one pass over src, rewound first,
+ * its blocks cut into chunks of at most 4096 rows, through the very code
+ * the matrix trainer runs.  The workspaces are one chunk's (chunk x k) and
+ * the solver's, allocated here once: the memory does not depend on the
+ * number of rows.  A first pass counts the rows, checks their classes and
+ * gathers the preconditioning's sums.  lbfgs only (adam shuffles rows in
+ * memory: LK_EUNSUPPORTED).  With cfg->comm, src is this rank's share (it
+ * may be empty when others are not).  src and its state must outlive the
+ * trainer.  A failure of a later pass (a bad row, I/O) is returned by the
+ * iterate with the source's message and place. */
+lk_status lk_logreg_trainer_alloc_blocks(lk_logreg_trainer **out, lk_logreg *m,
+                                         const lk_blocks *src, const lk_logreg_config *cfg,
+                                         lk_error *err);
 
 /* One quasi-Newton iteration or one epoch.  LK_ENUMERIC when the loss turns
  * non-finite or the line search fails for another reason than lack of

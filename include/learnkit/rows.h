@@ -121,6 +121,11 @@ lk_status lk_rows_scan(lk_rows *r, lk_rows_stats *st, lk_prep_acc *acc, int want
 /* The next block into r's buffer (valid until the next call); b->n = 0 at
  * the end of the range. */
 lk_status lk_rows_next(lk_rows *r, lk_block *b, lk_error *err);
+/* The same into the caller's buffers (x at least block_rows x width, y
+ * and known block_rows values), which b then views: a reader thread fills
+ * its own slots without a copy.  LK_EINVAL for a smaller x. */
+lk_status lk_rows_next_into(lk_rows *r, lk_mat *x, uint32_t *y, unsigned char *known,
+                           lk_block *b, lk_error *err);
 lk_status lk_rows_rewind(lk_rows *r, lk_error *err);
 /* Bytes of input consumed in all passes so far (decompressed), and the
  * seconds spent reading and parsing them. */
@@ -146,6 +151,16 @@ typedef struct lk_blocks {
 typedef lk_status (*lk_chunk_fn)(void *ctx, const lk_mat *x, const lk_mat *t, lk_error *err);
 lk_status lk_blocks_chunks(const lk_blocks *src, size_t chunk_rows, size_t k, lk_mat *t,
                            lk_chunk_fn fn, void *ctx, size_t *rows, lk_error *err);
+
+/* One pass as lk_blocks_chunks, but the chunks are the pass's rows
+ * [0, c), [c, 2c), ... (c = chunk_rows) whatever the blocks: a chunk that
+ * spans blocks is gathered into buf (at least c x d) with its classes in
+ * ybuf (c values); one inside a block is a view.  A sum over chunks is
+ * then the same for every block size (a matrix in memory or a file read in
+ * blocks of any length), so fits streamed and in memory agree bit for bit. */
+lk_status lk_blocks_chunks_fixed(const lk_blocks *src, size_t chunk_rows, size_t k, lk_mat *t,
+                                 lk_mat *buf, uint32_t *ybuf, lk_chunk_fn fn, void *ctx,
+                                 size_t *rows, lk_error *err);
 
 /* Blocks of up to block_rows rows of x with classes y (views, no copy). */
 typedef struct lk_mat_blocks {
