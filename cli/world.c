@@ -3,6 +3,7 @@
  * for BLAS, and only the learners that train data-parallel run on more
  * than one rank.  Without mpirun the world has one rank and nothing here
  * changes what the program does. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -95,4 +96,15 @@ double cli_world_mean(double local, size_t rows)
     if (lk_comm_sum(CLI_WORLD, s, 2, NULL) != LK_OK || s[1] == 0)
         return local;
     return s[0] / s[1];
+}
+
+double cli_world_fraction(double local, size_t rows)
+{
+    if (cli_world_ranks() <= 1)
+        return local;
+    /* Counts, not fractions, are summed: the global figure is exact. */
+    uint64_t c[2] = { rows ? (uint64_t)llround(local * (double)rows) : 0, rows };
+    if (lk_comm_sum_u64(CLI_WORLD, c, 2, NULL) != LK_OK || c[1] == 0)
+        return NAN;
+    return (double)c[0] / (double)c[1];
 }
