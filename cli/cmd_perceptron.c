@@ -85,7 +85,12 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         }
         /* Test accuracy of the weights a stop here would return (averaged
          * if asked), outside the timed training. */
-        lk_perceptron_average(t, &avg);
+        /* Under mpirun, the average of every rank's visits: one model. */
+        if ((st = lk_perceptron_average_all(t, &avg, &err)) != LK_OK) {
+            cli_progress_end(&prog);
+            rc = cli_fail_err(&err);
+            goto done;
+        }
         double te = accuracy(&avg, run, &te_scores);
         size_t e = lk_perceptron_epochs(t), mk = lk_perceptron_mistakes(t);
         json_array_append_new(hist, json_pack("{s:I,s:f,s:I,s:f,s:f}", "epoch", (json_int_t)e,
