@@ -154,6 +154,9 @@ json_t *cli_world_peak_rss(void);
 double cli_world_mean(double local, size_t rows);
 /* Accuracy over the rows of every rank (scores and y are this rank's). */
 double cli_world_accuracy(const lk_mat *scores, const uint32_t *y);
+/* The same from a fraction of this rank's rows (rows of them; a world of
+ * one: local itself).  A collective. */
+double cli_world_fraction(double local, size_t rows);
 
 /* ---------------------------------------------------------------- progress */
 

@@ -325,14 +325,14 @@ int cmd_compare(int argc, char **argv)
     if (rc == 0) {
         if (CLI.json) {
             json_t *out = json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:O}", "dataset", sp->name,
-                                    "n_train", (json_int_t)sp->train.n, "n_test",
-                                    (json_int_t)sp->test.n, "n_features", (json_int_t)sp->train.d,
+                                    "n_train", (json_int_t)run.n_train_total, "n_test",
+                                    (json_int_t)run.n_test_total, "n_features", (json_int_t)sp->train.d,
                                     "n_classes", (json_int_t)sp->labels.k, "repeat",
                                     (json_int_t)O.repeat, "results", results);
             rc = cli_json_print(out);
         } else {
-            printf("%s: %zu train, %zu test, %zu features, %zu classes\n", sp->name, sp->train.n,
-                   sp->test.n, sp->train.d, sp->labels.k);
+            printf("%s: %zu train, %zu test, %zu features, %zu classes\n", sp->name,
+                   run.n_train_total, run.n_test_total, sp->train.d, sp->labels.k);
             print_table(&lineup, results, O.repeat);
             if (O.plot)
                 printf("plot written to %s\n", O.plot);

@@ -65,12 +65,15 @@ static int check(size_t n_features, size_t n_classes)
     return 0;
 }
 
-static double test_accuracy(const lk_logreg *m, const lk_dataset *d, lk_mat *scores)
+/* Over every rank's share of the test rows (a collective). */
+static double test_accuracy(const lk_logreg *m, const cli_run *run, lk_mat *scores)
 {
-    if (d->n == 0)
+    const lk_dataset *d = &run->split.test;
+    if (run->n_test_total == 0)
         return NAN;
-    lk_logreg_proba(m, &d->x, scores, NULL);
-    return cli_accuracy(scores, d->y);
+    if (d->n)
+        lk_logreg_proba(m, &d->x, scores, NULL);
+    return cli_world_accuracy(scores, d->y);
 }
 
 /* The result object (on r, the common keys) and the model, after a fit in
@@ -146,7 +149,7 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         if (s != LK_OK)
             break;
         /* Test accuracy for the history, outside the timed training. */
-        double te = test_accuracy(&m, &sp->test, &te_scores);
+        double te = test_accuracy(&m, run, &te_scores);
         size_t it = lk_logreg_iterations(t);
         json_array_append_new(hist, json_pack("{s:I,s:f,s:f,s:f,s:f,s:I}", "epoch", (json_int_t)it,
                                               "loss", lk_logreg_loss(t), "grad_norm",

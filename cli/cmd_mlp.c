@@ -435,7 +435,9 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         double sec = cli_now() - t0;
         train_seconds += sec;
         t0 = cli_now();
-        double test_acc = sp->test.n ? lk_mlp_accuracy(&net, &ev, &sp->test.x, sp->test.y) : NAN;
+        /* Under mpirun each rank scores its share of the test rows. */
+        double test_acc = sp->test.n ? lk_mlp_accuracy(&net, &ev, &sp->test.x, sp->test.y) : 0;
+        test_acc = run->n_test_total ? cli_world_fraction(test_acc, sp->test.n) : NAN;
         eval_seconds += cli_now() - t0;
         double train_acc = 1.0 - (double)st.errors / (double)st.rows;
         json_t *h = json_pack("{s:I,s:f,s:f,s:o,s:f}", "epoch", (json_int_t)st.epoch, "loss",

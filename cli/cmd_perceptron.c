@@ -33,12 +33,15 @@ static int check(size_t n_features, size_t n_classes)
     return 0;
 }
 
-static double accuracy(const lk_perceptron *p, const lk_dataset *d, lk_mat *scores)
+/* Over every rank's share of the test rows (a collective). */
+static double accuracy(const lk_perceptron *p, const cli_run *run, lk_mat *scores)
 {
-    if (d->n == 0)
+    const lk_dataset *d = &run->split.test;
+    if (run->n_test_total == 0)
         return NAN;
-    lk_perceptron_scores(p, &d->x, scores, NULL);
-    return cli_accuracy(scores, d->y);
+    if (d->n)
+        lk_perceptron_scores(p, &d->x, scores, NULL);
+    return cli_world_accuracy(scores, d->y);
 }
 
 static int fit(cli_run *run, json_t **result, lk_model **model)
@@ -82,8 +85,13 @@ static int fit(cli_run *run, json_t **result, lk_model **model)
         }
         /* Test accuracy of the weights a stop here would return (averaged
          * if asked), outside the timed training. */
-        lk_perceptron_average(t, &avg);
-        double te = accuracy(&avg, &sp->test, &te_scores);
+        /* Under mpirun, the average of every rank's visits: one model. */
+        if ((st = lk_perceptron_average_all(t, &avg, &err)) != LK_OK) {
+            cli_progress_end(&prog);
+            rc = cli_fail_err(&err);
+            goto done;
+        }
+        double te = accuracy(&avg, run, &te_scores);
         size_t e = lk_perceptron_epochs(t), mk = lk_perceptron_mistakes(t);
         json_array_append_new(hist, json_pack("{s:I,s:f,s:I,s:f,s:f}", "epoch", (json_int_t)e,
                                               "loss", lk_perceptron_epoch_loss(t), "mistakes",

@@ -127,6 +127,18 @@ int cli_data_options(lk_data_options *o)
  * (a world of one), or -1 with err filled (many ranks: the caller agrees). */
 static int load_here(cli_run *run, const lk_data_options *o, const char *spec, lk_error *err)
 {
+    /* Under mpirun each rank reads only its share of the files' rows.  What
+     * names no files (a built-in set such as xor) is loaded whole, as is
+     * what cannot be resolved, so its message is lk_data_load's; and so is
+     * everything with LEARNKIT_LOAD_WHOLE=1 in the environment, the way of
+     * before row shares, which tests compare with them. */
+    lk_data_files files;
+    const char *whole = getenv("LEARNKIT_LOAD_WHOLE");
+    if (cli_world_ranks() > 1 && !(whole && strcmp(whole, "1") == 0) &&
+        lk_data_resolve(spec, o, &files, NULL) == LK_OK) {
+        lk_data_files_free(&files);
+        return cli_share_load(run, o, spec, err) == LK_OK ? 0 : -1;
+    }
     lk_status s = lk_data_load(spec, o, run->rng, &run->split, err);
     if (s == LK_ENOTFOUND && cli_dataset_fetchable(spec) && cli_world_ranks() == 1) {
         /* A known dataset that is not here yet: fetch it (README, "Data").
@@ -141,16 +153,38 @@ static int load_here(cli_run *run, const lk_data_options *o, const char *spec, l
         s = lk_data_load(spec, o, run->rng, &run->split, err);
     }
     lk_split *sp = &run->split;
-    /* The preprocessing is fitted on every training row before the rows are
-     * shared out, so it is the one-process preprocessing on every rank. */
     if (s == LK_OK && (s = lk_prep_fit(&run->prep, o->scale, sp->format, &sp->train.x, err)) == LK_OK) {
         lk_prep_apply(&run->prep, &sp->train.x);
         lk_prep_apply(&run->prep, &sp->test.x);
         run->n_train_total = sp->train.n;
+        run->n_test_total = sp->test.n;
+        /* A built-in set is small: every rank holds its test rows whole
+         * (global accuracies count them once per rank, the same fraction). */
         if (cli_world_ranks() > 1)
             s = lk_split_shard(sp, CLI_WORLD, err);
     }
     return s == LK_OK ? 0 : -1;
+}
+
+/* Rows held by each rank, for --json: what "each rank its share" means,
+ * checkable. */
+static json_t *gather_rows(const lk_split *sp)
+{
+    uint64_t mine[2] = { sp->train.n, sp->test.n };
+    void *all = NULL;
+    int p = cli_world_ranks();
+    size_t *counts = calloc((size_t)p, sizeof *counts);
+    json_t *tr = json_array(), *te = json_array();
+    if (counts && lk_comm_allgather(CLI_WORLD, mine, sizeof mine, &all, counts, NULL) == LK_OK) {
+        const uint64_t *v = all;
+        for (int r = 0; r < p; r++) {
+            json_array_append_new(tr, json_integer((json_int_t)v[2 * r]));
+            json_array_append_new(te, json_integer((json_int_t)v[2 * r + 1]));
+        }
+        free(all);
+    }
+    free(counts);
+    return json_pack("{s:o,s:o}", "n_train_ranks", tr, "n_test_ranks", te);
 }
 
 int cli_run_load(cli_run *run, const char *command, const char *spec)
@@ -175,11 +209,13 @@ int cli_run_load(cli_run *run, const char *command, const char *spec)
     }
     run->load_seconds = cli_now() - run->load_seconds;
     lk_split *sp = &run->split;
-    if (cli_world_ranks() > 1)
-        cli_notice("%s: %zu train rows shared by %d ranks (%zu here), %zu test rows, %zu features, "
-                   "%zu classes (%.2f s)", sp->name, run->n_train_total, cli_world_ranks(),
-                   sp->train.n, sp->test.n, sp->train.d, sp->labels.k, run->load_seconds);
-    else
+    if (cli_world_ranks() > 1) {
+        run->ranks_rows = gather_rows(sp);
+        cli_notice("%s: %zu train rows shared by %d ranks (%zu here), %zu test rows (%zu here), "
+                   "%zu features, %zu classes (%.2f s)", sp->name, run->n_train_total,
+                   cli_world_ranks(), sp->train.n, run->n_test_total, sp->test.n, sp->train.d,
+                   sp->labels.k, run->load_seconds);
+    } else
         cli_notice("%s: %zu train and %zu test rows, %zu features, %zu classes (%.2f s)", sp->name,
                    sp->train.n, sp->test.n, sp->train.d, sp->labels.k, run->load_seconds);
     return 0;
@@ -189,6 +225,8 @@ void cli_run_free(cli_run *run)
 {
     lk_split_free(&run->split);
     lk_prep_free(&run->prep);
+    json_decref(run->ranks_rows);
+    run->ranks_rows = NULL;
     if (run->rng)
         gsl_rng_free(run->rng);
     run->rng = NULL;
@@ -217,12 +255,14 @@ json_t *cli_result_json(const cli_run *run, const char *model_kind)
     const lk_split *s = &run->split;
     json_t *o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:I}", "command", run->command, "model",
                      model_kind, "dataset", s->name, "n_train", (json_int_t)run->n_train_total,
-                     "n_test", (json_int_t)s->test.n, "n_features", (json_int_t)s->train.d,
+                     "n_test", (json_int_t)run->n_test_total, "n_features", (json_int_t)s->train.d,
                      "n_classes", (json_int_t)s->labels.k);
     if (o && cli_world_ranks() > 1) {
         json_object_set_new(o, "ranks", json_integer(cli_world_ranks()));
         json_object_set_new(o, "comm_seconds", json_real(lk_comm_seconds(CLI_WORLD)));
         json_object_set_new(o, "comm_bytes", json_integer((json_int_t)lk_comm_bytes(CLI_WORLD)));
+        if (run->ranks_rows)
+            json_object_update(o, run->ranks_rows);
     }
     return o;
 }
@@ -272,9 +312,10 @@ int cli_run_accuracy(const cli_run *run, const lk_model *model, json_t *result)
     if (s == LK_OK) {
         json_object_set_new(result, "train_accuracy",
                             json_real(cli_world_accuracy(&tr, run->split.train.y)));
-        if (run->split.test.n)
+        /* Each rank scores its share of the test rows too. */
+        if (run->n_test_total)
             json_object_set_new(result, "test_accuracy",
-                                json_real(cli_accuracy(&te, run->split.test.y)));
+                                json_real(cli_world_accuracy(&te, run->split.test.y)));
         /* The per-epoch history stays last, after the final figures. */
         json_t *history = json_incref(json_object_get(result, "history"));
         if (history) {

@@ -31,6 +31,8 @@ typedef struct cli_run {
     lk_prep prep;           /* fitted on split.train */
     double load_seconds;
     size_t n_train_total;   /* training rows of every rank (split.train: this rank's) */
+    size_t n_test_total;    /* test rows of every rank (split.test: this rank's) */
+    json_t *ranks_rows;     /* under mpirun: {"n_train_ranks": [...], "n_test_ranks": [...]} */
     gsl_rng *rng;           /* from --seed */
 } cli_run;
 

@@ -67,7 +67,7 @@ static lk_status holdout(cli_stream *st, const lk_rows_stats *tr, lk_error *err)
     return s;
 }
 
-static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
+lk_status cli_stream_scan(cli_stream *st, const char *spec, int fit_prep, lk_error *err)
 {
     lk_data_options *o = &st->o;
     size_t b = cli_stream_block_rows();
@@ -83,7 +83,8 @@ static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
     lk_format f = st->files.format;
     lk_scale_kind kind = o->scale == LK_SCALE_AUTO
                              ? (f == LK_FORMAT_IDX ? LK_SCALE_UNIT : LK_SCALE_STANDARD) : o->scale;
-    int fitted = kind == LK_SCALE_STANDARD || (kind == LK_SCALE_UNIT && f != LK_FORMAT_IDX);
+    int fitted = fit_prep &&
+                 (kind == LK_SCALE_STANDARD || (kind == LK_SCALE_UNIT && f != LK_FORMAT_IDX));
     int hold = !st->test;
     lk_rows_stats tr = { 0 }, te = { 0 };
     lk_prep_acc acc = { 0 };
@@ -143,7 +144,7 @@ static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
     /* Every rank reaches the sum of the scaling's statistics, or none. */
     if (ranks)
         s = lk_comm_agree(CLI_WORLD, s, err);
-    if (s == LK_OK)
+    if (s == LK_OK && fit_prep)
         s = lk_prep_acc_finish(&acc, st->d, CLI_WORLD, &st->prep, err);
     lk_prep_acc_free(&acc);
     lk_rows_stats_free(&tr);
@@ -154,7 +155,7 @@ static lk_status open_all(cli_stream *st, const char *spec, lk_error *err)
             continue;
         if ((s = lk_rows_set_width(r, st->d, err)) == LK_OK) {
             lk_rows_set_labels(r, &st->labels, 0);
-            lk_rows_set_prep(r, &st->prep);
+            lk_rows_set_prep(r, fit_prep ? &st->prep : NULL);
         }
     }
     return s;
@@ -171,7 +172,7 @@ int cli_stream_open(cli_stream *st, const char *command, const char *spec)
         return cli_fail("out of memory");
     double t0 = cli_now();
     lk_error err;
-    lk_status s = open_all(st, spec, &err);
+    lk_status s = cli_stream_scan(st, spec, 1, &err);
     if (lk_comm_agree(CLI_WORLD, s, &err) != LK_OK) {
         cli_stream_close(st);
         return cli_fail_err(&err);

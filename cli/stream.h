@@ -34,6 +34,12 @@ size_t cli_stream_block_rows(void);
  * Returns 0, or an exit code after printing. */
 int cli_stream_open(cli_stream *st, const char *command, const char *spec);
 void cli_stream_close(cli_stream *st);
+/* cli_stream_open's work on st (command, o and rng set by the caller), a
+ * collective under mpirun: resolve, first pass, label map, holdout mask
+ * (drawn from st->rng), and with fit_prep the scaling, set on the rows.
+ * Without fit_prep the rows arrive as read and st->prep stays empty (the
+ * caller fits it on rows it holds). */
+lk_status cli_stream_scan(cli_stream *st, const char *spec, int fit_prep, lk_error *err);
 
 /* The training rows as blocks read ahead by a thread (rewound by the
  * learner for each pass); cli_stream_release stops the thread and adds
@@ -67,6 +73,17 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
                                double train_seconds);
 /* Prep, label map and data name into m; saved with -o.  0 or EXIT_FAILURE. */
 int cli_stream_save(const cli_stream *st, lk_model *m);
+
+/* Under mpirun, run->split for the in-memory learners (cli_run_load):
+ * this rank's share of the training rows and of the test rows (the rows
+ * lk_split_shard would keep, in the same order; the test rows shared the
+ * same way), read from the files without holding the rest; the label map,
+ * the holdout (drawn from run->rng) and run->prep (fitted on every rank's
+ * training rows, applied to both sets) are those of one process;
+ * run->n_train_total and n_test_total count every rank's rows.  A
+ * collective; errors agreed by every rank. */
+lk_status cli_share_load(cli_run *run, const lk_data_options *o, const char *spec,
+                         lk_error *err);
 
 /* The learners' fits on a stream (cmd_elm.c, cmd_lsq.c, cmd_ae.c,
  * cmd_logreg.c); ae streams with the closed-form solvers only

@@ -3,6 +3,7 @@
  * for BLAS, and every training command trains data-parallel.  Without
  * mpirun the world has one rank and nothing here changes what the program
  * does. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,4 +103,15 @@ json_t *cli_world_phases_take(void)
     json_t *p = PHASES;
     PHASES = NULL;
     return p;
+}
+
+double cli_world_fraction(double local, size_t rows)
+{
+    if (cli_world_ranks() <= 1)
+        return local;
+    /* Counts, not fractions, are summed: the global figure is exact. */
+    uint64_t c[2] = { rows ? (uint64_t)llround(local * (double)rows) : 0, rows };
+    if (lk_comm_sum_u64(CLI_WORLD, c, 2, NULL) != LK_OK || c[1] == 0)
+        return NAN;
+    return (double)c[0] / (double)c[1];
 }

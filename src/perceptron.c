@@ -202,6 +202,7 @@ struct lk_perceptron_trainer {
     int finished;
     lk_status failed;       /* a sum over the ranks failed: training stops */
     lk_real *before;        /* averaging over ranks: the weights before mixing */
+    double *sums;           /* averaging over ranks: every rank's S and c, summed */
 };
 
 void lk_perceptron_trainer_free(lk_perceptron_trainer *t)
@@ -215,6 +216,7 @@ void lk_perceptron_trainer_free(lk_perceptron_trainer *t)
     free(t->dz);
     free(t->u);
     free(t->before);
+    free(t->sums);
     free(t);
 }
 
@@ -280,10 +282,12 @@ static lk_status alloc_here(lk_perceptron_trainer **out, lk_perceptron *p, const
     t->dz = calloc(p->cols, sizeof *t->dz);
     if (cfg->averaged)
         t->u = calloc(p->params.n, sizeof *t->u);
-    if (cfg->averaged && lk_comm_size(cfg->comm) > 1)
+    if (cfg->averaged && lk_comm_size(cfg->comm) > 1) {
         t->before = malloc(p->params.n * sizeof *t->before);
+        t->sums = malloc((p->params.n + 1) * sizeof *t->sums);
+    }
     if (!t->perm || !t->t || !t->dz || (cfg->averaged && !t->u) ||
-        (cfg->averaged && lk_comm_size(cfg->comm) > 1 && !t->before)) {
+        (cfg->averaged && lk_comm_size(cfg->comm) > 1 && (!t->before || !t->sums))) {
         s = lk_error_set(err, LK_ENOMEM, "perceptron", NULL, "out of memory");
         goto fail;
     }
@@ -439,6 +443,27 @@ void lk_perceptron_average(const lk_perceptron_trainer *t, lk_perceptron *avg)
     }
     for (size_t i = 0; i < n; i++)
         avg->params.w[i] = (lk_real)((double)p->params.w[i] - t->u[i] / t->c);
+}
+
+lk_status lk_perceptron_average_all(const lk_perceptron_trainer *t, lk_perceptron *avg,
+                                    lk_error *err)
+{
+    if (!t->u || t->finished || !t->sums) {
+        lk_perceptron_average(t, avg);
+        return LK_OK;
+    }
+    /* What average_over_ranks makes at the end, without touching u:
+     * sum_r S_r / sum_r c_r, with S_r = c_r w - u_r. */
+    const lk_params *par = &t->p->params;
+    size_t n = par->n;
+    for (size_t i = 0; i < n; i++)
+        t->sums[i] = t->c * (double)par->w[i] - t->u[i];
+    t->sums[n] = t->c;
+    lk_status s = lk_comm_sum(t->cfg.comm, t->sums, n + 1, err);
+    if (s == LK_OK)
+        for (size_t i = 0; i < n; i++)
+            avg->params.w[i] = (lk_real)(t->sums[i] / t->sums[n]);
+    return s;
 }
 
 /* With many ranks, the average of the weights over every rank's visits:

@@ -70,6 +70,100 @@ for learner in "mlp --hidden 16 --epochs 20" "perceptron --averaged" \
     done
 done
 
+# The learners that train in memory read only their share of the rows: CSV
+# with string labels, a holdout and standard scaling, and LIBSVM with a
+# test file.  Each rank holds the rows lk_comm_share gives it, of the
+# training and of the test rows (n_train_ranks, n_test_ranks), and the
+# model is the one every rank made when each loaded the whole file and
+# kept its share (LEARNKIT_LOAD_WHOLE=1, which leaves the test rows whole:
+# so the two ways are seen to differ); logreg's is one process's.
+awk 'BEGIN { srand(13); for (i = 0; i < 263; i++) { c = i % 3;
+     printf "%d", (c == 0 ? -1 : c == 1 ? 2 : 7);
+     for (j = 1; j <= 8; j++) if ((i + j) % 4) printf " %d:%.4f", j, (c == j % 3 ? 1.5 : 0) + rand() - 0.5;
+     print "" } }' > "$TMPD/train.svm"
+awk 'BEGIN { srand(14); for (i = 0; i < 70; i++) { c = i % 3;
+     printf "%d", (c == 0 ? -1 : c == 1 ? 2 : 7);
+     for (j = 1; j <= 8; j++) if ((i * j) % 5) printf " %d:%.4f", j, (c == j % 3 ? 1.5 : 0) + rand() - 0.5;
+     print "" } }' > "$TMPD/test.svm"
+# shares N P: the rows of each of P ranks, "[a,b,...]" (lk_comm_share)
+shares() {
+    r=0; list=""
+    while [ "$r" -lt "$2" ]; do
+        list="$list${list:+,}$(($1 / $2 + (r < $1 % $2 ? 1 : 0)))"; r=$((r + 1))
+    done
+    echo "[$list]"
+}
+# key NAME: the JSON value of NAME in the output, on one line
+key() { tr -d ' \n' < "$TMPD/out" | sed -n "s/.*\"$1\":\(\[[^]]*\]\|[^],}]*\).*/\1/p"; }
+# same_on TEST TRAIN A B: models A and B predict the same labels for TEST
+same_on() {
+    checks=$((checks + 1))
+    "$LEARNKIT" predict -q -m "$3" --test "$1" "$2" > "$TMPD/pa" &&
+        "$LEARNKIT" predict -q -m "$4" --test "$1" "$2" > "$TMPD/pb"
+    if ! [ -s "$TMPD/pa" ] || ! cmp -s "$TMPD/pa" "$TMPD/pb"; then
+        failures=$((failures + 1))
+        echo "FAIL: $4 predicts other labels than $3"
+    fi
+}
+# rows_are P WHOLE: n_train_ranks and n_test_ranks are the shares of P
+# ranks (WHOLE=1: every rank held the whole test set)
+rows_are() {
+    checks=$((checks + 1))
+    ntr=$(key n_train); nte=$(key n_test)
+    want_te=$(shares "$nte" "$1")
+    [ "$2" = 1 ] && want_te="[$(printf "$nte,%.0s" $(seq "$1") | sed 's/,$//')]"
+    if [ "$(key n_train_ranks)" != "$(shares "$ntr" "$1")" ] ||
+       [ "$(key n_test_ranks)" != "$want_te" ]; then
+        failures=$((failures + 1))
+        echo "FAIL: on $1 ranks (whole $2), rows held: train $(key n_train_ranks) of $ntr," \
+             "test $(key n_test_ranks) of $nte; expected $(shares "$ntr" "$1") and $want_te"
+    fi
+}
+# losses FILE: the losses and accuracies of the output (the history's
+# and the final ones), one a line
+losses() {
+    tr -d ' \n' < "$TMPD/out" | grep -o '"\(loss\|train_accuracy\|test_accuracy\)":[-+0-9.eE]*' |
+        cut -d: -f2 > "$1"
+}
+# same_losses A B: as many figures, equal to 1e-4 (relative): the same rows
+# in the same order, the scaling summed in another order, the accuracies
+# over every rank's rows
+same_losses() {
+    checks=$((checks + 1))
+    if ! [ -s "$1" ] || [ "$(wc -l < "$1")" -ne "$(wc -l < "$2")" ] ||
+       ! paste "$1" "$2" | awk '{ d = $1 - $2; if (d < 0) d = -d;
+                                  if (d > 1e-4 * ($1 < 0 ? -$1 : $1) + 1e-7) exit 1 }'; then
+        failures=$((failures + 1))
+        echo "FAIL: $3: the losses differ:"; paste "$1" "$2" | head -5
+    fi
+}
+for set in csv svm; do
+    if [ "$set" = csv ]; then
+        d="--scale standard --holdout 0.3 $TMPD/train.csv"; t="$TMPD/test.csv $TMPD/train.csv"
+    else
+        d="--test $TMPD/test.svm $TMPD/train.svm"; t="$TMPD/test.svm $TMPD/train.svm"
+    fi
+    # logreg for a fixed count of iterations: near convergence its stopping
+    # rule can go either way when the scaling was summed in another order.
+    run 0 logreg --max-iter 15 -q -o "$TMPD/lr.1.lkm" $d
+    for learner in "logreg --max-iter 15" "mlp --hidden 12 --epochs 15" "perceptron --averaged"; do
+        name=${learner%% *}
+        for np in 2 3 4; do
+            mrun "$np" 0 $learner --json -o "$TMPD/sh.lkm" $d && rows_are "$np" 0 &&
+                losses "$TMPD/loss.sh"
+            export LEARNKIT_LOAD_WHOLE=1
+            mrun "$np" 0 $learner --json -o "$TMPD/wh.lkm" $d && rows_are "$np" 1 &&
+                losses "$TMPD/loss.wh"
+            unset LEARNKIT_LOAD_WHOLE
+            same_losses "$TMPD/loss.wh" "$TMPD/loss.sh" "$learner on $np ranks, $set"
+            same_on $t "$TMPD/wh.lkm" "$TMPD/sh.lkm"
+            [ "$name" = logreg ] && same_on $t "$TMPD/lr.1.lkm" "$TMPD/sh.lkm"
+            rm -f "$TMPD/sh.lkm" "$TMPD/wh.lkm" "$TMPD/loss.sh" "$TMPD/loss.wh"
+        done
+    done
+done
+
+
 # The backprop autoencoder's figures are sums over the ranks: its test MSE
 # on 3 ranks is within rounding and noise of one process's, not a share's.
 mse() { sed -n 's/.*"test_mse": *\([0-9.e-]*\).*/\1/p' "$TMPD/out"; }
@@ -100,10 +194,18 @@ done
 # A bad row near the end of the file: every rank stops, one message, no model.
 cp "$TMPD/train.csv" "$TMPD/bad.csv"
 echo 'bee,0.1,0.2,zero,0.4,0.5,0.6' >> "$TMPD/bad.csv"
-for n in 2 3; do
-    mrun "$n" 1 elm --hidden 10 -o "$TMPD/bad.lkm" --test "$TMPD/test.csv" "$TMPD/bad.csv" &&
-        err_has 'bad.csv:302:4: "zero" is not a number' && err_lines 1 && no_file "$TMPD/bad.lkm"
+for np in 2 3; do
+    for learner in "elm --hidden 10" logreg "mlp --hidden 4"; do
+        mrun "$np" 1 $learner -o "$TMPD/bad.lkm" --test "$TMPD/test.csv" "$TMPD/bad.csv" &&
+            err_has 'bad.csv:302:4: "zero" is not a number' && err_lines 1 &&
+            no_file "$TMPD/bad.lkm"
+    done
 done
+# The same in a test file, in the last rank's share of its rows.
+cp "$TMPD/test.csv" "$TMPD/badtest.csv"
+echo 'cow,0.1,0.2,0.3,0.4,0.5,1e999' >> "$TMPD/badtest.csv"
+mrun 3 1 perceptron -o "$TMPD/bad.lkm" --test "$TMPD/badtest.csv" "$TMPD/train.csv" &&
+    err_has 'badtest.csv:91:7: ' && err_lines 1 && no_file "$TMPD/bad.lkm"
 # Fewer rows than ranks: refused with the counts.
 head -3 "$TMPD/train.csv" > "$TMPD/tiny.csv"
 mrun 4 1 lsq --test "$TMPD/test.csv" "$TMPD/tiny.csv" && err_has 'cannot be shared by 4' &&

@@ -497,8 +497,16 @@ START_TEST(test_perceptron_mixing)
         while (lk_perceptron_test(t) == LK_TRAIN_CONTINUE);
         ck_assert(lk_perceptron_converged(t));
         size_t epochs = lk_perceptron_epochs(t);
+        /* The average of every rank's visits before the end is the one
+         * the end makes. */
+        lk_perceptron avg;
+        ck_assert_int_eq(lk_perceptron_alloc(&avg, p.d, p.k, NULL), LK_OK);
+        ck_assert_int_eq(lk_perceptron_average_all(t, &avg, NULL), LK_OK);
         lk_perceptron_trainer_finish(t);
         lk_perceptron_trainer_free(t);
+        lk_mat wa = lk_perceptron_w(&avg), wp = lk_perceptron_w(&part);
+        ck_assert(same_bytes(&wa, &wp));
+        lk_perceptron_free(&avg);
         double mine = 0, e = (double)epochs;
         for (size_t i = 0; i < part.params.n; i++)
             mine += (double)part.params.w[i] * (double)(i % 5 + 1);

@@ -346,6 +346,93 @@ START_TEST(test_select_and_prep_sums)
 }
 END_TEST
 
+/* Rows [first, end) of d equal the n rows of got, features and classes. */
+static void check_rows_equal(const lk_dataset *d, size_t first, const lk_dataset *got, size_t n)
+{
+    ck_assert_uint_eq(got->n, n);
+    ck_assert_uint_eq(got->d, d->d);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_uint_eq(got->y[i], d->y[first + i]);
+        ck_assert(memcmp(lk_mat_row(&got->x, i), lk_mat_row(&d->x, first + i),
+                         d->d * sizeof(lk_real)) == 0);
+    }
+}
+
+/* Each of P ranks' shares of the holdout split, read through the row
+ * source (lk_select_range, lk_dataset_read), is exactly the slice of
+ * lk_data_load's training and test sets that lk_split_shard keeps. */
+START_TEST(test_shares_of_a_holdout)
+{
+    char *t = csv_text(0);
+    char *p = strdup(th_write("h.csv.gz", t, strlen(t), 1));
+    lk_split all, sp;
+    load_all(p, &all);
+    lk_data_options o = lk_data_options_default();
+    o.holdout = 0.3;
+    lk_error err;
+    gsl_rng *g = th_rng(7);
+    ck_assert_msg(lk_data_load(p, &o, g, &sp, &err) == LK_OK, "%s", err.text);
+    gsl_rng_set(g, 7);
+    size_t n = all.test.n, n_test;
+    unsigned char *mask = malloc(n);
+    ck_assert_int_eq(lk_holdout_mark(all.test.y, n, all.labels.k, 0.3, g, mask, &n_test, &err),
+                     LK_OK);
+    ck_assert_uint_eq(n_test, sp.test.n);
+    lk_rows *r;
+    ck_assert_int_eq(lk_rows_open(&r, p, NULL, LK_FORMAT_CSV, NULL, 4, &err), LK_OK);
+    ck_assert_int_eq(lk_rows_set_width(r, all.test.d, &err), LK_OK);
+    lk_rows_set_labels(r, &sp.labels, 0);
+    lk_blocks src = lk_blocks_of_rows(r);
+    for (int ranks = 1; ranks <= 4; ranks++)
+        for (int rank = 0; rank < ranks; rank++)
+            for (unsigned char want = 0; want < 2; want++) {
+                const lk_dataset *whole = want ? &sp.test : &sp.train;
+                size_t first, end, b, e;
+                lk_comm_share(whole->n, rank, ranks, &first, &end);
+                lk_select_range(mask, n, want, first, end, &b, &e);
+                lk_rows_set_range(r, b, e);
+                lk_rows_set_select(r, mask, n, want);
+                lk_dataset got;
+                ck_assert_msg(lk_dataset_read(&got, &src, end - first, p, &err) == LK_OK, "%s",
+                              err.text);
+                check_rows_equal(whole, first, &got, end - first);
+                lk_mat_free(&got.x);
+                free(got.y);
+            }
+    /* A count that the pass does not give is an error naming the file. */
+    lk_rows_set_range(r, 0, SIZE_MAX);
+    lk_rows_set_select(r, NULL, 0, 0);
+    lk_dataset got;
+    ck_assert_int_eq(lk_dataset_read(&got, &src, n - 1, p, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.source, p);
+    ck_assert_str_eq(err.text, "more rows than the 202 counted before (did the file change?)");
+    ck_assert_ptr_null(got.x.data);
+    ck_assert_int_eq(lk_dataset_read(&got, &src, n + 1, p, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.text, "fewer rows than the 204 counted before (did the file change?)");
+    /* The selected rows numbered [first, end) sit in the file rows found. */
+    const unsigned char m[] = { 1, 0, 0, 1, 1, 0, 1, 0 };
+    size_t b, e;
+    lk_select_range(m, 8, 1, 1, 3, &b, &e);
+    ck_assert_uint_eq(b, 3);
+    ck_assert_uint_eq(e, 5);
+    lk_select_range(m, 8, 0, 2, 4, &b, &e);
+    ck_assert_uint_eq(b, 5);
+    ck_assert_uint_eq(e, 8);
+    lk_select_range(m, 8, 1, 2, 2, &b, &e);
+    ck_assert_uint_eq(b, e);
+    lk_select_range(NULL, 8, 0, 5, 11, &b, &e);
+    ck_assert_uint_eq(b, 5);
+    ck_assert_uint_eq(e, 8);
+    lk_rows_close(r);
+    gsl_rng_free(g);
+    free(mask);
+    lk_split_free(&sp);
+    lk_split_free(&all);
+    free(p);
+    free(t);
+}
+END_TEST
+
 /* The error of the last row arrives, with its line and field, after the
  * good blocks before it, through the reader thread as well. */
 START_TEST(test_error_in_last_block)
@@ -511,6 +598,7 @@ static Suite *suite(void)
     tcase_add_test(core, test_idx_blocks_mid_file);
     tcase_add_test(core, test_select_and_prep_sums);
     tcase_add_test(core, test_fits_streamed_equal_in_memory);
+    tcase_add_test(core, test_shares_of_a_holdout);
     tcase_add_test(errors, test_error_in_last_block);
     tcase_add_test(errors, test_open_errors);
     tcase_add_test(errors, test_idx_truncated_in_last_block);

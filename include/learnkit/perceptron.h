@@ -131,6 +131,12 @@ double lk_perceptron_epoch_loss(const lk_perceptron_trainer *t);
 /* Write the averaged weights into avg (allocated like p) without ending
  * training, for progress reports; without averaging, a copy of p. */
 void lk_perceptron_average(const lk_perceptron_trainer *t, lk_perceptron *avg);
+/* The same over every rank's visits (cfg.comm of several ranks: a
+ * collective, the weights lk_perceptron_trainer_finish would make now,
+ * the same on every rank); otherwise lk_perceptron_average.  A failed sum
+ * is returned (avg unchanged). */
+lk_status lk_perceptron_average_all(const lk_perceptron_trainer *t, lk_perceptron *avg,
+                                    lk_error *err);
 
 /* End training: with averaging, p <- the averaged weights.  Later calls do
  * nothing. */

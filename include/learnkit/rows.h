@@ -171,6 +171,25 @@ typedef struct lk_mat_blocks {
 lk_blocks lk_blocks_of_mat(lk_mat_blocks *state, const lk_mat *x, const uint32_t *y,
                            size_t block_rows);
 
+/* The blocks of r itself, read in the caller's thread (rewind rewinds r). */
+lk_blocks lk_blocks_of_rows(lk_rows *r);
+
+/* Every block of src from its start, gathered into out (allocated here
+ * once: n x src->d features and n classes; out->n = n).  n is the count of
+ * an earlier pass: LK_EFORMAT naming source when the pass gives another
+ * (the file changed).  Errors of the source pass through; out is empty on
+ * error.  With lk_rows_set_range and lk_rows_set_select this reads one
+ * rank's share of a file without ever holding the rest. */
+lk_status lk_dataset_read(lk_dataset *out, const lk_blocks *src, size_t n, const char *source,
+                          lk_error *err);
+
+/* The rows [*row_begin, *row_end) of a file whose mask (n bytes) holds the
+ * selected rows (mask[i] == want) numbered first to end - 1 (0-based, in
+ * file order): with lk_rows_set_range and lk_rows_set_select, a share of
+ * the selected rows.  mask NULL: every row is selected. */
+void lk_select_range(const unsigned char *mask, size_t n, unsigned char want, size_t first,
+                     size_t end, size_t *row_begin, size_t *row_end);
+
 /* A reader thread over an lk_rows: two block buffers, the thread fills one
  * while the caller computes on the other (a bounded queue of two).  The
  * lk_rows belongs to the thread between lk_reader_start and lk_reader_free;
