@@ -73,13 +73,6 @@ static const cli_opt OPTS[] = {
 static const char *const NOISE_TYPES[] = { "mask", "gauss", NULL };
 static const char *const SOLVERS[] = { "backprop", "elm", "mda", NULL };
 
-static int refuse_classify(void)
-{
-    return cli_fail("ae --classify does not stream yet: the softmax on the codes is trained on "
-                    "rows in memory (logistic regression from row blocks is not in learnkit "
-                    "yet); run it without --stream");
-}
-
 static int check(size_t n_features, size_t n_classes)
 {
     (void)n_features;
@@ -132,13 +125,12 @@ static int check(size_t n_features, size_t n_classes)
     return 0;
 }
 
-/* The closed-form solvers stream.  Under mpirun they do so by themselves
- * unless a classifier follows: each rank then holds its share of the rows
- * in memory, as backprop does.  Asked to stream with --classify, the
- * stream refuses, naming the classifier. */
+/* The closed-form solvers stream, with or without the classifier (under
+ * mpirun by themselves: each rank reads its share of the rows); backprop
+ * holds its rows in memory. */
 int cli_ae_streams(void)
 {
-    return P.solver != LK_AE_BACKPROP && !(P.classify && cli_world_ranks() > 1);
+    return P.solver != LK_AE_BACKPROP;
 }
 
 /* The first rows of w (each a side x side image), as a grid of gray
@@ -184,6 +176,7 @@ static int draw_filters(const lk_mat *w, const char *path)
 typedef struct watch {
     double last, train, encode, clf, gflop;
     int clf_begun;
+    int streamed;           /* the classifier's passes encode the rows as they come */
     cli_progress prog;
 } watch;
 
@@ -284,12 +277,21 @@ static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w
         json_object_set_new(r, "test_accuracy", isnan(res->test_accuracy)
                                                     ? json_null() : json_real(res->test_accuracy));
         if (O.classify) {
-            char note[200];
-            snprintf(note, sizeof note,
-                     "softmax on the codes: training rows encoded in %.2f s, then %zu L-BFGS "
-                     "iterations (%s), %.2f s",
-                     w->encode, res->clf_iterations, lk_train_state_name(res->clf_stop), w->clf);
-            json_object_set_new(r, "encode_seconds", json_real(w->encode));
+            char note[240];
+            if (w->streamed)
+                snprintf(note, sizeof note,
+                         "softmax on the codes: %zu L-BFGS iterations (%s), %.2f s, each pass "
+                         "over the training rows encoding them by the whole stack",
+                         res->clf_iterations, lk_train_state_name(res->clf_stop), w->clf);
+            else
+                snprintf(note, sizeof note,
+                         "softmax on the codes: training rows encoded in %.2f s, then %zu "
+                         "L-BFGS iterations (%s), %.2f s",
+                         w->encode, res->clf_iterations, lk_train_state_name(res->clf_stop),
+                         w->clf);
+            /* Streamed, the encoding is part of every classifier pass. */
+            if (!w->streamed)
+                json_object_set_new(r, "encode_seconds", json_real(w->encode));
             json_object_set_new(r, "classifier_seconds", json_real(w->clf));
             json_object_set_new(r, "classifier_iterations",
                                 json_integer((json_int_t)res->clf_iterations));
@@ -325,11 +327,11 @@ static int finish(lk_ae_stack *st, const lk_ae_stack_result *res, const watch *w
 
 /* The closed-form stack on a stream: each layer one pass over the
  * training rows (each rank its share, the sums added over the ranks),
- * the test MSE one pass over the test rows. */
+ * the test MSE one pass over the test rows; the classifier one pass over
+ * the training rows per evaluation, its accuracies one pass each, the
+ * blocks bringing each row's class. */
 int cli_ae_fit_stream(cli_stream *sm, json_t **result, lk_model **model)
 {
-    if (P.classify)
-        return refuse_classify();
     cli_stream_source tr, te;
     lk_blocks b = cli_stream_source_blocks(&tr, sm, 0), bt = cli_stream_source_blocks(&te, sm, 1);
     lk_ae_stack_data data = { .n_classes = sm->labels.k, .blocks = &b,
@@ -339,8 +341,10 @@ int cli_ae_fit_stream(cli_stream *sm, json_t **result, lk_model **model)
     lk_error err;
     P.comm = CLI_WORLD;
     double t0 = cli_now();
-    watch w = { .last = t0 };
+    watch w = { .last = t0, .streamed = 1 };
     lk_status s = lk_ae_stack_fit(&P, &data, sm->rng, on_step, &w, &st, &res, &err);
+    if (w.clf_begun)
+        cli_progress_end(&w.prog);
     cli_stream_release(sm);
     double train_s = cli_now() - t0;
     if (s != LK_OK)
@@ -371,7 +375,8 @@ const cli_learner CLI_LEARNER_AE = {
         "softmax classifier trained on the last codes.  -o FILE saves the stack (encoders,\n"
         "decoders, the classifier with --classify) for predict and eval (which need\n"
         "--classify) and for 'learnkit mlp --init-from FILE'.  elm and mda stream with\n"
-        "--stream (one pass over the rows per layer) and train data-parallel under mpirun.",
+        "--stream (one pass over the rows per layer; with --classify one per evaluation of\n"
+        "the softmax's loss) and train data-parallel under mpirun.",
     .opts = OPTS,
     .reset = reset,
     .check = check,

@@ -10,7 +10,9 @@
  *
  * Streamed (data.blocks), no codes are kept: layer l reads the rows
  * encoded on the fly by layers 0..l-1 (codes_next), so the encoding steps
- * are skipped and each solve is one pass over the source. */
+ * are skipped and each solve is one pass over the source; the classifier
+ * reads the rows encoded by every layer, one pass per evaluation, and its
+ * accuracies are one pass over the training and the test rows. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,14 @@
 #include <learnkit/rows.h>
 
 typedef enum phase { TRAIN, TEST, ENCODE_TRAIN, ENCODE_TEST, CLASSIFY, DONE } phase;
+
+/* A block source through the trained layers below t->l: the rows of in,
+ * encoded as each block arrives into t->cb. */
+typedef struct coded {
+    struct lk_ae_stack_trainer *t;
+    const lk_blocks *in;
+    size_t rows;                /* rows of the last pass */
+} coded;
 
 struct lk_ae_stack_trainer {
     lk_ae_stack_config cfg;     /* a copy: the corruption hook points at its noise */
@@ -36,10 +46,14 @@ struct lk_ae_stack_trainer {
     lk_mat scores;
     int has_test;               /* some rank has test rows: every rank takes the test step */
     int failed;
-    /* Streamed: data.blocks through the trained layers below t->l. */
-    lk_blocks src;
+    /* Streamed: data.blocks and data.test_blocks through the trained
+     * layers below t->l. */
+    coded ctr, cte;
+    lk_blocks src, test_src;
     lk_mat cb[2];               /* one block's codes, alternately (max_rows x widest) */
-    size_t src_rows;            /* rows of the last pass */
+    /* In memory, the classifier's rows (the last codes) as one block each. */
+    lk_mat_blocks mtr, mte;
+    lk_blocks mem_tr, mem_te;
 };
 
 /* Sum of squared differences. */
@@ -54,15 +68,16 @@ static double sse(const lk_mat *a, const lk_mat *b)
     return s;
 }
 
-/* The next block of data.blocks, encoded by layers 0..t->l-1 into t->cb. */
+/* The next block of c->in, encoded by layers 0..t->l-1 into t->cb; its
+ * classes are the block's. */
 static lk_status codes_next(void *ctx, lk_block *b, lk_error *err)
 {
-    lk_ae_stack_trainer *t = ctx;
-    const lk_blocks *in = t->data.blocks;
-    lk_status s = in->next(in->ctx, b, err);
+    coded *c = ctx;
+    lk_ae_stack_trainer *t = c->t;
+    lk_status s = c->in->next(c->in->ctx, b, err);
     if (s != LK_OK || b->n == 0)
         return s;
-    t->src_rows += b->n;
+    c->rows += b->n;
     for (size_t l = 0; l < t->l && s == LK_OK; l++) {
         size_t w = t->st.enc.layers[l].out;
         lk_mat out = lk_mat_view(t->cb[l % 2].data, b->n, w, w);
@@ -74,9 +89,9 @@ static lk_status codes_next(void *ctx, lk_block *b, lk_error *err)
 
 static lk_status codes_rewind(void *ctx, lk_error *err)
 {
-    lk_ae_stack_trainer *t = ctx;
-    t->src_rows = 0;
-    return t->data.blocks->rewind(t->data.blocks->ctx, err);
+    coded *c = ctx;
+    c->rows = 0;
+    return c->in->rewind(c->in->ctx, err);
 }
 
 /* The current layer's inputs as a block source: the codes in memory (one
@@ -94,7 +109,30 @@ static const lk_blocks *layer_source(lk_ae_stack_trainer *t, lk_mat_blocks *mb, 
 /* Rows the current layer was trained on (streamed: by the last pass). */
 static size_t layer_rows(const lk_ae_stack_trainer *t)
 {
-    return t->data.blocks ? t->src_rows : t->x.rows;
+    return t->data.blocks ? t->ctr.rows : t->x.rows;
+}
+
+/* The classifier's rows, the last codes with their classes, training
+ * (test = 0) or test rows: the codes in memory as one block, or the
+ * streamed rows encoded by every layer as they arrive; NULL when there
+ * are no test rows here.  Called once the whole stack is trained. */
+static const lk_blocks *clf_source(lk_ae_stack_trainer *t, int test)
+{
+    size_t w = t->st.enc.layers[t->cfg.n_layers - 1].out;
+    if (t->data.blocks) {
+        lk_blocks *b = test ? &t->test_src : &t->src;
+        if (test && !t->data.test_blocks)
+            return NULL;
+        b->d = w;
+        return b;
+    }
+    const lk_mat *x = test ? &t->xt : &t->x;
+    if (test && x->rows == 0)
+        return NULL;
+    lk_blocks *b = test ? &t->mem_te : &t->mem_tr;
+    *b = lk_blocks_of_mat(test ? &t->mte : &t->mtr, x, test ? t->data.yt : t->data.y,
+                          x->rows ? x->rows : 1);
+    return b;
 }
 
 /* Streamed, the work of encoding those rows by the layers below (in
@@ -311,22 +349,35 @@ static lk_status step_encode(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error
     return LK_OK;
 }
 
-/* Fraction of the rows of codes the logistic regression classifies right,
- * over every rank's rows (a ratio of sums, as the test MSE); NAN without
- * rows. */
-static double codes_accuracy(const lk_comm *comm, const lk_logreg *m, const lk_mat *codes,
-                             const uint32_t *y, lk_mat *scores)
+/* Fraction of the rows of src (NULL: none here) the logistic regression
+ * classifies right, over every rank's rows (a ratio of sums, as the test
+ * MSE; NAN without rows anywhere): one pass, each block's scores into
+ * t->scores.  Every rank takes part, with rows or without. */
+static lk_status clf_accuracy(lk_ae_stack_trainer *t, const lk_blocks *src, const char *what,
+                              double *acc, lk_error *err)
 {
-    uint64_t c[2] = { 0, codes->rows };
-    if (codes->rows) {
-        lk_mat sc = lk_mat_rows(scores, 0, codes->rows);
-        lk_logreg_proba(m, codes, &sc, NULL);
-        for (size_t i = 0; i < sc.rows; i++)
-            c[0] += lk_argmax(lk_mat_row(&sc, i), sc.cols) == y[i];
+    uint64_t c[2] = { 0, 0 };       /* right, rows */
+    lk_status s = src ? src->rewind(src->ctx, err) : LK_OK;
+    while (s == LK_OK && src) {
+        lk_block b;
+        if ((s = src->next(src->ctx, &b, err)) != LK_OK || b.n == 0)
+            break;
+        if (!b.y) {
+            s = lk_error_set(err, LK_EINVAL, "ae", NULL, "the %s rows come without classes",
+                             what);
+            break;
+        }
+        lk_mat sc = lk_mat_rows(&t->scores, 0, b.n);
+        if ((s = lk_logreg_proba(&t->m, &b.x, &sc, err)) != LK_OK)
+            break;
+        for (size_t i = 0; i < b.n; i++)
+            c[0] += lk_argmax(lk_mat_row(&sc, i), sc.cols) == b.y[i];
+        c[1] += b.n;
     }
-    if (lk_comm_sum_u64(comm, c, 2, NULL) != LK_OK || c[1] == 0)
-        return NAN;
-    return (double)c[0] / (double)c[1];
+    if ((s = lk_comm_agree(t->cfg.comm, s, err)) == LK_OK &&
+        (s = lk_comm_sum_u64(t->cfg.comm, c, 2, err)) == LK_OK)
+        *acc = c[1] ? (double)c[0] / (double)c[1] : NAN;
+    return s;
 }
 
 /* The softmax classifier on the codes is the logreg learner's multinomial
@@ -334,17 +385,23 @@ static double codes_accuracy(const lk_comm *comm, const lk_logreg *m, const lk_m
  * cap only guards against a problem that never settles): the problem is
  * convex, so its accuracy measures the codes, not how far a budget of
  * epochs got.  Measured on MNIST, ELM-AE codes: Adam for 10 epochs 93.5%,
- * L-BFGS to convergence 94.5%. */
+ * L-BFGS to convergence 94.5%.  It trains on a block source (clf_source),
+ * one pass per evaluation of its objective: in memory the kept codes as
+ * one block, streamed the rows encoded by the whole stack at every pass,
+ * so no codes are held; the same 4096-row chunks either way. */
 static lk_status step_classify(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_error *err)
 {
-    const lk_ae_stack_data *d = &t->data;
     lk_status s;
     if (!t->ltr) {
-        size_t k = d->n_classes, rows = t->x.rows > t->xt.rows ? t->x.rows : t->xt.rows;
-        if ((s = lk_logreg_alloc(&t->m, t->x.cols, k, err)) != LK_OK ||
-            (s = lk_mat_alloc(&t->scores, rows, k, err)) != LK_OK ||
-            (s = lk_logreg_trainer_alloc(&t->ltr, &t->m, &t->x, d->y, &t->cfg.clf, NULL,
-                                         err)) != LK_OK)
+        const lk_blocks *tr = clf_source(t, 0), *te = clf_source(t, 1);
+        size_t k = t->data.n_classes, rows = tr->max_rows;
+        if (te && te->max_rows > rows)
+            rows = te->max_rows;
+        /* Every rank reaches the trainer's agreements, or none does. */
+        if ((s = lk_logreg_alloc(&t->m, tr->d, k, err)) == LK_OK)
+            s = lk_mat_alloc_uninit(&t->scores, rows, k, err);
+        if ((s = lk_comm_agree(t->cfg.comm, s, err)) != LK_OK ||
+            (s = lk_logreg_trainer_alloc_blocks(&t->ltr, &t->m, tr, &t->cfg.clf, err)) != LK_OK)
             return s;
     }
     if ((s = lk_logreg_iterate(t->ltr, err)) != LK_OK)
@@ -355,9 +412,10 @@ static lk_status step_classify(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_err
         return LK_OK;
     t->res.clf_iterations = lk_logreg_iterations(t->ltr);
     t->res.clf_stop = lk_logreg_test(t->ltr);
-    t->res.train_accuracy = codes_accuracy(t->cfg.comm, &t->m, &t->x, d->y, &t->scores);
-    t->res.test_accuracy = codes_accuracy(t->cfg.comm, &t->m, &t->xt, d->yt, &t->scores);
-    if ((s = lk_ae_logreg_layer(&t->m, &t->st.clf, err)) != LK_OK)
+    if ((s = clf_accuracy(t, clf_source(t, 0), "training", &t->res.train_accuracy, err)) !=
+            LK_OK ||
+        (s = clf_accuracy(t, clf_source(t, 1), "test", &t->res.test_accuracy, err)) != LK_OK ||
+        (s = lk_ae_logreg_layer(&t->m, &t->st.clf, err)) != LK_OK)
         return s;
     t->st.has_clf = 1;
     t->ph = DONE;
@@ -385,7 +443,8 @@ static lk_status plan_stack(lk_ae_stack *st, const lk_ae_stack_config *c, size_t
 }
 
 /* Rows in blocks: for the closed-form layers, which sum over the rows in
- * one pass each. */
+ * one pass each, and the classifier, one pass per evaluation (the classes
+ * come with the blocks). */
 static lk_status check_blocks(const lk_ae_stack_config *c, const lk_ae_stack_data *data,
                               lk_error *err)
 {
@@ -397,10 +456,9 @@ static lk_status check_blocks(const lk_ae_stack_config *c, const lk_ae_stack_dat
         return lk_error_set(err, LK_EUNSUPPORTED, "ae", NULL,
                             "backprop trains by epochs over shuffled rows held in memory: only "
                             "the elm and mda solvers take the rows in blocks");
-    if (c->classify)
-        return lk_error_set(err, LK_EUNSUPPORTED, "ae", NULL,
-                            "the softmax on the codes is trained from rows in memory (logistic "
-                            "regression from row blocks is not in this library yet)");
+    if (c->classify && data->n_classes < 2)
+        return lk_error_set(err, LK_EINVAL, "ae", NULL,
+                            "a classifier needs the classes of the rows (at least 2)");
     if (b->d == 0 || b->max_rows == 0)
         return lk_error_set(err, LK_EINVAL, "ae", NULL, "a block source without columns or rows");
     if (bt && (bt->d != b->d || bt->max_rows == 0))
@@ -476,14 +534,21 @@ lk_status lk_ae_stack_trainer_alloc(lk_ae_stack_trainer **out, const lk_ae_stack
     const lk_blocks *b = data->blocks;
     if (s == LK_OK &&
         (s = plan_stack(&t->st, cfg, b ? b->d : t->x.cols, err)) == LK_OK && b) {
-        t->src = (lk_blocks){ codes_next, codes_rewind, t, b->d, b->max_rows };
-        /* The codes of one block, for a layer above the first: allocated
-         * once, as wide as the widest layer below the last. */
-        size_t wide = 0;
-        for (size_t l = 0; l + 1 < cfg->n_layers; l++)
+        const lk_blocks *bt = data->test_blocks;
+        t->ctr = (coded){ t, b, 0 };
+        t->cte = (coded){ t, bt, 0 };
+        t->src = (lk_blocks){ codes_next, codes_rewind, &t->ctr, b->d, b->max_rows };
+        if (bt)
+            t->test_src = (lk_blocks){ codes_next, codes_rewind, &t->cte, bt->d, bt->max_rows };
+        /* The codes of one block, for a layer above the first or for the
+         * classifier: allocated once, as long as the longest block and as
+         * wide as the widest layer that feeds a layer or the classifier. */
+        size_t wide = 0, rows = bt && bt->max_rows > b->max_rows ? bt->max_rows : b->max_rows;
+        size_t feeding = cfg->classify ? cfg->n_layers : cfg->n_layers - 1;
+        for (size_t l = 0; l < feeding; l++)
             wide = t->st.enc.layers[l].out > wide ? t->st.enc.layers[l].out : wide;
         for (int i = 0; i < 2 && wide && s == LK_OK; i++)
-            s = lk_mat_alloc_uninit(&t->cb[i], b->max_rows, wide, err);
+            s = lk_mat_alloc_uninit(&t->cb[i], rows, wide, err);
     }
     if (s != LK_OK) {
         lk_ae_stack_trainer_free(t);
@@ -514,11 +579,11 @@ lk_status lk_ae_stack_iterate(lk_ae_stack_trainer *t, lk_ae_progress *p, lk_erro
     case CLASSIFY: s = step_classify(t, p, err); break;
     case DONE: break;
     }
-    /* Streamed, there are no codes to keep: the next layer reads the rows
-     * encoded on the fly. */
+    /* Streamed, there are no codes to keep: the next layer, or after the
+     * last the classifier, reads the rows encoded on the fly. */
     if (s == LK_OK && t->data.blocks && t->ph == ENCODE_TRAIN) {
         t->l++;
-        t->ph = TRAIN;
+        t->ph = t->l == t->cfg.n_layers ? CLASSIFY : TRAIN;
     }
     t->failed = s != LK_OK;
     return s;

@@ -663,9 +663,9 @@ static lk_status counted_rewind(void *ctx, lk_error *err)
     return c->inner.rewind(c->inner.ctx, err);
 }
 
-static lk_blocks counted_blocks(counted *c, const lk_mat *x, size_t rows)
+static lk_blocks counted_blocks(counted *c, const lk_mat *x, const uint32_t *y, size_t rows)
 {
-    c->inner = lk_blocks_of_mat(&c->mb, x, NULL, rows);
+    c->inner = lk_blocks_of_mat(&c->mb, x, y, rows);
     c->passes = 0;
     return (lk_blocks){ counted_next, counted_rewind, c, x->cols, rows };
 }
@@ -705,7 +705,7 @@ START_TEST(test_streamed_equals_memory)
                   err.text);
     unsigned long next = gsl_rng_get(r);
     counted ct, cv;
-    lk_blocks bt = counted_blocks(&ct, &s.x, 13), bv = counted_blocks(&cv, &s.xt, 7);
+    lk_blocks bt = counted_blocks(&ct, &s.x, NULL, 13), bv = counted_blocks(&cv, &s.xt, NULL, 7);
     lk_ae_stack_data d = { .blocks = &bt, .test_blocks = &bv };
     gsl_rng_set(r, 613);
     ck_assert_msg(lk_ae_stack_fit(&c, &d, r, tally_step, &tb, &b, &rb, &err) == LK_OK, "%s",
@@ -744,8 +744,73 @@ START_TEST(test_streamed_equals_memory)
 }
 END_TEST
 
-/* Blocks: not for backprop nor a classifier (said, not faked), not with
- * a matrix too, test rows of the training width, rows somewhere. */
+/* Largest difference of the classifiers' W and b, relative to the
+ * largest entry of W. */
+static double clf_diff(const lk_ae_stack *a, const lk_ae_stack *b)
+{
+    const lk_dense *la = &a->clf.layers[0], *lb = &b->clf.layers[0];
+    lk_mat wa = lk_dense_w(la, &a->clf.params), wb = lk_dense_w(lb, &b->clf.params);
+    lk_mat ba = lk_mat_view(lk_dense_b(la, &a->clf.params), 1, wa.rows, wa.rows);
+    lk_mat bb = lk_mat_view(lk_dense_b(lb, &b->clf.params), 1, wa.rows, wa.rows);
+    double top = 0;
+    for (size_t i = 0; i < wa.rows; i++)
+        for (size_t j = 0; j < wa.cols; j++)
+            top = fmax(top, fabs((double)LK_AT(&wa, i, j)));
+    return fmax(th_max_abs_diff(&wa, &wb), th_max_abs_diff(&ba, &bb)) / top;
+}
+
+/* The stack with its classifier from blocks (of 13 training rows, 7 test
+ * rows, the classes in the blocks) is the one from the matrices: the
+ * softmax's W and b to rounding, the same accuracies and iterations; no
+ * codes are kept (no encoding step), each classifier step reads the
+ * training rows encoded by all three layers, and the accuracies are one
+ * pass over each set. */
+START_TEST(test_streamed_classify_equals_memory)
+{
+    data s;
+    data_make(&s, 2718);
+    lk_ae_stack_config c = two_layers(_i ? LK_AE_MDA : LK_AE_ELM);
+    c.n_layers = 3;
+    c.hidden[2] = 6;
+    c.classify = 1;
+    lk_ae_stack a, b;
+    lk_ae_stack_result ra, rb;
+    lk_error err;
+    tally ta = { { 0 }, 0 }, tb = { { 0 }, 0 };
+    gsl_rng *r = th_rng(1213);
+    ck_assert_msg(lk_ae_stack_fit(&c, &s.d, r, tally_step, &ta, &a, &ra, &err) == LK_OK, "%s",
+                  err.text);
+    counted ct, cv;
+    lk_blocks bt = counted_blocks(&ct, &s.x, s.y, 13), bv = counted_blocks(&cv, &s.xt, s.yt, 7);
+    lk_ae_stack_data d = { .blocks = &bt, .test_blocks = &bv, .n_classes = K };
+    gsl_rng_set(r, 1213);
+    ck_assert_msg(lk_ae_stack_fit(&c, &d, r, tally_step, &tb, &b, &rb, &err) == LK_OK, "%s",
+                  err.text);
+    ck_assert_int_eq(b.has_clf, 1);
+    ck_assert_uint_eq(lk_net_inputs(&b.clf), b.enc.layers[2].out);
+    double diff = clf_diff(&a, &b);
+    ck_assert_msg(diff < BLOCK_TOL, "classifier: relative difference %g", diff);
+    ck_assert_uint_eq(rb.clf_iterations, ra.clf_iterations);
+    ck_assert_int_eq(rb.clf_stop, ra.clf_stop);
+    ck_assert_msg(ra.train_accuracy > 0.8 && ra.test_accuracy > 0.6, "accuracy %g / %g",
+                  ra.train_accuracy, ra.test_accuracy);
+    ck_assert(rb.train_accuracy == ra.train_accuracy && rb.test_accuracy == ra.test_accuracy);
+    ck_assert_uint_eq(tb.steps[LK_AE_STEP_ENCODE], 0);
+    ck_assert_uint_eq(tb.steps[LK_AE_STEP_CLASSIFY], rb.clf_iterations);
+    /* Three layers, the classifier's first pass and start, at least one
+     * pass per iteration, the training accuracy. */
+    ck_assert_uint_ge(ct.passes, 3 + 2 + rb.clf_iterations + 1);
+    ck_assert_uint_eq(cv.passes, (c.solver == LK_AE_MDA) + 1);
+    lk_ae_stack_free(&a);
+    lk_ae_stack_free(&b);
+    gsl_rng_free(r);
+    data_free(&s);
+}
+END_TEST
+
+/* Blocks: not for backprop (said, not faked), a classifier only with
+ * classes (a count, and blocks that bring them), not with a matrix too,
+ * test rows of the training width, rows somewhere. */
 START_TEST(test_streamed_refuses)
 {
     data s;
@@ -762,10 +827,21 @@ START_TEST(test_streamed_refuses)
     ck_assert_ptr_nonnull(strstr(err.text, "backprop"));
     c = two_layers(LK_AE_ELM);
     c.classify = 1;
-    d.y = s.y;
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "classes of the rows"));
+    /* Blocks without classes: the classifier's first pass says so. */
     d.n_classes = K;
-    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EUNSUPPORTED);
-    ck_assert_ptr_nonnull(strstr(err.text, "logistic regression from row blocks"));
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "blocks without classes");
+    ck_assert_ptr_null(st.enc.layers);
+    /* Training blocks with classes, test blocks without: the test
+     * accuracy's pass says so. */
+    b = lk_blocks_of_mat(&m1, &s.x, s.y, 10);
+    ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
+    ck_assert_str_eq(err.text, "the test rows come without classes");
+    ck_assert_ptr_null(st.enc.layers);
+    b = lk_blocks_of_mat(&m1, &s.x, NULL, 10);
+    d.n_classes = 0;
     c.classify = 0;
     d.x = &s.x;
     ck_assert_int_eq(lk_ae_stack_fit(&c, &d, r, NULL, NULL, &st, &res, &err), LK_EINVAL);
@@ -801,6 +877,7 @@ int main(void)
     tcase_add_test(core, test_seeded);
     tcase_add_test(core, test_trainer_protocol);
     tcase_add_loop_test(core, test_streamed_equals_memory, 0, 2);
+    tcase_add_loop_test(core, test_streamed_classify_equals_memory, 0, 2);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_test(core, test_sparsity_reaches_layers);

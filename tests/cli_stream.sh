@@ -5,7 +5,8 @@
 # boundaries mid-class and mid-file; predict and eval streamed print what
 # they print in memory; an error in the last block names its line and
 # field and writes no model; learners that load refuse with the memory;
-# ae with a closed-form solver and logreg give the model they give in memory.
+# ae with a closed-form solver (and its classifier) and logreg give the
+# model they give in memory.
 . "${top_srcdir:-.}/tests/cli.sh.inc"
 
 # 230 rows, string labels, a header, features of assorted scales.
@@ -139,8 +140,10 @@ same_model "$TMPD/idx" "$TMPD/idx" --scale standard $tight
 
 # same_model ROWS ARGS...: ae in memory and streamed in blocks of 13 rows,
 # the same n_train and n_test, the same test_mse and the same model (every
-# array) to a relative 1e-5; the streamed model encodes the file ROWS as
-# the other does.
+# array, the classifier's too) to a relative 1e-5; the streamed model
+# encodes the file ROWS as the other does; with --classify, the same
+# accuracies, and the two models predict the same labels of ROWS and
+# evaluate them alike.
 MODEL_DIFF="${top_builddir:-.}/tests/model_diff"
 same_model() {
     rows=$1; shift
@@ -180,6 +183,36 @@ same_model() {
             for (j = 2; j <= h; j++) { d = $j - $(j + h); if (d < 0) d = -d; if (d > 1e-4) bad = 1 } }
             END { exit bad || NR < 40 }' ||
         { failures=$((failures + 1)); echo "FAIL: learnkit $* --stream: the codes differ"; }
+    case " $* " in *" --classify "*) same_classifier "$rows" "$@" ;; esac
+}
+
+# same_classifier ROWS ARGS...: after same_model, the runs' accuracies and
+# what their models predict and evaluate on ROWS.
+same_classifier() {
+    rows=$1; shift
+    checks=$((checks + 1))
+    for key in train_accuracy test_accuracy; do
+        a=$(grep "^  \"$key\"" "$TMPD/mem.json")
+        b=$(grep "^  \"$key\"" "$TMPD/str.json")
+        if [ -z "$a" ] || [ "$a" != "$b" ] || echo "$a" | grep -q null; then
+            failures=$((failures + 1))
+            echo "FAIL: learnkit $* --stream: $key '$b', in memory '$a'"
+            return 1
+        fi
+    done
+    checks=$((checks + 1))
+    # eval's first line names the model file.
+    for m in mem str; do
+        "$LEARNKIT" predict -q -m "$TMPD/$m.lkm" "$rows" > "$TMPD/$m.labels" &&
+            "$LEARNKIT" eval -q -m "$TMPD/$m.lkm" "$rows" | tail -n +2 > "$TMPD/$m.eval" ||
+            break
+    done
+    if [ "$(wc -l < "$TMPD/str.labels")" -lt 40 ] || ! grep -q '^accuracy' "$TMPD/str.eval" ||
+        ! cmp -s "$TMPD/mem.labels" "$TMPD/str.labels" ||
+        ! cmp -s "$TMPD/mem.eval" "$TMPD/str.eval"; then
+        failures=$((failures + 1))
+        echo "FAIL: learnkit $* --stream: the models predict or evaluate otherwise"
+    fi
 }
 
 # ae streams with the closed-form solvers: one layer and a stack, CSV with
@@ -198,13 +231,18 @@ same_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --activation tanh "$TMPD
 same_model "$TMPD/te.svm" ae --solver mda --noise 0.2 "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" \
     --features 7
 same_model "$TMPD/idx" ae --solver mda --noise 0.25 "$TMPD/idx"
-# Backprop loads its rows (epochs over shuffled rows); the classifier on
-# the codes does not stream yet, and says why.
+# The softmax on the last codes streams too (string labels, a holdout; a
+# stack, LIBSVM with a test file); so does it above --max-memory.
+same_model "$TMPD/s.csv" ae --solver elm --hidden 20 --classify "$TMPD/s.csv" --holdout 0.3
+same_model "$TMPD/s.csv" ae --solver mda --noise 0.3 --classify "$TMPD/s.csv" --holdout 0.3
+same_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --classify "$TMPD/tr.svm.gz" \
+    --test "$TMPD/te.svm" --features 7
+run 0 ae --solver elm --hidden 20 --classify "$TMPD/s.csv" --holdout 0.3 --json --max-memory 1K &&
+    err_has '\(--max-memory\): streaming' && out_has '"wait_seconds"' &&
+    out_has '"test_accuracy": [0-9]' && out_has 'each pass over the training rows encoding them'
+# Backprop loads its rows (epochs over shuffled rows).
 run 2 ae --solver backprop --hidden 4 "$TMPD/s.csv" --stream && err_has 'ae loads its data whole' &&
     err_lines 1
-run 1 ae --solver elm --hidden 4 --classify "$TMPD/s.csv" --stream -o "$TMPD/clf.lkm" &&
-    err_has 'ae --classify does not stream yet.*logistic regression from row blocks' &&
-    no_file "$TMPD/clf.lkm"
 
 # predict and eval streamed: the same output as in memory, in input order.
 run 0 elm --hidden 25 "$TMPD/s.csv" -o "$TMPD/m.lkm"

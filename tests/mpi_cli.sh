@@ -182,9 +182,9 @@ if [ "$(grep -c '^learner ' "$TMPD/out")" -ne 1 ]; then
     failures=$((failures + 1)); echo "FAIL: compare on 2 ranks: not one table"
 fi
 
-# ae --solver elm|mda streams each rank's share (tests/mpi_stream.sh); with
-# a classifier the ranks hold their shares in memory, and the stack and its
-# softmax are one process's: the same test predictions.
+# ae --solver elm|mda streams each rank's share (tests/mpi_stream.sh), with
+# a classifier too: the stack and its softmax are one process's, the same
+# test predictions.
 for solver in elm mda; do
     run 0 ae --solver $solver --hidden 6 --classify -q -o "$TMPD/clf1.lkm" $data
     mrun 3 0 ae --solver $solver --hidden 6 --classify -q -o "$TMPD/clf3.lkm" $data &&

@@ -38,9 +38,14 @@
  * are no ENCODE steps), and the test MSE is one pass over the test blocks.
  * The first layer is the one of the rows in memory, byte for byte (the
  * solvers sum in chunks of their own); the layers above, up to the
- * rounding of codes computed a block at a time.  Backprop (epochs over
- * shuffled rows) and the
- * classifier (logistic regression from rows in memory) do not stream. */
+ * rounding of codes computed a block at a time.  With cfg.classify the
+ * softmax trains from the blocks too (lk_logreg_trainer_alloc_blocks),
+ * each evaluation of its objective one pass over the training rows
+ * encoded by every layer as each block arrives, with each row's class
+ * from its block; its training and test accuracies are one pass each.  In
+ * memory it trains on the kept codes as one block: the same 4096-row
+ * chunks, so the same classifier up to the rounding of the codes.
+ * Backprop (epochs over shuffled rows) does not stream. */
 #ifndef LEARNKIT_AE_STACK_H
 #define LEARNKIT_AE_STACK_H
 
@@ -140,9 +145,11 @@ typedef struct lk_ae_stack_data {
     const uint32_t *yt;     /* their classes (classify only) */
     /* Streamed: the training rows as a block source of d = blocks->d
      * columns (with cfg.comm, this rank's share; the rows of all ranks
-     * must not be none), and the test rows (NULL: none; d columns).  The
-     * trainer reads one source at a time, each pass from a rewind, so
-     * both may be views of one file. */
+     * must not be none), and the test rows (NULL: none; d columns); with
+     * classify, their blocks carry the classes (below n_classes, which
+     * says how many) and y, yt are unused.  The trainer reads one source
+     * at a time, each pass from a rewind, so both may be views of one
+     * file. */
     const struct lk_blocks *blocks;
     const struct lk_blocks *test_blocks;
 } lk_ae_stack_data;
@@ -162,8 +169,9 @@ typedef struct lk_ae_stack_trainer lk_ae_stack_trainer;
  * with lk_ae_stack_check's sentence); LK_EINVAL for data that does not fit
  * (no rows, test rows of another width, classes missing with classify,
  * both a matrix and blocks); LK_EUNSUPPORTED for blocks with the backprop
- * solver or a classifier; LK_ENOMEM.  cfg is copied; the rows of data are borrowed and must outlive
- * the trainer. */
+ * solver; LK_ENOMEM.  Blocks without classes under classify fail at the
+ * classifier's first step.  cfg is copied; the rows of data are borrowed
+ * and must outlive the trainer. */
 lk_status lk_ae_stack_trainer_alloc(lk_ae_stack_trainer **out, const lk_ae_stack_config *cfg,
                                     const lk_ae_stack_data *data, gsl_rng *rng, lk_error *err);
 
