@@ -22,22 +22,29 @@ awk 'BEGIN { srand(3); for (i = 0; i < 190; i++) { c = (i * 5 + int(i / 3)) % 4;
 head -n 150 "$TMPD/s.svm" | gzip -c > "$TMPD/tr.svm.gz"
 tail -n 40 "$TMPD/s.svm" > "$TMPD/te.svm"
 
+# same_keys WHAT KEY...: the top-level KEYs of mem.json and str.json are
+# present and equal (a failure names WHAT).
+same_keys() {
+    what=$1; shift
+    for key in "$@"; do
+        a=$(grep "^  \"$key\"" "$TMPD/mem.json")
+        b=$(grep "^  \"$key\"" "$TMPD/str.json")
+        if [ -z "$a" ] || [ "$a" != "$b" ]; then
+            failures=$((failures + 1))
+            echo "FAIL: learnkit $what --stream: $key '$b', in memory '$a'"
+            sed 's/^/  stderr: /' "$TMPD/err" | head -5
+            return 1
+        fi
+    done
+}
+
 # same_fit ARGS...: in memory and streamed in blocks of 13 rows, the same
 # n_train, n_test, train and test accuracy.
 same_fit() {
     checks=$((checks + 1))
     "$LEARNKIT" "$@" --json -q > "$TMPD/mem.json" 2> "$TMPD/err" < /dev/null
     LEARNKIT_BLOCK_ROWS=13 "$LEARNKIT" "$@" --stream --json -q > "$TMPD/str.json" 2>> "$TMPD/err" < /dev/null
-    for key in n_train n_test train_accuracy test_accuracy; do
-        a=$(grep "^  \"$key\"" "$TMPD/mem.json")
-        b=$(grep "^  \"$key\"" "$TMPD/str.json")
-        if [ -z "$a" ] || [ "$a" != "$b" ]; then
-            failures=$((failures + 1))
-            echo "FAIL: learnkit $* --stream: $key '$b', in memory '$a'"
-            sed 's/^/  stderr: /' "$TMPD/err" | head -5
-            return 1
-        fi
-    done
+    same_keys "$*" n_train n_test train_accuracy test_accuracy || return 1
     grep -q '"wait_seconds"' "$TMPD/str.json" && grep -q '"read_seconds"' "$TMPD/str.json" &&
         grep -q '"compute_seconds"' "$TMPD/str.json" ||
         { failures=$((failures + 1)); echo "FAIL: $*: no stream times in --json"; }
@@ -137,27 +144,18 @@ same_fit lsq "$TMPD/idx" --scale standard
 same_fit logreg "$TMPD/idx"
 same_model "$TMPD/idx" "$TMPD/idx" --scale standard $tight
 
-# same_model ROWS ARGS...: ae in memory and streamed in blocks of 13 rows,
+# same_ae_model ROWS ARGS...: ae in memory and streamed in blocks of 13 rows,
 # the same n_train and n_test, the same test_mse and the same model (every
 # array) to a relative 1e-5; the streamed model encodes the file ROWS as
 # the other does.
 MODEL_DIFF="${top_builddir:-.}/tests/model_diff"
-same_model() {
+same_ae_model() {
     rows=$1; shift
     checks=$((checks + 1))
     "$LEARNKIT" "$@" --json -q -o "$TMPD/mem.lkm" > "$TMPD/mem.json" 2> "$TMPD/err" < /dev/null
     LEARNKIT_BLOCK_ROWS=13 "$LEARNKIT" "$@" --stream --json -q -o "$TMPD/str.lkm" \
         > "$TMPD/str.json" 2>> "$TMPD/err" < /dev/null
-    for key in n_train n_test; do
-        a=$(grep "\"$key\"" "$TMPD/mem.json")
-        b=$(grep "\"$key\"" "$TMPD/str.json")
-        if [ -z "$a" ] || [ "$a" != "$b" ]; then
-            failures=$((failures + 1))
-            echo "FAIL: learnkit $* --stream: $key '$b', in memory '$a'"
-            sed 's/^/  stderr: /' "$TMPD/err" | head -5
-            return 1
-        fi
-    done
+    same_keys "$*" n_train n_test || return 1
     a=$(sed -n 's/.*"test_mse": \([^,]*\),*$/\1/p' "$TMPD/mem.json")
     b=$(sed -n 's/.*"test_mse": \([^,]*\),*$/\1/p' "$TMPD/str.json")
     if [ -z "$a" ] || ! awk -v a="$a" -v b="$b" 'BEGIN { if (a == "null") exit b != "null";
@@ -188,16 +186,16 @@ same_model() {
 # Gram matrices are so ill-conditioned that float sums taken in other
 # chunks would move them by 1e-3; the solvers' own chunks keep them equal.
 for data in "$TMPD/s.csv" "$TMPD/s.csv.gz"; do
-    same_model "$data" ae --solver elm --hidden 20 "$data" --scale standard
-    same_model "$data" ae --solver mda --noise 0.3 "$data"
+    same_ae_model "$data" ae --solver elm --hidden 20 "$data" --scale standard
+    same_ae_model "$data" ae --solver mda --noise 0.3 "$data"
 done
-same_model "$TMPD/s.csv" ae --solver elm --hidden 20,10 "$TMPD/s.csv" --holdout 0.3
-same_model "$TMPD/s.csv" ae --solver mda --noise 0.45 --hidden 4,4 "$TMPD/s.csv.gz" --holdout 0.3
-same_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --activation tanh "$TMPD/tr.svm.gz" \
+same_ae_model "$TMPD/s.csv" ae --solver elm --hidden 20,10 "$TMPD/s.csv" --holdout 0.3
+same_ae_model "$TMPD/s.csv" ae --solver mda --noise 0.45 --hidden 4,4 "$TMPD/s.csv.gz" --holdout 0.3
+same_ae_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --activation tanh "$TMPD/tr.svm.gz" \
     --test "$TMPD/te.svm" --features 7
-same_model "$TMPD/te.svm" ae --solver mda --noise 0.2 "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" \
+same_ae_model "$TMPD/te.svm" ae --solver mda --noise 0.2 "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" \
     --features 7
-same_model "$TMPD/idx" ae --solver mda --noise 0.25 "$TMPD/idx"
+same_ae_model "$TMPD/idx" ae --solver mda --noise 0.25 "$TMPD/idx"
 # Backprop loads its rows (epochs over shuffled rows); the classifier on
 # the codes does not stream yet, and says why.
 run 2 ae --solver backprop --hidden 4 "$TMPD/s.csv" --stream && err_has 'ae loads its data whole' &&
