@@ -423,6 +423,46 @@ START_TEST(test_net_full_batch_equals_one_process)
 }
 END_TEST
 
+/* --validation over the ranks holds out the rows one process holds out:
+ * with full-batch steps the ranks then train on the same rows as one
+ * process, so the weights and every epoch's validation loss agree with
+ * one process's to rounding (a split drawn per rank would train on other
+ * rows and validate on others). */
+START_TEST(test_net_validation_equals_one_process)
+{
+    problem p = make_problem(-0.7);
+    lk_net whole, part;
+    small_net(&whole);
+    small_net(&part);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.optim = &lk_optim_sgd;
+    cfg.optim_cfg = lk_optim_defaults(&lk_optim_sgd);
+    cfg.optim_cfg.lr = 0.5;
+    cfg.batch = p.n;
+    cfg.epochs = 12;
+    cfg.validation = 0.23;
+    cfg.patience = 100;
+    lk_net_epoch_stats sw, sp;
+    train(&whole, &cfg, &p.x, p.y, p.n, p.k, &sw);
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    train(&part, &cfg, &x, y, x.rows, p.k, &sp);
+    lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
+    lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
+    double diff = th_rel_diff(&ww, &wp);
+    if (R == 0)
+        fprintf(stderr, "net with validation on %d ranks: validation loss %.6f / %.6f, relative "
+                "difference %.2e\n", P, sw.val_loss, sp.val_loss, diff);
+    ck_assert_uint_eq(sp.rows, sw.rows);
+    ck_assert_double_le(diff, REL_TOL);
+    ck_assert_double_eq_tol(sp.val_loss, sw.val_loss, 1e-5 * sw.val_loss);
+    lk_net_free(&whole);
+    lk_net_free(&part);
+    problem_free(&p);
+}
+END_TEST
+
 /* Mini-batches of 32 rows split among the ranks: every rank ends with the
  * same weights (one sum per step, one step everywhere), the loss falls,
  * and the network learns the classes. */
@@ -586,6 +626,7 @@ int main(int argc, char **argv)
     tcase_add_test(core, test_ae_stack_streamed);
     tcase_add_test(core, test_logreg);
     tcase_add_test(core, test_net_full_batch_equals_one_process);
+    tcase_add_test(core, test_net_validation_equals_one_process);
     tcase_add_test(core, test_net_minibatch_ranks_agree);
     tcase_add_test(core, test_perceptron_mixing);
     TCase *errors = tcase_create("errors");
