@@ -2,8 +2,8 @@
  * loads it (the row source: first pass, label map, read into memory).
  * The first byte picks the options (header mode, label column, the file as
  * its own test set or a holdout); the rest is the file. */
-#include <stdint.h>
 #include "text_fuzz.h"
+#include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,8 +3,8 @@
  * of the rest, in its high seven bits) and, in its low bit, whether to
  * open as the in-memory load does (sizes checked before any row is read);
  * the rest is the two files. */
-#include <stdint.h>
 #include "text_fuzz.h"
+#include <stdint.h>
 #include "rows_impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -2,8 +2,8 @@
  * lk_data_load loads it.  The first byte is a minimum width (its low
  * seven bits; 0: from the data) and, in its high bit, the file as its own
  * test set instead of a holdout; the rest is the file. */
-#include <stdint.h>
 #include "text_fuzz.h"
+#include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

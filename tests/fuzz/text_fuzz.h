@@ -4,7 +4,10 @@
 #ifndef LEARNKIT_TEXT_FUZZ_H
 #define LEARNKIT_TEXT_FUZZ_H
 
+/* memfd_create: include this header first (before any system header). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +20,7 @@
 
 /* The bytes as a file whose path goes into path; returns its descriptor
  * (close it after), or -1. */
-static int fuzz_file(const unsigned char *data, size_t size, char *path, size_t cap)
+static inline int fuzz_file(const unsigned char *data, size_t size, char *path, size_t cap)
 {
     int fd = memfd_create("fuzz", 0);
     if (fd < 0)
@@ -32,7 +35,7 @@ static int fuzz_file(const unsigned char *data, size_t size, char *path, size_t 
 
 /* A set that loaded must describe exactly the rows it holds: no NaN, every
  * class below k. */
-static void fuzz_check_set(const lk_dataset *d, size_t k)
+static inline void fuzz_check_set(const lk_dataset *d, size_t k)
 {
     if (d->x.rows != d->n || (d->n && d->x.cols != d->d))
         abort();
@@ -47,7 +50,7 @@ static void fuzz_check_set(const lk_dataset *d, size_t k)
 
 /* lk_data_load of the bytes as text data of o's format: with the file as
  * its own test set (both sets read) or with a holdout. */
-static void fuzz_load_text(const unsigned char *data, size_t size, lk_data_options *o,
+static inline void fuzz_load_text(const unsigned char *data, size_t size, lk_data_options *o,
                            int own_test)
 {
     char path[64];
