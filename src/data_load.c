@@ -43,7 +43,7 @@ static lk_status check_fits(const char *path, lk_format f, size_t n, size_t d, s
                             lk_error *err)
 {
     size_t limit = max_bytes ? max_bytes : lki_default_max_bytes();
-    if (n <= limit / sizeof(lk_real) / d)
+    if (d == 0 || n <= limit / sizeof(lk_real) / d)
         return LK_OK;
     if (f == LK_FORMAT_CSV)
         return lk_error_set(err, LK_ETOOBIG, path, NULL, "more than %zu bytes of features",

@@ -181,6 +181,17 @@ lk_status lki_idxs_open(lki_idxs *s, const char *path, const char *labels_path,
         (st = gz_open(&s->lab, labels_path, err)) != LK_OK ||
         (st = labels_header(s, err)) != LK_OK)
         return st;
+    /* The in-memory load checks the memory its rows need after the first
+     * pass, but the run buffers are allocated here: in whole mode no more
+     * rows than the header promises, nor than 64 MB hold as values (a
+     * gzipped header may promise what the file lacks). */
+    if (whole) {
+        size_t fit = ((size_t)64 << 20) / 8 / s->d;
+        if (s->max_rows > fit)
+            s->max_rows = fit ? fit : 1;
+        if (s->max_rows > s->n)
+            s->max_rows = s->n;
+    }
     /* A run must also fit gzread's int count. */
     size_t row = s->d * s->es;
     if (row > (size_t)0x7fffffff / s->max_rows || s->les * s->max_rows > 0x7fffffff)

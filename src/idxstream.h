@@ -32,7 +32,9 @@ typedef struct lki_idxs {
  * ends early or goes on is refused with the same words ("the header
  * promises N data bytes, the file has M") at the end of the header;
  * without it, the rows before the damage arrive and the error names the
- * row where the file ends.  Bytes a damaged gzip stream garbled are
+ * row where the file ends; whole also makes the runs no longer than the
+ * header's rows nor 64 MB of values (max_rows then says how long).  Bytes
+ * a damaged gzip stream garbled are
  * reported as its damage.  LK_ENOTFOUND, LK_EIO, LK_EFORMAT, LK_ENOMEM. */
 lk_status lki_idxs_open(lki_idxs *s, const char *path, const char *labels_path,
                         size_t max_rows, int whole, lk_error *err);

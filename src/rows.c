@@ -94,7 +94,11 @@ static lk_status idx_open(lk_rows *r, const char *labels_path, int whole, lk_err
     r->is_idx = 1;
     lk_status s = lki_idxs_open(&r->idx, r->path, r->labels_path, r->block_rows, whole,
                                 err);
-    return s == LK_OK ? lk_rows_set_width(r, r->idx.d, err) : s;
+    if (s != LK_OK)
+        return s;
+    /* Whole: lki_idxs_open may have made the runs shorter (its comment). */
+    r->block_rows = r->idx.max_rows;
+    return lk_rows_set_width(r, r->idx.d, err);
 }
 
 lk_status lki_rows_open(lk_rows **out, const char *path, const char *labels_path,
