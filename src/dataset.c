@@ -1,5 +1,5 @@
-/* dataset.c — resolving DATA (a name, an IDX directory or a file), reading
- * train and test sets, mapping labels to classes, and the holdout split. */
+/* dataset.c — resolving DATA (a name, an IDX directory or a file), the
+ * holdout split, one-hot targets; the reading is data_load.c's. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -174,74 +174,6 @@ static lk_format format_by_name(const char *path)
     return LK_FORMAT_AUTO;
 }
 
-static lk_status read_idx_pair(const char *images, const char *labels, const lk_data_options *o,
-                               lki_rows *out, lk_error *err)
-{
-    lki_rows lab;
-    lk_status s = lki_idx_read_features(images, o->max_bytes, out, err);
-    if (s != LK_OK)
-        return s;
-    if ((s = lki_idx_read_labels(labels, o->max_bytes, &lab, err)) != LK_OK) {
-        lki_rows_free(out);
-        return s;
-    }
-    if (lab.n != out->n) {
-        s = lk_error_set(err, LK_EFORMAT, labels, NULL,
-                         "%zu labels for the %zu images of %s", lab.n, out->n, images);
-        lki_rows_free(&lab);
-        lki_rows_free(out);
-        return s;
-    }
-    out->labels = lab.labels;
-    lab.labels = NULL;
-    lki_rows_free(&lab);
-    return LK_OK;
-}
-
-static lk_status read_file(const char *path, lk_format f, const lk_data_options *o,
-                           size_t min_features, lki_rows *out, lk_error *err)
-{
-    switch (f) {
-    case LK_FORMAT_CSV:
-        return lki_csv_read(path, o, out, err);
-    case LK_FORMAT_LIBSVM:
-        return lki_libsvm_read(path, min_features, o->max_bytes, out, err);
-    default:
-        return lk_error_set(err, LK_EINVAL, path, "format",
-                            "cannot tell the format from the name (expected .csv, .svm, "
-                            ".libsvm, .scale or .t, optionally .gz)");
-    }
-}
-
-/* A dataset of rows idx[k], k < n, of r (features copied, labels mapped);
- * with idx NULL, all of r's rows, whose feature block is moved, not copied. */
-static lk_status take_rows(lki_rows *r, const uint32_t *y, const size_t *idx, size_t n,
-                           lk_dataset *out, lk_error *err)
-{
-    memset(out, 0, sizeof *out);
-    out->y = malloc((n ? n : 1) * sizeof *out->y);
-    if (!out->y)
-        return lk_error_set(err, LK_ENOMEM, "data", NULL, "out of memory");
-    if (idx) {
-        lk_status s = lk_mat_alloc_uninit(&out->x, n, r->d, err);
-        if (s != LK_OK) {
-            free(out->y);
-            out->y = NULL;
-            return s;
-        }
-        lk_mat_gather_rows(&out->x, &r->x, idx);
-        for (size_t k = 0; k < n; k++)
-            out->y[k] = y[idx[k]];
-    } else {
-        out->x = r->x;
-        r->x = (lk_mat){ 0 };
-        memcpy(out->y, y, n * sizeof *y);
-    }
-    out->n = n;
-    out->d = r->d;
-    return LK_OK;
-}
-
 static void dataset_free(lk_dataset *d)
 {
     lk_mat_free(&d->x);
@@ -292,170 +224,10 @@ done:
     return s;
 }
 
-/* A seeded, stratified split (lki_holdout_mark); both sets keep the file's
- * order. */
-static lk_status holdout_split(lki_rows *r, const uint32_t *y, size_t k, double f,
-                               gsl_rng *rng, lk_split *out, lk_error *err)
-{
-    size_t n = r->n, n_test = 0;
-    unsigned char *to_test = malloc(n ? n : 1);
-    size_t *tr = malloc((n ? n : 1) * sizeof *tr), *te = malloc((n ? n : 1) * sizeof *te);
-    lk_status s;
-    if (!to_test || !tr || !te)
-        s = lk_error_set(err, LK_ENOMEM, "holdout", NULL, "out of memory");
-    else
-        s = lk_holdout_mark(y, n, k, f, rng, to_test, &n_test, err);
-    if (s == LK_OK) {
-        size_t a = 0, b = 0;
-        for (size_t i = 0; i < n; i++) {
-            if (to_test[i])
-                te[b++] = i;
-            else
-                tr[a++] = i;
-        }
-        s = take_rows(r, y, tr, a, &out->train, err);
-        if (s == LK_OK)
-            s = take_rows(r, y, te, b, &out->test, err);
-    }
-    free(to_test);
-    free(tr);
-    free(te);
-    return s;
-}
-
-static char *xstrdup_printf(const char *fmt, const char *a, double f)
-{
-    char buf[1024];
-    snprintf(buf, sizeof buf, fmt, f, a);
-    return strdup(buf);
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash && slash[1] ? slash + 1 : path;
-}
-
-lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *rng,
-                       lk_split *out, lk_error *err)
-{
-    memset(out, 0, sizeof *out);
-    lk_data_options o = opts ? *opts : lk_data_options_default();
-    if (!spec || !*spec)
-        spec = "mnist";
-    lki_rows train = { 0 }, test = { 0 };
-    uint32_t *ytr = NULL, *yte = NULL;
-    int have_test = 0;
-    lk_status s = LK_OK;
-
-    lk_data_files f = { 0 };
-    /* A built-in set ("xor") is made in memory and read like CSV data
-     * (standard scaling by default); anything else names files. */
-    int builtin = !is_dir(spec) && !is_file(spec) && lki_is_builtin(spec);
-    if (builtin) {
-        if ((s = lki_builtin_read(spec, &train, &test, err)) != LK_OK)
-            return s;
-        out->name = strdup(spec);
-        out->train_source = strdup(spec);
-        out->test_source = strdup(spec);
-        out->format = LK_FORMAT_CSV;
-        have_test = 1;
-    } else {
-        if ((s = lk_data_resolve(spec, &o, &f, err)) != LK_OK)
-            return s;
-        out->name = f.name;
-        f.name = NULL;
-        out->format = f.format;
-    }
-    if (!builtin && f.format == LK_FORMAT_IDX) {
-        s = read_idx_pair(f.train, f.train_labels, &o, &train, err);
-        if (s == LK_OK)
-            s = read_idx_pair(f.test, f.test_labels, &o, &test, err);
-        if (s == LK_OK && test.d != train.d)
-            s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
-                             "test images have %zu pixels, training images %zu", test.d, train.d);
-        char buf[2048];
-        snprintf(buf, sizeof buf, "%s, %s", f.train, f.train_labels);
-        out->train_source = strdup(buf);
-        snprintf(buf, sizeof buf, "%s, %s", f.test, f.test_labels);
-        out->test_source = strdup(buf);
-        have_test = 1;
-    } else if (!builtin) {
-        out->train_source = strdup(f.train);
-        s = read_file(f.train, f.format, &o, o.features, &train, err);
-        if (s == LK_OK && f.test) {
-            s = read_file(f.test, f.test_format, &o, train.d, &test, err);
-            out->test_source = strdup(f.test);
-            have_test = 1;
-            if (s == LK_OK && test.d > train.d && f.format == LK_FORMAT_LIBSVM) {
-                /* The test set names a feature the training set never saw. */
-                s = lk_error_set(err, LK_EFORMAT, f.test, "features",
-                                 "has feature index %zu beyond the training set's %zu; set the "
-                                 "number of features to %zu", test.d, train.d, test.d);
-            } else if (s == LK_OK && test.d != train.d) {
-                s = lk_error_set(err, LK_EFORMAT, f.test, NULL,
-                                 "%zu features per row, the training set has %zu", test.d,
-                                 train.d);
-            }
-        }
-    }
-    lk_data_files_free(&f);
-    if (s != LK_OK)
-        goto fail;
-    if (train.n == 0) {
-        s = lk_error_set(err, LK_EFORMAT, out->train_source, NULL, "no data rows");
-        goto fail;
-    }
-
-    /* One label map over both sets, so a class seen only in the test set
-     * still has a number (the model will simply never predict it). */
-    char **const sets[2] = { train.labels, test.labels };
-    const size_t counts[2] = { train.n, have_test ? test.n : 0 };
-    if ((s = lki_labels_build(sets, counts, 2, &out->labels, err)) != LK_OK)
-        goto fail;
-    if (out->labels.k < 2) {
-        s = lk_error_set(err, LK_EFORMAT, out->train_source, NULL,
-                         "all rows have the same label '%s': nothing to learn",
-                         out->labels.k ? out->labels.names[0] : "");
-        goto fail;
-    }
-    ytr = malloc(train.n * sizeof *ytr);
-    yte = malloc((have_test && test.n ? test.n : 1) * sizeof *yte);
-    if (!ytr || !yte) {
-        s = lk_error_set(err, LK_ENOMEM, "data", NULL, "out of memory");
-        goto fail;
-    }
-    if ((s = lki_labels_map(&out->labels, train.labels, train.n, ytr, out->train_source, err)))
-        goto fail;
-    if (have_test) {
-        if ((s = lki_labels_map(&out->labels, test.labels, test.n, yte, out->test_source, err)))
-            goto fail;
-        if ((s = take_rows(&train, ytr, NULL, train.n, &out->train, err)) != LK_OK)
-            goto fail;
-        if ((s = take_rows(&test, yte, NULL, test.n, &out->test, err)) != LK_OK)
-            goto fail;
-    } else {
-        if (!(o.holdout > 0 && o.holdout < 1)) {
-            s = lk_error_set(err, LK_EINVAL, "data", "holdout", "must be between 0 and 1");
-            goto fail;
-        }
-        if ((s = holdout_split(&train, ytr, out->labels.k, o.holdout, rng, out, err)) != LK_OK)
-            goto fail;
-        out->test_is_holdout = 1;
-        out->test_source = xstrdup_printf("holdout %g of %s", out->train_source, o.holdout);
-    }
-    lki_rows_free(&train);
-    lki_rows_free(&test);
-    free(ytr);
-    free(yte);
-    return LK_OK;
-fail:
-    lki_rows_free(&train);
-    lki_rows_free(&test);
-    free(ytr);
-    free(yte);
-    lk_split_free(out);
-    return s;
 }
 
 void lk_data_files_free(lk_data_files *f)
@@ -515,7 +287,9 @@ lk_status lk_data_resolve(const char *spec, const lk_data_options *opts, lk_data
         return lk_error_set(err, LK_EINVAL, spec, NULL,
                             "IDX data is read from a directory in the MNIST layout");
     if (f == LK_FORMAT_AUTO)
-        return read_file(spec, f, &o, 0, NULL, err);
+        return lk_error_set(err, LK_EINVAL, spec, "format",
+                            "cannot tell the format from the name (expected .csv, .svm, "
+                            ".libsvm, .scale or .t, optionally .gz)");
     out->format = f;
     out->name = strdup(base_name(spec));
     out->train = strdup(spec);

@@ -18,17 +18,26 @@ typedef struct lki_idxs {
     size_t n, d;                      /* images, pixels per image */
     size_t max_rows;                  /* rows per run, at most */
     size_t row;                       /* the row both files are at */
+    int whole;                        /* checked as the in-memory load needs */
     unsigned char *raw, *lraw;        /* the run's images and labels */
     char *ltext;                      /* the run's label texts */
     char u8text[256][4];              /* "0" ... "255": u8 labels need no formatting */
 } lki_idxs;
 
-/* Open both files and check both headers (the messages of the whole-file
- * reader, naming the file and byte), with buffers for runs of max_rows
- * rows.  path and labels_path must outlive s.  LK_ENOTFOUND, LK_EIO,
- * LK_EFORMAT, LK_ENOMEM. */
+/* Open both files and check both headers (naming the file and byte),
+ * with buffers for runs of max_rows rows.  path and labels_path must
+ * outlive s.  With whole set (the in-memory load, which allocates every
+ * row before it reads them) a plain file's size must be what its header
+ * promises, checked here before any row is read, and a gzipped file that
+ * ends early or goes on is refused with the same words ("the header
+ * promises N data bytes, the file has M") at the end of the header;
+ * without it, the rows before the damage arrive and the error names the
+ * row where the file ends; whole also makes the runs no longer than the
+ * header's rows nor 64 MB of values (max_rows then says how long).  Bytes
+ * a damaged gzip stream garbled are
+ * reported as its damage.  LK_ENOTFOUND, LK_EIO, LK_EFORMAT, LK_ENOMEM. */
 lk_status lki_idxs_open(lki_idxs *s, const char *path, const char *labels_path,
-                        size_t max_rows, lk_error *err);
+                        size_t max_rows, int whole, lk_error *err);
 void lki_idxs_close(lki_idxs *s);
 
 /* Position both files at row (<= n). */

@@ -10,10 +10,87 @@
 #include <learnkit/blas.h>
 #include "net_impl.h"
 
+/* The validation split of one process over every rank's rows: the
+ * permutation one process draws of all N rows (every rank's generator is
+ * in the state one process's is in), its last n_val rows held out; each
+ * rank keeps, in permutation order, the training and held-out rows that
+ * fall in its own range.  A rank may hold no held-out row. */
+static lk_status global_validation(lk_net_trainer *tr, lk_error *err)
+{
+    const lk_comm *c = tr->cfg.comm;
+    int p = lk_comm_size(c), me = lk_comm_rank(c);
+    uint64_t mine = tr->n_train, *held = NULL;
+    size_t *cnt = calloc((size_t)p, sizeof *cnt), *perm = NULL;
+    void *all = NULL;
+    lk_status s = cnt ? LK_OK : lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+    if ((s = lk_comm_agree(c, s, err)) != LK_OK ||
+        (s = lk_comm_allgather(c, &mine, sizeof mine, &all, cnt, err)) != LK_OK)
+        goto done;
+    held = all;
+    size_t N = 0, from = 0, n = tr->n_train;
+    for (int r = 0; r < p; r++) {
+        from += r < me ? (size_t)held[r] : 0;
+        N += (size_t)held[r];
+    }
+    if (N < 2) {
+        s = lk_error_set(err, LK_EINVAL, "training", NULL, "a validation split needs at least 2 rows");
+        goto done;
+    }
+    size_t n_val = (size_t)floor(tr->cfg.validation * (double)N + 0.5);
+    n_val = n_val < 1 ? 1 : n_val > N - 1 ? N - 1 : n_val;
+    perm = malloc(N * sizeof *perm);
+    s = perm ? LK_OK : lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+    if ((s = lk_comm_agree(c, s, err)) != LK_OK)
+        goto done;
+    for (size_t i = 0; i < N; i++)
+        perm[i] = i;
+    gsl_ran_shuffle(tr->rng, perm, N, sizeof *perm);
+    /* This rank's rows, local indices in permutation order: training rows
+     * first (into train_idx), then the held-out ones (into perm's front). */
+    size_t k = 0, v = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (perm[i] < from || perm[i] >= from + n)
+            continue;
+        if (i < N - n_val)
+            tr->train_idx[k++] = perm[i] - from;
+        else
+            perm[v++] = perm[i] - from;
+    }
+    tr->n_train = k;
+    tr->n_val = v;
+    tr->validating = 1;
+    /* The shuffled copies hold the training rows only (their memory, sized
+     * for every row of the share, stays). */
+    tr->xs.rows = tr->ys.rows = k;
+    const lk_mat *x = tr->x, *y = tr->y;
+    s = LK_OK;
+    if (v && (s = lk_mat_alloc(&tr->xv, v, x->cols, err)) == LK_OK &&
+        (s = lk_mat_alloc(&tr->yv, v, y->cols, err)) == LK_OK) {
+        lk_mat_gather_rows(&tr->xv, x, perm);
+        lk_mat_gather_rows(&tr->yv, y, perm);
+    }
+    if (s == LK_OK && !(tr->best = lk_alloc_aligned(tr->net->params.n * sizeof(lk_real))))
+        s = lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+    if (s == LK_OK && tr->net->n_bn_stats &&
+        !(tr->best_stats = malloc(tr->net->n_bn_stats * sizeof *tr->best_stats)))
+        s = lk_error_set(err, LK_ENOMEM, "training", NULL, "out of memory");
+    s = lk_comm_agree(c, s, err);
+done:
+    free(held);
+    free(cnt);
+    free(perm);
+    return s;
+}
+
 lk_status lki_net_parallel_init(lk_net_trainer *tr, lk_error *err)
 {
     const lk_comm *c = tr->cfg.comm;
     int p = lk_comm_size(c);
+    if (tr->cfg.validation > 0) {
+        lk_status vs = global_validation(tr, err);
+        if (vs != LK_OK)
+            return vs;
+    }
     uint64_t mine = tr->n_train, total = 0;
     void *all = NULL;
     lk_status s;

@@ -102,7 +102,9 @@ static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config 
                             lk_net_inputs(net), lk_net_outputs(net));
     size_t n = x->rows;
     size_t n_val = 0;
-    if (cfg->validation > 0) {
+    /* Data-parallel, the held-out rows are drawn over every rank's rows
+     * (lki_net_parallel_init), as one process draws them. */
+    if (cfg->validation > 0 && lk_comm_size(cfg->comm) <= 1) {
         n_val = (size_t)floor(cfg->validation * (double)n + 0.5);
         n_val = n_val < 1 ? 1 : n_val;
         if (n < 2)
@@ -113,6 +115,7 @@ static lk_status init_here(lk_net_trainer *tr, lk_net *net, const lk_net_config 
     if (n == 0)
         return lk_error_set(err, LK_EINVAL, "training", NULL, "no training rows");
     tr->n_val = n_val;
+    tr->validating = n_val > 0;
     tr->n_train = n - n_val;
     size_t *all = malloc(n * sizeof *all);
     tr->perm = malloc(tr->n_train * sizeof *tr->perm);
@@ -270,7 +273,7 @@ lk_status lk_net_iterate(lk_net_trainer *tr, lk_net_epoch_stats *stats, lk_error
         tr->grad_norm[l] /= (double)batches;
     lk_net_epoch_stats st = { .epoch = tr->epoch, .loss = total / (double)rows,
                               .val_loss = NAN, .errors = errors, .rows = rows, .grad_layers = L, .grad_norm = tr->grad_norm };
-    if (tr->n_val) {
+    if (tr->validating) {
         st.val_loss = validation_loss(tr);
         if (st.val_loss < tr->best_loss) {
             tr->best_loss = st.val_loss;
@@ -309,7 +312,7 @@ lk_train_state lk_net_test(const lk_net_trainer *tr)
 
 size_t lk_net_trainer_finish(lk_net_trainer *tr)
 {
-    if (tr->n_val && tr->best_epoch) {
+    if (tr->validating && tr->best_epoch) {
         memcpy(tr->net->params.w, tr->best, tr->net->params.n * sizeof(lk_real));
         if (tr->best_stats)
             memcpy(tr->net->bn_stats, tr->best_stats, tr->net->n_bn_stats * sizeof(lk_real));

@@ -1,7 +1,9 @@
-/* readers.h — the format readers behind lk_data_load (private).
+/* readers.h — the format parsers behind the row-block source (private).
  *
- * Each reader turns one file into raw rows: features as lk_real and labels as
- * text (so integer and string labels share one path to the label map).
+ * CSV and LIBSVM are parsed a line at a time, IDX elements converted a run
+ * at a time (idxstream.h); lk_rows (rows.c) drives them for the streaming
+ * learners and for lk_data_load alike.  Labels stay text until a label map
+ * turns them into classes (so integer and string labels share one path).
  * Errors name the file and the place: a byte offset for IDX, line:field for
  * text formats. */
 #ifndef LEARNKIT_READERS_H
@@ -11,7 +13,8 @@
 #include <stdint.h>
 #include <learnkit/data.h>
 
-/* Rows read from one source, before labels are mapped to classes. */
+/* Rows made in memory (the built-in sets), before labels are mapped to
+ * classes. */
 typedef struct lki_rows {
     lk_mat x;           /* n x d */
     char **labels;      /* n label texts (malloc'ed each), or NULL */
@@ -20,46 +23,17 @@ typedef struct lki_rows {
 
 void lki_rows_free(lki_rows *r);
 
-/* An IDX file (optionally gzipped): rank >= 2 gives n x prod(dims[1..]) rows
- * of features; rank 1 gives n labels (as decimal text).  Every dimension is
- * checked against the bytes present before anything is allocated. */
-lk_status lki_idx_read_features(const char *path, size_t max_bytes, lki_rows *out,
-                                lk_error *err);
-lk_status lki_idx_read_labels(const char *path, size_t max_bytes, lki_rows *out,
-                              lk_error *err);
-/* The same from bytes in memory (for fuzzing); source names them. */
-lk_status lki_idx_parse(const unsigned char *buf, size_t n, const char *source, int want_rank1,
-                        lki_rows *out, lk_error *err);
-
 /* count IDX elements of a type (0x08 ... 0x0E) from big-endian bytes. */
 void lki_idx_convert(const unsigned char *p, unsigned type, size_t count, lk_real *out);
 /* Bytes per element of a type (0: unknown), and one element's value. */
 size_t lki_idx_elem_size(unsigned type);
 double lki_idx_element(const unsigned char *p, unsigned type);
 
-/* CSV (optionally gzipped): labels from the chosen column, every other field a
- * strictly parsed finite number. */
-lk_status lki_csv_read(const char *path, const lk_data_options *opts, lki_rows *out,
-                       lk_error *err);
-lk_status lki_csv_parse(char *text, size_t n, const char *source, const lk_data_options *opts,
-                        lki_rows *out, lk_error *err);
-
-/* LIBSVM text (optionally gzipped): "label idx:val ..." with 1-based increasing
- * indices and numeric labels; min_features widens the rows (0: as many as the
- * largest index).  max_bytes bounds the dense rows (0: three quarters of
- * physical memory).  The parser writes into text, which holds n bytes and a
- * NUL after them. */
-lk_status lki_libsvm_read(const char *path, size_t min_features, size_t max_bytes,
-                          lki_rows *out, lk_error *err);
-lk_status lki_libsvm_parse(char *text, size_t n, const char *source, size_t min_features,
-                           size_t max_bytes, lki_rows *out, lk_error *err);
-
 /* Built-in datasets ("xor"): training and test rows made in memory. */
 int lki_is_builtin(const char *name);
 lk_status lki_builtin_read(const char *name, lki_rows *train, lki_rows *test, lk_error *err);
 
-/* CSV one line at a time (the whole-file parser and the row-block source
- * share it).  lki_csv_line takes a NUL-terminated line without its line
+/* CSV one line at a time.  lki_csv_line takes a NUL-terminated line without its line
  * end, modified in place; it returns 1 for a data row (label_text points
  * into the line; row holds ncols - 1 values unless skip is set), 0 for a
  * blank or header line, or minus an lk_status with err filled. */

@@ -1,6 +1,6 @@
 /* rows.c — a data file read in row blocks (learnkit/rows.h): CSV and LIBSVM
- * through the line parsers the whole-file readers use, IDX in runs of rows
- * (idxstream.c). */
+ * through their line parsers, IDX in runs of rows (idxstream.c).  The one
+ * reader of data files: streaming learners and lk_data_load use it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "labels.h"
 #include "lines.h"
 #include "readers.h"
+#include "rows_impl.h"
 #include "textrows.h"
 
 struct lk_rows {
@@ -84,20 +85,25 @@ void lk_rows_close(lk_rows *r)
 
 /* The headers of the image file and its label file; the block, of
  * block_rows images. */
-static lk_status idx_open(lk_rows *r, const char *labels_path, lk_error *err)
+static lk_status idx_open(lk_rows *r, const char *labels_path, int whole, lk_error *err)
 {
     if (!labels_path)
         return lk_error_set(err, LK_EINVAL, r->path, NULL, "IDX images need their label file");
     if (!(r->labels_path = strdup(labels_path)))
         return lk_error_set(err, LK_ENOMEM, r->path, NULL, "out of memory");
     r->is_idx = 1;
-    lk_status s = lki_idxs_open(&r->idx, r->path, r->labels_path, r->block_rows, err);
-    return s == LK_OK ? lk_rows_set_width(r, r->idx.d, err) : s;
+    lk_status s = lki_idxs_open(&r->idx, r->path, r->labels_path, r->block_rows, whole,
+                                err);
+    if (s != LK_OK)
+        return s;
+    /* Whole: lki_idxs_open may have made the runs shorter (its comment). */
+    r->block_rows = r->idx.max_rows;
+    return lk_rows_set_width(r, r->idx.d, err);
 }
 
-lk_status lk_rows_open(lk_rows **out, const char *path, const char *labels_path,
-                       lk_format format, const lk_data_options *o, size_t block_rows,
-                       lk_error *err)
+lk_status lki_rows_open(lk_rows **out, const char *path, const char *labels_path,
+                        lk_format format, const lk_data_options *o, size_t block_rows,
+                        int whole, lk_error *err)
 {
     *out = NULL;
     lk_rows *r = calloc(1, sizeof *r);
@@ -111,7 +117,7 @@ lk_status lk_rows_open(lk_rows **out, const char *path, const char *labels_path,
     r->end = SIZE_MAX;
     lk_status s;
     if (format == LK_FORMAT_IDX) {
-        s = idx_open(r, labels_path, err);
+        s = idx_open(r, labels_path, whole, err);
     } else if (format == LK_FORMAT_CSV || format == LK_FORMAT_LIBSVM) {
         s = lki_lines_open(&r->lines, r->path, err);
         lki_csv_init(&r->csv, r->path, &r->o);
@@ -129,6 +135,27 @@ lk_status lk_rows_open(lk_rows **out, const char *path, const char *labels_path,
     }
     *out = r;
     return LK_OK;
+}
+
+lk_status lk_rows_open(lk_rows **out, const char *path, const char *labels_path,
+                       lk_format format, const lk_data_options *o, size_t block_rows,
+                       lk_error *err)
+{
+    return lki_rows_open(out, path, labels_path, format, o, block_rows, 0, err);
+}
+
+lk_status lki_rows_limit_block(lk_rows *r, size_t max_rows, lk_error *err)
+{
+    if (max_rows == 0)
+        max_rows = 1;
+    if (max_rows >= r->block_rows)
+        return LK_OK;
+    r->block_rows = max_rows;
+    if (!r->x.data)
+        return LK_OK;
+    /* IDX runs keep their buffers: a run is never longer than a block. */
+    lk_mat_free(&r->x);
+    return lk_rows_set_width(r, r->d, err);
 }
 
 void lk_rows_set_range(lk_rows *r, size_t begin, size_t end)

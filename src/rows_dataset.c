@@ -86,3 +86,50 @@ lk_status lk_dataset_read(lk_dataset *out, const lk_blocks *src, size_t n, const
     out->n = n;
     return LK_OK;
 }
+
+lk_status lk_rows_read(lk_rows *r, size_t n, lk_dataset *out, lk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t d = lk_rows_width(r), rows = lk_rows_block_rows(r), at = 0;
+    const char *source = lk_rows_source(r);
+    lk_status s = lk_mat_alloc_uninit(&out->x, n, d, err);
+    if (s != LK_OK)
+        return s;
+    unsigned char *known = malloc(rows);
+    if (!(out->y = malloc((n ? n : 1) * sizeof *out->y)) || !known)
+        s = lk_error_set(err, LK_ENOMEM, source, NULL, "out of memory");
+    if (s == LK_OK)
+        s = lk_rows_rewind(r, err);
+    out->d = d;
+    while (s == LK_OK) {
+        lk_block b;
+        if (n - at >= rows) {
+            /* A whole block has room where its rows go: read in place. */
+            lk_mat dst = lk_mat_rows(&out->x, at, rows);
+            s = lk_rows_next_into(r, &dst, out->y + at, known, &b, err);
+        } else if ((s = lk_rows_next(r, &b, err)) == LK_OK && b.n > n - at) {
+            at = n + 1;
+            break;
+        } else if (s == LK_OK) {
+            for (size_t i = 0; i < b.n; i++)
+                memcpy(lk_mat_row(&out->x, at + i), lk_mat_row(&b.x, i), d * sizeof(lk_real));
+            memcpy(out->y + at, b.y, b.n * sizeof *b.y);
+        }
+        if (s != LK_OK || b.n == 0)
+            break;
+        at += b.n;
+    }
+    free(known);
+    if (s == LK_OK && at != n)
+        s = lk_error_set(err, LK_EFORMAT, source, NULL,
+                         "%s rows than the %zu counted before (did the file change?)",
+                         at > n ? "more" : "fewer", n);
+    if (s != LK_OK) {
+        lk_mat_free(&out->x);
+        free(out->y);
+        memset(out, 0, sizeof *out);
+        return s;
+    }
+    out->n = n;
+    return LK_OK;
+}

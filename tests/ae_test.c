@@ -343,15 +343,6 @@ START_TEST(test_elm_ae_reconstructs)
 }
 END_TEST
 
-/* max |a - b| / max |a|. */
-static double rel_diff(const lk_mat *a, const lk_mat *b)
-{
-    double top = 0;
-    for (size_t i = 0; i < a->rows; i++)
-        for (size_t j = 0; j < a->cols; j++)
-            top = fmax(top, fabs((double)LK_AT(a, i, j)));
-    return th_max_abs_diff(a, b) / (top > 0 ? top : 1);
-}
 
 /* The fits from blocks are the fits on the matrix, byte for byte, however
  * the source cuts its rows (the sums are taken in chunks of their own:
@@ -384,7 +375,7 @@ START_TEST(test_blocks_equal_matrix)
         ck_assert_int_eq(lk_ae_elm_blocks(&src, h, sig, 250, r2, NULL, &beta, NULL), LK_OK);
         ck_assert_uint_eq(gsl_rng_get(r2), next);
         ck_assert_msg(memcmp(ref.data, beta.data, h * d * sizeof(lk_real)) == 0,
-                      "ELM-AE in blocks of %zu rows: %g off", ROWS[k], rel_diff(&ref, &beta));
+                      "ELM-AE in blocks of %zu rows: %g off", ROWS[k], th_rel_diff(&ref, &beta));
         ck_assert_int_eq(lk_ae_mda_blocks(&src, 0.35, 1e-3, NULL, &w1, NULL), LK_OK);
         ck_assert_msg(memcmp(w0.data, w1.data, d * (d + 1) * sizeof(double)) == 0,
                       "mDA in blocks of %zu rows", ROWS[k]);

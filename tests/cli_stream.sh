@@ -23,22 +23,29 @@ awk 'BEGIN { srand(3); for (i = 0; i < 190; i++) { c = (i * 5 + int(i / 3)) % 4;
 head -n 150 "$TMPD/s.svm" | gzip -c > "$TMPD/tr.svm.gz"
 tail -n 40 "$TMPD/s.svm" > "$TMPD/te.svm"
 
+# same_keys WHAT KEY...: the top-level KEYs of mem.json and str.json are
+# present and equal (a failure names WHAT).
+same_keys() {
+    what=$1; shift
+    for key in "$@"; do
+        a=$(grep "^  \"$key\"" "$TMPD/mem.json")
+        b=$(grep "^  \"$key\"" "$TMPD/str.json")
+        if [ -z "$a" ] || [ "$a" != "$b" ]; then
+            failures=$((failures + 1))
+            echo "FAIL: learnkit $what --stream: $key '$b', in memory '$a'"
+            sed 's/^/  stderr: /' "$TMPD/err" | head -5
+            return 1
+        fi
+    done
+}
+
 # same_fit ARGS...: in memory and streamed in blocks of 13 rows, the same
 # n_train, n_test, train and test accuracy.
 same_fit() {
     checks=$((checks + 1))
     "$LEARNKIT" "$@" --json -q > "$TMPD/mem.json" 2> "$TMPD/err" < /dev/null
     LEARNKIT_BLOCK_ROWS=13 "$LEARNKIT" "$@" --stream --json -q > "$TMPD/str.json" 2>> "$TMPD/err" < /dev/null
-    for key in n_train n_test train_accuracy test_accuracy; do
-        a=$(grep "^  \"$key\"" "$TMPD/mem.json")
-        b=$(grep "^  \"$key\"" "$TMPD/str.json")
-        if [ -z "$a" ] || [ "$a" != "$b" ]; then
-            failures=$((failures + 1))
-            echo "FAIL: learnkit $* --stream: $key '$b', in memory '$a'"
-            sed 's/^/  stderr: /' "$TMPD/err" | head -5
-            return 1
-        fi
-    done
+    same_keys "$*" n_train n_test train_accuracy test_accuracy || return 1
     grep -q '"wait_seconds"' "$TMPD/str.json" && grep -q '"read_seconds"' "$TMPD/str.json" &&
         grep -q '"compute_seconds"' "$TMPD/str.json" ||
         { failures=$((failures + 1)); echo "FAIL: $*: no stream times in --json"; }
@@ -138,29 +145,20 @@ same_fit lsq "$TMPD/idx" --scale standard
 same_fit logreg "$TMPD/idx"
 same_model "$TMPD/idx" "$TMPD/idx" --scale standard $tight
 
-# same_model ROWS ARGS...: ae in memory and streamed in blocks of 13 rows,
+# same_ae_model ROWS ARGS...: ae in memory and streamed in blocks of 13 rows,
 # the same n_train and n_test, the same test_mse and the same model (every
 # array, the classifier's too) to a relative 1e-5; the streamed model
 # encodes the file ROWS as the other does; with --classify, the same
 # accuracies, and the two models predict the same labels of ROWS and
 # evaluate them alike.
 MODEL_DIFF="${top_builddir:-.}/tests/model_diff"
-same_model() {
+same_ae_model() {
     rows=$1; shift
     checks=$((checks + 1))
     "$LEARNKIT" "$@" --json -q -o "$TMPD/mem.lkm" > "$TMPD/mem.json" 2> "$TMPD/err" < /dev/null
     LEARNKIT_BLOCK_ROWS=13 "$LEARNKIT" "$@" --stream --json -q -o "$TMPD/str.lkm" \
         > "$TMPD/str.json" 2>> "$TMPD/err" < /dev/null
-    for key in n_train n_test; do
-        a=$(grep "\"$key\"" "$TMPD/mem.json")
-        b=$(grep "\"$key\"" "$TMPD/str.json")
-        if [ -z "$a" ] || [ "$a" != "$b" ]; then
-            failures=$((failures + 1))
-            echo "FAIL: learnkit $* --stream: $key '$b', in memory '$a'"
-            sed 's/^/  stderr: /' "$TMPD/err" | head -5
-            return 1
-        fi
-    done
+    same_keys "$*" n_train n_test || return 1
     a=$(sed -n 's/.*"test_mse": \([^,]*\),*$/\1/p' "$TMPD/mem.json")
     b=$(sed -n 's/.*"test_mse": \([^,]*\),*$/\1/p' "$TMPD/str.json")
     if [ -z "$a" ] || ! awk -v a="$a" -v b="$b" 'BEGIN { if (a == "null") exit b != "null";
@@ -186,7 +184,7 @@ same_model() {
     case " $* " in *" --classify "*) same_classifier "$rows" "$@" ;; esac
 }
 
-# same_classifier ROWS ARGS...: after same_model, the runs' accuracies and
+# same_classifier ROWS ARGS...: after same_ae_model, the runs' accuracies and
 # what their models predict and evaluate on ROWS.
 same_classifier() {
     rows=$1; shift
@@ -221,16 +219,16 @@ same_classifier() {
 # Gram matrices are so ill-conditioned that float sums taken in other
 # chunks would move them by 1e-3; the solvers' own chunks keep them equal.
 for data in "$TMPD/s.csv" "$TMPD/s.csv.gz"; do
-    same_model "$data" ae --solver elm --hidden 20 "$data" --scale standard
-    same_model "$data" ae --solver mda --noise 0.3 "$data"
+    same_ae_model "$data" ae --solver elm --hidden 20 "$data" --scale standard
+    same_ae_model "$data" ae --solver mda --noise 0.3 "$data"
 done
-same_model "$TMPD/s.csv" ae --solver elm --hidden 20,10 "$TMPD/s.csv" --holdout 0.3
-same_model "$TMPD/s.csv" ae --solver mda --noise 0.45 --hidden 4,4 "$TMPD/s.csv.gz" --holdout 0.3
-same_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --activation tanh "$TMPD/tr.svm.gz" \
+same_ae_model "$TMPD/s.csv" ae --solver elm --hidden 20,10 "$TMPD/s.csv" --holdout 0.3
+same_ae_model "$TMPD/s.csv" ae --solver mda --noise 0.45 --hidden 4,4 "$TMPD/s.csv.gz" --holdout 0.3
+same_ae_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --activation tanh "$TMPD/tr.svm.gz" \
     --test "$TMPD/te.svm" --features 7
-same_model "$TMPD/te.svm" ae --solver mda --noise 0.2 "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" \
+same_ae_model "$TMPD/te.svm" ae --solver mda --noise 0.2 "$TMPD/tr.svm.gz" --test "$TMPD/te.svm" \
     --features 7
-same_model "$TMPD/idx" ae --solver mda --noise 0.25 "$TMPD/idx"
+same_ae_model "$TMPD/idx" ae --solver mda --noise 0.25 "$TMPD/idx"
 # The softmax on the last codes streams too (string labels, a holdout; a
 # stack, LIBSVM with a test file); so does it above --max-memory.  With
 # --scale unit, whose maxima are the same however the blocks merge them,
@@ -238,11 +236,11 @@ same_model "$TMPD/idx" ae --solver mda --noise 0.25 "$TMPD/idx"
 # double build as well (a standard scaling's sums differ in their last
 # bits there, and the solver, stopped by its relative tolerance on a
 # flat optimum, ends elsewhere by 1e-2).
-same_model "$TMPD/s.csv" ae --solver elm --hidden 20 --classify "$TMPD/s.csv" --holdout 0.3 \
+same_ae_model "$TMPD/s.csv" ae --solver elm --hidden 20 --classify "$TMPD/s.csv" --holdout 0.3 \
     --scale unit
-same_model "$TMPD/s.csv" ae --solver mda --noise 0.3 --classify "$TMPD/s.csv" --holdout 0.3 \
+same_ae_model "$TMPD/s.csv" ae --solver mda --noise 0.3 --classify "$TMPD/s.csv" --holdout 0.3 \
     --scale unit
-same_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --classify "$TMPD/tr.svm.gz" \
+same_ae_model "$TMPD/te.svm" ae --solver elm --hidden 12,6 --classify "$TMPD/tr.svm.gz" \
     --test "$TMPD/te.svm" --features 7 --scale unit
 run 0 ae --solver elm --hidden 20 --classify "$TMPD/s.csv" --holdout 0.3 --json --max-memory 1K &&
     err_has '\(--max-memory\): streaming' && out_has '"wait_seconds"' &&

@@ -458,6 +458,133 @@ START_TEST(test_idx_count_mismatch_and_gzip_truncation)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- parts */
+
+/* A CSV of n rows, 3 classes (labels "c0".."c2", so sorted as text), two
+ * features with high-entropy values; rows from bad_from (1-based line) on
+ * have "x" for their first feature (0: none). */
+static char *parts_csv(const char *name, size_t n, size_t bad_from)
+{
+    size_t cap = 64 * n + 1, len = 0;
+    char *text = malloc(cap);
+    for (size_t i = 0; i < n; i++) {
+        char first[32];
+        if (bad_from && i + 1 >= bad_from)
+            snprintf(first, sizeof first, "x");
+        else
+            snprintf(first, sizeof first, "%.3f", 2.385 * (double)i - 7.25);
+        len += (size_t)snprintf(text + len, cap - len, "c%zu,%s,%.4f\n", (i * 7) % 3, first,
+                                0.125 * (double)(i * i % 17));
+    }
+    char *path = strdup(th_write(name, text, len, 0));   /* th_write's buffer is reused */
+    free(text);
+    return path;
+}
+
+/* Rows [b, b + n) of whole equal part, features and classes. */
+static void assert_rows(const lk_dataset *whole, size_t b, const lk_dataset *part)
+{
+    ck_assert_uint_eq(part->d, whole->d);
+    for (size_t i = 0; i < part->n; i++) {
+        ck_assert_uint_eq(part->y[i], whole->y[b + i]);
+        for (size_t j = 0; j < part->d; j++)
+            ck_assert(LK_AT(&part->x, i, j) == LK_AT(&whole->x, b + i, j));
+    }
+}
+
+/* The parts of a load are the slices lk_comm_share gives of the whole
+ * load's training and test rows, with the same label map and the same
+ * holdout drawn from the same generator state; too many parts refused. */
+START_TEST(test_load_parts_are_slices)
+{
+    char *path = parts_csv("parts.csv", 47, 0);
+    char *test = parts_csv("parts-test.csv", 13, 0);
+    lk_error err;
+    for (int with_test = 0; with_test < 2; with_test++) {
+        lk_data_options o = lk_data_options_default();
+        o.holdout = 0.3;
+        o.test_path = with_test ? test : NULL;
+        gsl_rng *r = th_rng(11);
+        lk_split whole;
+        ck_assert_msg(lk_data_load(path, &o, r, &whole, &err) == LK_OK, "%s", err.text);
+        gsl_rng_free(r);
+        for (size_t parts = 1; parts <= 4; parts++) {
+            size_t tr = 0, te = 0;
+            for (size_t p = 0; p < parts; p++) {
+                r = th_rng(11);
+                lk_split s;
+                size_t totals[2];
+                ck_assert_msg(lk_data_load_part(path, &o, r, p, parts, &s, totals, &err) == LK_OK,
+                              "%s", err.text);
+                gsl_rng_free(r);
+                ck_assert_uint_eq(totals[0], whole.train.n);
+                ck_assert_uint_eq(totals[1], whole.test.n);
+                ck_assert_uint_eq(s.labels.k, whole.labels.k);
+                ck_assert_str_eq(s.test_source, whole.test_source);
+                size_t b, e;
+                lk_comm_share(whole.train.n, (int)p, (int)parts, &b, &e);
+                ck_assert_uint_eq(s.train.n, e - b);
+                ck_assert_uint_eq(b, tr);
+                assert_rows(&whole.train, b, &s.train);
+                tr += s.train.n;
+                lk_comm_share(whole.test.n, (int)p, (int)parts, &b, &e);
+                ck_assert_uint_eq(s.test.n, e - b);
+                assert_rows(&whole.test, b, &s.test);
+                te += s.test.n;
+                lk_split_free(&s);
+            }
+            ck_assert_uint_eq(tr, whole.train.n);
+            ck_assert_uint_eq(te, whole.test.n);
+        }
+        lk_split_free(&whole);
+    }
+    /* More parts than training rows. */
+    lk_split s;
+    gsl_rng *r = th_rng(11);
+    ck_assert_int_eq(lk_data_load_part(test, NULL, r, 0, 40, &s, NULL, &err), LK_EINVAL);
+    ck_assert_ptr_nonnull(strstr(err.text, "cannot be shared by 40"));
+    ck_assert_ptr_null(s.train.x.data);
+    ck_assert_int_eq(lk_data_load_part(test, NULL, r, 3, 3, &s, NULL, &err), LK_EINVAL);
+    gsl_rng_free(r);
+    free(path);
+    free(test);
+}
+END_TEST
+
+/* The first pass parses no number; still the first bad row of the file is
+ * the error, before one about the data as a whole (a single class) and
+ * whichever rows the holdout put first. */
+START_TEST(test_first_bad_row_wins)
+{
+    lk_error err;
+    lk_split s;
+    gsl_rng *r = th_rng(3);
+    char *one = strdup(th_write("one.csv", "a,1,2\na,3,x\na,4,5\n", 18, 0));
+    ck_assert_int_eq(lk_data_load(one, NULL, r, &s, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "2:3");
+    ck_assert_str_eq(err.text, "\"x\" is not a number");
+    /* Every row from line 5 on is bad: whatever rows are held out, line 5
+     * is the error, for every seed. */
+    char *path = parts_csv("bad.csv", 40, 5);
+    for (unsigned long seed = 1; seed <= 6; seed++) {
+        gsl_rng_set(r, seed);
+        ck_assert_int_eq(lk_data_load(path, NULL, r, &s, &err), LK_EFORMAT);
+        ck_assert_str_eq(err.place, "5:2");
+        ck_assert_ptr_null(s.train.x.data);
+    }
+    /* A bad training file comes before a test file of another width. */
+    char *narrow = strdup(th_write("narrow.csv", "a,1\nb,2\n", 8, 0));
+    lk_data_options o = lk_data_options_default();
+    o.test_path = narrow;
+    ck_assert_int_eq(lk_data_load(path, &o, r, &s, &err), LK_EFORMAT);
+    ck_assert_str_eq(err.place, "5:2");
+    gsl_rng_free(r);
+    free(one);
+    free(path);
+    free(narrow);
+}
+END_TEST
+
 static Suite *data_suite(void)
 {
     Suite *s = suite_create("data");
@@ -472,12 +599,14 @@ static Suite *data_suite(void)
     tcase_add_test(core, test_holdout_stratified_and_seeded);
     tcase_add_test(core, test_prep_standard_and_round_trip);
     tcase_add_test(core, test_onehot);
+    tcase_add_test(core, test_load_parts_are_slices);
     suite_add_tcase(s, core);
     TCase *errors = tcase_create("errors");
     tcase_add_checked_fixture(errors, th_tmpdir_setup, th_tmpdir_teardown);
     tcase_add_loop_test(errors, test_bad_text_inputs, 0, sizeof BAD_TEXT / sizeof *BAD_TEXT);
     tcase_add_loop_test(errors, test_bad_idx_inputs, 0, sizeof BAD_IDX / sizeof *BAD_IDX);
     tcase_add_test(errors, test_idx_count_mismatch_and_gzip_truncation);
+    tcase_add_test(errors, test_first_bad_row_wins);
     suite_add_tcase(s, errors);
     return s;
 }

@@ -174,6 +174,21 @@ if ! awk -v a="$m1" -v b="$m3" 'BEGIN { exit !(a > 0 && b > 0 && b < 1.5 * a && 
     failures=$((failures + 1)); echo "FAIL: ae test MSE on 3 ranks $m3, one process $m1"
 fi
 
+# Reproducible for a given number of ranks: the same seed, the same model
+# bytes (shuffles, noise and dropout drawn from generators seeded by it);
+# another seed, another model.
+dae="ae --hidden 5 --epochs 5 --tied --noise 0.3 -q"
+mrun 3 0 $dae --seed 7 -o "$TMPD/r7.lkm" $data
+mrun 3 0 $dae --seed 7 -o "$TMPD/r7again.lkm" $data
+mrun 3 0 $dae --seed 8 -o "$TMPD/r8.lkm" $data
+checks=$((checks + 2))
+if ! cmp -s "$TMPD/r7.lkm" "$TMPD/r7again.lkm"; then
+    failures=$((failures + 1)); echo "FAIL: the same seed on 3 ranks gave another model"
+fi
+if cmp -s "$TMPD/r7.lkm" "$TMPD/r8.lkm"; then
+    failures=$((failures + 1)); echo "FAIL: seeds 7 and 8 on 3 ranks gave the same model"
+fi
+
 # compare: the whole lineup under one mpirun, one table from rank 0.
 mrun 2 0 compare --learners 'lsq; logreg; mlp:hidden=8,epochs=10; ae:hidden=4,epochs=5,classify' \
     $data && out_has '^lsq ' && out_has '^ae ' && out_has '^mlp-6-8-3 '

@@ -61,15 +61,6 @@ static lk_mat share(const problem *p, const uint32_t **y)
     return lk_mat_rows(&p->x, b, e - b);
 }
 
-/* max |a - b| / max |a|: the relative difference of two models. */
-static double rel_diff(const lk_mat *a, const lk_mat *b)
-{
-    double top = 0;
-    for (size_t i = 0; i < a->rows; i++)
-        for (size_t j = 0; j < a->cols; j++)
-            top = fmax(top, fabs((double)LK_AT(a, i, j)));
-    return th_max_abs_diff(a, b) / (top > 0 ? top : 1);
-}
 
 static int same_bytes(const lk_mat *a, const lk_mat *b)
 {
@@ -97,7 +88,7 @@ static void check_elm(lk_elm_solver solver, int c_auto)
     const uint32_t *y;
     lk_mat x = share(&p, &y);
     ck_assert_int_eq(lk_elm_fit(&part, &par, &x, y, p.k, r2, &rp, &err), LK_OK);
-    double diff = rel_diff(&whole.beta, &part.beta);
+    double diff = th_rel_diff(&whole.beta, &part.beta);
     if (R == 0)
         fprintf(stderr, "elm %s%s on %d ranks: relative difference %.2e\n",
                 solver == LK_ELM_SVD ? "svd" : "ridge", c_auto ? " C auto" : "", P, diff);
@@ -151,13 +142,13 @@ static void check_lsq(int c_auto)
     const uint32_t *y;
     lk_mat x = share(&p, &y);
     ck_assert_int_eq(lk_lsq_fit(&part, &par, &x, y, p.k, &rp, &err), LK_OK);
-    double diff = rel_diff(&whole.w, &part.w);
+    double diff = th_rel_diff(&whole.w, &part.w);
     if (R == 0)
         fprintf(stderr, "lsq%s on %d ranks: relative difference %.2e\n", c_auto ? " C auto" : "",
                 P, diff);
     ck_assert_double_le(diff, REL_TOL);
     lk_mat bw = lk_mat_view(whole.bias, 1, p.k, p.k), bp = lk_mat_view(part.bias, 1, p.k, p.k);
-    ck_assert_double_le(rel_diff(&bw, &bp), REL_TOL);
+    ck_assert_double_le(th_rel_diff(&bw, &bp), REL_TOL);
     if (P == 1)
         ck_assert(same_bytes(&whole.w, &part.w));
     if (c_auto)
@@ -205,7 +196,7 @@ static void check_ae(size_t block_rows)
     lk_blocks src = lk_blocks_of_mat(&mb, &x, NULL, block_rows ? block_rows : x.rows);
     ck_assert_msg(lk_ae_elm_blocks(&src, h, sig, 10, r2, C, &part, &err) == LK_OK, "%s", err.text);
     ck_assert_uint_eq(gsl_rng_get(r1), gsl_rng_get(r2));
-    double diff = rel_diff(&whole, &part);
+    double diff = th_rel_diff(&whole, &part);
     if (R == 0)
         fprintf(stderr, "ELM-AE on %d ranks (blocks of %zu): relative difference %.2e\n", P,
                 block_rows, diff);
@@ -286,7 +277,7 @@ START_TEST(test_ae_stack_streamed)
                       err.text);
         lk_mat wa = lk_mat_view(a.enc.params.w, 1, a.enc.params.n, a.enc.params.n);
         lk_mat wb = lk_mat_view(b.enc.params.w, 1, b.enc.params.n, b.enc.params.n);
-        double diff = rel_diff(&wa, &wb);
+        double diff = th_rel_diff(&wa, &wb);
         if (R == 0)
             fprintf(stderr, "%s stack streamed on %d ranks: relative difference %.2e, test MSE "
                     "%.6g / %.6g\n", mda ? "mDA" : "ELM-AE", P, diff, ra.test_mse, rb.test_mse);
@@ -343,7 +334,7 @@ START_TEST(test_logreg)
     lk_logreg_trainer_free(t);
     lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
     lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
-    double diff = rel_diff(&ww, &wp);
+    double diff = th_rel_diff(&ww, &wp);
     if (R == 0)
         fprintf(stderr, "logreg on %d ranks: %zu iterations, loss %.8f, relative difference %.2e\n",
                 P, it_whole, loss_whole, diff);
@@ -417,7 +408,7 @@ START_TEST(test_net_full_batch_equals_one_process)
     train(&part, &cfg, &x, y, x.rows, p.k, &sp);
     lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
     lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
-    double diff = rel_diff(&ww, &wp);
+    double diff = th_rel_diff(&ww, &wp);
     if (R == 0)
         fprintf(stderr, "net full batch on %d ranks: loss %.6f / %.6f, relative difference %.2e\n",
                 P, sw.loss, sp.loss, diff);
@@ -426,6 +417,46 @@ START_TEST(test_net_full_batch_equals_one_process)
     ck_assert_uint_eq(sp.rows, p.n);
     if (P == 1)
         ck_assert(same_bytes(&ww, &wp));
+    lk_net_free(&whole);
+    lk_net_free(&part);
+    problem_free(&p);
+}
+END_TEST
+
+/* --validation over the ranks holds out the rows one process holds out:
+ * with full-batch steps the ranks then train on the same rows as one
+ * process, so the weights and every epoch's validation loss agree with
+ * one process's to rounding (a split drawn per rank would train on other
+ * rows and validate on others). */
+START_TEST(test_net_validation_equals_one_process)
+{
+    problem p = make_problem(-0.7);
+    lk_net whole, part;
+    small_net(&whole);
+    small_net(&part);
+    lk_net_config cfg = lk_net_config_default();
+    cfg.optim = &lk_optim_sgd;
+    cfg.optim_cfg = lk_optim_defaults(&lk_optim_sgd);
+    cfg.optim_cfg.lr = 0.5;
+    cfg.batch = p.n;
+    cfg.epochs = 12;
+    cfg.validation = 0.23;
+    cfg.patience = 100;
+    lk_net_epoch_stats sw, sp;
+    train(&whole, &cfg, &p.x, p.y, p.n, p.k, &sw);
+    cfg.comm = C;
+    const uint32_t *y;
+    lk_mat x = share(&p, &y);
+    train(&part, &cfg, &x, y, x.rows, p.k, &sp);
+    lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
+    lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
+    double diff = th_rel_diff(&ww, &wp);
+    if (R == 0)
+        fprintf(stderr, "net with validation on %d ranks: validation loss %.6f / %.6f, relative "
+                "difference %.2e\n", P, sw.val_loss, sp.val_loss, diff);
+    ck_assert_uint_eq(sp.rows, sw.rows);
+    ck_assert_double_le(diff, REL_TOL);
+    ck_assert_double_eq_tol(sp.val_loss, sw.val_loss, 1e-5 * sw.val_loss);
     lk_net_free(&whole);
     lk_net_free(&part);
     problem_free(&p);
@@ -595,6 +626,7 @@ int main(int argc, char **argv)
     tcase_add_test(core, test_ae_stack_streamed);
     tcase_add_test(core, test_logreg);
     tcase_add_test(core, test_net_full_batch_equals_one_process);
+    tcase_add_test(core, test_net_validation_equals_one_process);
     tcase_add_test(core, test_net_minibatch_ranks_agree);
     tcase_add_test(core, test_perceptron_mixing);
     TCase *errors = tcase_create("errors");

@@ -61,6 +61,15 @@ double th_max_abs_diff(const lk_mat *a, const lk_mat *b)
     return d;
 }
 
+double th_rel_diff(const lk_mat *a, const lk_mat *b)
+{
+    double top = 0;
+    for (size_t i = 0; i < a->rows; i++)
+        for (size_t j = 0; j < a->cols; j++)
+            top = fmax(top, fabs((double)LK_AT(a, i, j)));
+    return th_max_abs_diff(a, b) / (top > 0 ? top : 1);
+}
+
 double th_grad_check(th_objective f, void *ctx, lk_real *w, const lk_real *g, size_t n,
                      double step)
 {

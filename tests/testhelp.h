@@ -37,6 +37,9 @@ void th_naive_gemm(lk_trans ta, lk_trans tb, double alpha, const lk_mat *a, cons
 
 /* Largest |a - b| over two same-shaped matrices. */
 double th_max_abs_diff(const lk_mat *a, const lk_mat *b);
+/* max |a - b| / max |a| (1 for an all-zero a): the relative difference of
+ * two models' arrays. */
+double th_rel_diff(const lk_mat *a, const lk_mat *b);
 
 /* Central differences of f at w[0..n) against the analytic gradient g:
  * returns ||g - g_num|| / max(||g|| + ||g_num||, 1e-12), the norm-wise

@@ -82,6 +82,16 @@ typedef struct lk_split {
  * Errors name the file and the place (line:field, byte offset). */
 lk_status lk_data_load(const char *spec, const lk_data_options *opts, gsl_rng *rng,
                        lk_split *out, lk_error *err);
+/* lk_data_load of part `part` of `parts` (part < parts): the same label
+ * map, holdout (the same draws from rng) and source names, but of the
+ * training rows and of the test rows only the contiguous share
+ * lk_comm_share gives part, read without holding the rest (parts 1: all,
+ * exactly lk_data_load).  totals (2 values, may be NULL) gets every
+ * part's training and test rows.  LK_EINVAL when there are fewer training
+ * rows than parts. */
+lk_status lk_data_load_part(const char *spec, const lk_data_options *opts, gsl_rng *rng,
+                            size_t part, size_t parts, lk_split *out, size_t *totals,
+                            lk_error *err);
 void lk_split_free(lk_split *s);
 
 /* Where DATA's rows are, without reading them (for learnkit/rows.h): the

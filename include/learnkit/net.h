@@ -313,7 +313,8 @@ typedef struct lk_net_trainer {
     lk_net_work work;
     const lk_mat *x, *y;    /* borrowed training rows and targets */
     size_t *train_idx;      /* rows of x used for training (n_train)  */
-    size_t n_train, n_val;
+    size_t n_train, n_val;  /* this rank's rows for training and for validation */
+    int validating;         /* some rank holds validation rows */
     size_t *perm;           /* n_train: this epoch's order */
     lk_mat xs, ys;          /* shuffled copies, n_train rows */
     lk_mat xv, yv;          /* validation rows */

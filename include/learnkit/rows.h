@@ -4,8 +4,9 @@
  * image file with its label file) read front to back in blocks of at most
  * block_rows rows, into buffers allocated once at open.  A block arrives
  * already scaled (lk_rows_set_prep) with its labels mapped to classes
- * (lk_rows_set_labels); errors name the file and place exactly as the
- * whole-file readers of learnkit/data.h do (FILE:LINE:FIELD, byte offsets).
+ * (lk_rows_set_labels); errors name the file and place (FILE:LINE:FIELD,
+ * byte offsets).  lk_data_load reads through it too: a first pass, then
+ * lk_dataset_read into one allocation.
  *
  *     lk_rows *r;
  *     lk_rows_open(&r, "train.csv", NULL, &opts, 4096, err);
@@ -182,6 +183,11 @@ lk_blocks lk_blocks_of_rows(lk_rows *r);
  * rank's share of a file without ever holding the rest. */
 lk_status lk_dataset_read(lk_dataset *out, const lk_blocks *src, size_t n, const char *source,
                           lk_error *err);
+
+/* lk_dataset_read of r's blocks (lk_blocks_of_rows), the blocks that have
+ * room in out read in place, not through r's buffer: the in-memory load
+ * (lk_data_load) costs one conversion per value, no copy. */
+lk_status lk_rows_read(lk_rows *r, size_t n, lk_dataset *out, lk_error *err);
 
 /* The rows [*row_begin, *row_end) of a file whose mask (n bytes) holds the
  * selected rows (mask[i] == want) numbered first to end - 1 (0-based, in
