@@ -126,11 +126,19 @@ static int check(size_t n_features, size_t n_classes)
 }
 
 /* The closed-form solvers stream, with or without the classifier (under
- * mpirun by themselves: each rank reads its share of the rows); backprop
- * holds its rows in memory. */
+ * mpirun by themselves when one pass a layer is all: cli_ae_one_pass);
+ * backprop holds its rows in memory. */
 int cli_ae_streams(void)
 {
     return P.solver != LK_AE_BACKPROP;
+}
+
+/* The softmax on the codes reads them once per L-BFGS evaluation (about
+ * 500 passes on MNIST, each encoding the rows again): under mpirun the
+ * ranks then hold their shares, and stream only when told to. */
+int cli_ae_one_pass(void)
+{
+    return !P.classify;
 }
 
 /* The first rows of w (each a side x side image), as a grid of gray

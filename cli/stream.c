@@ -344,19 +344,23 @@ size_t cli_data_bytes_estimate(const char *spec, const lk_data_options *o)
 }
 
 /* The learners that stream.  streams: NULL, or whether the options parsed
- * (the command's check) choose a fit that streams.  one_pass: the fit
- * reads the rows once (per layer), so under mpirun a rank streams its
- * share rather than hold it; logreg reads them once per evaluation, and
- * holds its share unless told to stream. */
+ * (the command's check) choose a fit that streams.  one_pass: NULL when
+ * the fit always reads the rows once (per layer), else whether it does
+ * with the options parsed: such a fit, under mpirun, streams each rank's
+ * share rather than hold it; a fit of many passes (logreg: one per
+ * evaluation; ae's softmax on the codes likewise) holds its share unless
+ * told to stream. */
+static int many_passes(void) { return 0; }
+
 static const struct stream_learner {
     const char *name;
     cli_stream_fit_fn fit;
     int (*streams)(void);
-    int one_pass;
-} STREAMERS[] = { { "elm", cli_elm_fit_stream, NULL, 1 },
-                  { "lsq", cli_lsq_fit_stream, NULL, 1 },
-                  { "ae", cli_ae_fit_stream, cli_ae_streams, 1 },
-                  { "logreg", cli_logreg_fit_stream, NULL, 0 } };
+    int (*one_pass)(void);
+} STREAMERS[] = { { "elm", cli_elm_fit_stream, NULL, NULL },
+                  { "lsq", cli_lsq_fit_stream, NULL, NULL },
+                  { "ae", cli_ae_fit_stream, cli_ae_streams, cli_ae_one_pass },
+                  { "logreg", cli_logreg_fit_stream, NULL, many_passes } };
 
 static const struct stream_learner *streamer(const char *command)
 {
@@ -375,7 +379,7 @@ cli_stream_fit_fn cli_stream_fit_of(const char *command)
 int cli_stream_one_pass(const char *command)
 {
     const struct stream_learner *l = streamer(command);
-    return l && l->one_pass;
+    return l && (!l->one_pass || l->one_pass());
 }
 
 int cli_stream_main(const cli_learner *l, const char *spec)

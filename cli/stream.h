@@ -93,6 +93,8 @@ int cli_lsq_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_ae_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_logreg_fit_stream(cli_stream *st, json_t **result, lk_model **model);
 int cli_ae_streams(void);
+/* ae reads the rows once per layer unless a softmax follows (--classify). */
+int cli_ae_one_pass(void);
 
 /* The whole training command on a stream: first pass, fit, summary or
  * JSON, -o.  Returns the exit code. */

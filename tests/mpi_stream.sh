@@ -1,5 +1,5 @@
 #!/bin/sh
-# Under mpirun, elm, lsq, ae (elm, mda, with or without --classify) and
+# Under mpirun, elm, lsq, ae (elm, mda; with --classify when told to) and
 # logreg --stream read only each rank's share of the rows (the row-block
 # source over a row range) and give the one-process results: the same
 # holdout, scaling, label map, accuracies, predictions and closed-form
@@ -117,17 +117,19 @@ for args in "--solver elm --hidden 3" "--solver mda --noise 0.3" \
     done
 done
 
-# ae with its softmax classifier: each rank streams its share, encoded by
-# the stack at every pass of the classifier; the accuracies of one
-# process, and the model rank 0 saves predicts the one-process labels.
+# ae with its softmax classifier, told to stream: each rank streams its
+# share, encoded by the stack at every pass of the classifier (without
+# --stream the ranks hold their shares: one pass per evaluation is too
+# many to read); the accuracies of one process, and the model rank 0 saves
+# predicts the one-process labels.
 for args in "--solver elm --hidden 20" "--solver mda --noise 0.3 --hidden 4,4"; do
     "$LEARNKIT" ae $args --classify "$TMPD/s.csv" --holdout 0.3 -q -o "$TMPD/one.lkm" \
         > /dev/null 2> "$TMPD/err" < /dev/null &&
         "$LEARNKIT" predict -m "$TMPD/one.lkm" "$TMPD/s.csv" > "$TMPD/one.l" ||
         { echo "FAIL: ae $args --classify alone"; status=1; continue; }
     for n in 2 3; do
-        same "$n" ae $args --classify "$TMPD/s.csv" --holdout 0.3
-        LEARNKIT_BLOCK_ROWS=11 mpi "$n" "$LEARNKIT" ae $args --classify "$TMPD/s.csv" \
+        same "$n" ae $args --classify --stream "$TMPD/s.csv" --holdout 0.3
+        LEARNKIT_BLOCK_ROWS=11 mpi "$n" "$LEARNKIT" ae $args --classify --stream "$TMPD/s.csv" \
             --holdout 0.3 -q -o "$TMPD/many.lkm" > /dev/null 2> "$TMPD/err" &&
             "$LEARNKIT" predict -m "$TMPD/many.lkm" "$TMPD/s.csv" > "$TMPD/many.l" &&
             [ "$(wc -l < "$TMPD/many.l")" -eq 230 ] && cmp -s "$TMPD/one.l" "$TMPD/many.l" &&
