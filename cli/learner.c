@@ -267,17 +267,20 @@ json_t *cli_result_json(const cli_run *run, const char *model_kind)
     return o;
 }
 
-int cli_run_save(const cli_run *run, lk_model *m)
+int cli_save_model(const char *data_name, lk_model *m)
 {
     lk_error err;
-    lk_status s = lk_model_put_str(m, "data.name", run->split.name, &err);
+    lk_status s = lk_model_put_str(m, "data.name", data_name, &err);
     /* One writer: every rank holds the same model, rank 0 saves it. */
     if (s == LK_OK && CLI.output && cli_is_root())
         s = lk_model_save(m, CLI.output, &err);
     s = lk_comm_agree(CLI_WORLD, s, &err);
-    if (s != LK_OK)
-        return cli_fail_err(&err);
-    return 0;
+    return s == LK_OK ? 0 : cli_fail_err(&err);
+}
+
+int cli_run_save(const cli_run *run, lk_model *m)
+{
+    return cli_save_model(run->split.name, m);
 }
 
 /* Scores of a predictor on a dataset's rows (none when it has none). */

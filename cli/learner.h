@@ -56,7 +56,9 @@ double cli_net_epoch_gflop(const lk_net *net, size_t rows);
 json_t *cli_result_json(const cli_run *run, const char *model_kind);
 
 /* Put the dataset's name into m and, if -o FILE was given, save it
- * atomically.  Returns 0 or EXIT_FAILURE after printing. */
+ * atomically (rank 0 writes; every rank agrees).  Returns 0 or
+ * EXIT_FAILURE after printing.  cli_run_save: with the run's dataset. */
+int cli_save_model(const char *data_name, lk_model *m);
 int cli_run_save(const cli_run *run, lk_model *m);
 
 /* Train and test accuracy of a trained model, through its predictor (the

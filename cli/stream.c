@@ -307,14 +307,8 @@ json_t *cli_stream_result_json(const cli_stream *st, const char *model_kind,
 
 int cli_stream_save(const cli_stream *st, lk_model *m)
 {
-    lk_error err;
     /* The learner's save put the preprocessing and the label map. */
-    lk_status s = lk_model_put_str(m, "data.name", st->files.name, &err);
-    /* One writer: every rank holds the same model, rank 0 saves it. */
-    if (s == LK_OK && CLI.output && cli_is_root())
-        s = lk_model_save(m, CLI.output, &err);
-    s = lk_comm_agree(CLI_WORLD, s, &err);
-    return s == LK_OK ? 0 : cli_fail_err(&err);
+    return cli_save_model(st->files.name, m);
 }
 
 static double file_bytes(const char *path)

@@ -41,6 +41,25 @@ void lk_select_range(const unsigned char *mask, size_t n, unsigned char want, si
     *row_end = end > first ? i : *row_begin;
 }
 
+/* The end of a read of n counted rows, at of them read (n + 1: more came):
+ * the dataset, or nothing left allocated after an error. */
+static lk_status read_end(lk_dataset *out, size_t at, size_t n, const char *source,
+                          lk_status s, lk_error *err)
+{
+    if (s == LK_OK && at != n)
+        s = lk_error_set(err, LK_EFORMAT, source, NULL,
+                         "%s rows than the %zu counted before (did the file change?)",
+                         at > n ? "more" : "fewer", n);
+    if (s != LK_OK) {
+        lk_mat_free(&out->x);
+        free(out->y);
+        memset(out, 0, sizeof *out);
+        return s;
+    }
+    out->n = n;
+    return LK_OK;
+}
+
 lk_status lk_dataset_read(lk_dataset *out, const lk_blocks *src, size_t n, const char *source,
                           lk_error *err)
 {
@@ -73,18 +92,7 @@ lk_status lk_dataset_read(lk_dataset *out, const lk_blocks *src, size_t n, const
             memset(out->y + at, 0, b.n * sizeof *b.y);
         at += b.n;
     }
-    if (s == LK_OK && at != n)
-        s = lk_error_set(err, LK_EFORMAT, source, NULL,
-                         "%s rows than the %zu counted before (did the file change?)",
-                         at > n ? "more" : "fewer", n);
-    if (s != LK_OK) {
-        lk_mat_free(&out->x);
-        free(out->y);
-        memset(out, 0, sizeof *out);
-        return s;
-    }
-    out->n = n;
-    return LK_OK;
+    return read_end(out, at, n, source, s, err);
 }
 
 lk_status lk_rows_read(lk_rows *r, size_t n, lk_dataset *out, lk_error *err)
@@ -120,16 +128,5 @@ lk_status lk_rows_read(lk_rows *r, size_t n, lk_dataset *out, lk_error *err)
         at += b.n;
     }
     free(known);
-    if (s == LK_OK && at != n)
-        s = lk_error_set(err, LK_EFORMAT, source, NULL,
-                         "%s rows than the %zu counted before (did the file change?)",
-                         at > n ? "more" : "fewer", n);
-    if (s != LK_OK) {
-        lk_mat_free(&out->x);
-        free(out->y);
-        memset(out, 0, sizeof *out);
-        return s;
-    }
-    out->n = n;
-    return LK_OK;
+    return read_end(out, at, n, source, s, err);
 }

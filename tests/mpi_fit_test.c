@@ -385,10 +385,13 @@ static void train(lk_net *net, const lk_net_config *cfg, const lk_mat *x, const 
     gsl_rng_free(r);
 }
 
-/* Full-batch gradient descent: each step's global batch is every row, so
- * the summed gradient is the one-process gradient whatever the shares, and
- * the trained weights must agree with one process's to rounding. */
-START_TEST(test_net_full_batch_equals_one_process)
+/* Full-batch gradient descent with validation fraction val (0: none):
+ * each step's global batch is every training row, so the summed gradient
+ * is the one-process gradient whatever the shares, and the weights (and
+ * every epoch's validation loss, the held-out rows being one process's)
+ * must agree with one process's to rounding.  A split drawn per rank
+ * would train and validate on other rows. */
+static void check_full_batch(double val, size_t epochs, const char *what)
 {
     problem p = make_problem(-0.7);
     lk_net whole, part;
@@ -399,48 +402,8 @@ START_TEST(test_net_full_batch_equals_one_process)
     cfg.optim_cfg = lk_optim_defaults(&lk_optim_sgd);
     cfg.optim_cfg.lr = 0.5;
     cfg.batch = p.n;
-    cfg.epochs = 20;
-    lk_net_epoch_stats sw, sp;
-    train(&whole, &cfg, &p.x, p.y, p.n, p.k, &sw);
-    cfg.comm = C;
-    const uint32_t *y;
-    lk_mat x = share(&p, &y);
-    train(&part, &cfg, &x, y, x.rows, p.k, &sp);
-    lk_mat ww = lk_mat_view(whole.params.w, 1, whole.params.n, whole.params.n);
-    lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
-    double diff = th_rel_diff(&ww, &wp);
-    if (R == 0)
-        fprintf(stderr, "net full batch on %d ranks: loss %.6f / %.6f, relative difference %.2e\n",
-                P, sw.loss, sp.loss, diff);
-    ck_assert_double_le(diff, REL_TOL);
-    ck_assert_double_eq_tol(sp.loss, sw.loss, 1e-5);
-    ck_assert_uint_eq(sp.rows, p.n);
-    if (P == 1)
-        ck_assert(same_bytes(&ww, &wp));
-    lk_net_free(&whole);
-    lk_net_free(&part);
-    problem_free(&p);
-}
-END_TEST
-
-/* --validation over the ranks holds out the rows one process holds out:
- * with full-batch steps the ranks then train on the same rows as one
- * process, so the weights and every epoch's validation loss agree with
- * one process's to rounding (a split drawn per rank would train on other
- * rows and validate on others). */
-START_TEST(test_net_validation_equals_one_process)
-{
-    problem p = make_problem(-0.7);
-    lk_net whole, part;
-    small_net(&whole);
-    small_net(&part);
-    lk_net_config cfg = lk_net_config_default();
-    cfg.optim = &lk_optim_sgd;
-    cfg.optim_cfg = lk_optim_defaults(&lk_optim_sgd);
-    cfg.optim_cfg.lr = 0.5;
-    cfg.batch = p.n;
-    cfg.epochs = 12;
-    cfg.validation = 0.23;
+    cfg.epochs = epochs;
+    cfg.validation = val;
     cfg.patience = 100;
     lk_net_epoch_stats sw, sp;
     train(&whole, &cfg, &p.x, p.y, p.n, p.k, &sw);
@@ -452,14 +415,29 @@ START_TEST(test_net_validation_equals_one_process)
     lk_mat wp = lk_mat_view(part.params.w, 1, part.params.n, part.params.n);
     double diff = th_rel_diff(&ww, &wp);
     if (R == 0)
-        fprintf(stderr, "net with validation on %d ranks: validation loss %.6f / %.6f, relative "
-                "difference %.2e\n", P, sw.val_loss, sp.val_loss, diff);
-    ck_assert_uint_eq(sp.rows, sw.rows);
+        fprintf(stderr, "net %s on %d ranks: loss %.6f / %.6f, validation loss %.6f / %.6f, "
+                "relative difference %.2e\n", what, P, sw.loss, sp.loss, sw.val_loss,
+                sp.val_loss, diff);
     ck_assert_double_le(diff, REL_TOL);
-    ck_assert_double_eq_tol(sp.val_loss, sw.val_loss, 1e-5 * sw.val_loss);
+    ck_assert_double_eq_tol(sp.loss, sw.loss, 1e-5);
+    ck_assert_uint_eq(sp.rows, sw.rows);
+    if (val > 0)
+        ck_assert_double_eq_tol(sp.val_loss, sw.val_loss, 1e-5 * sw.val_loss);
+    else
+        ck_assert_uint_eq(sp.rows, p.n);
+    if (P == 1)
+        ck_assert(same_bytes(&ww, &wp));
     lk_net_free(&whole);
     lk_net_free(&part);
     problem_free(&p);
+}
+
+START_TEST(test_net_full_batch_equals_one_process) { check_full_batch(0, 20, "full batch"); }
+END_TEST
+
+START_TEST(test_net_validation_equals_one_process)
+{
+    check_full_batch(0.23, 12, "with validation");
 }
 END_TEST
 
